@@ -1,0 +1,1 @@
+"""Conversations: the event log, turns, routing a prompt to its counterpart, storage."""

@@ -1,0 +1,34 @@
+"""The conversation event: one entry of a conversation's append-only log."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+# user: the person's prompt; resume: listening again to a task; task/status/artifact/message/
+# notice: what the counterpart did (see connections.updates); turn_end: the turn is over.
+KINDS = ("user", "resume", "task", "status", "artifact", "message", "notice", "turn_end")
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened in one turn of a conversation, as JSON-compatible data."""
+
+    turn: int
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+    ts: float = field(default_factory=time.time)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as a JSON-ready dict (for exports and stores)."""
+        return {"turn": self.turn, "kind": self.kind, "data": self.data, "ts": self.ts}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Event:
+        """The inverse of `to_dict`."""
+        return cls(int(raw["turn"]), str(raw["kind"]), dict(raw.get("data", {})), float(raw["ts"]))
+
+    def ends(self, turn: int) -> bool:
+        """True when this event closes turn `turn`."""
+        return self.kind == "turn_end" and self.turn == turn

@@ -1,0 +1,179 @@
+"""Routing prompts to counterparts: each turn runs as one task on the loop, writing the log.
+
+The script thread only calls these methods and tails the log; it never waits on a turn.
+Cancel only on intent: Stop (stop listening), a superseding prompt, Cancel task (CancelTask).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+
+from switchboard.chat.conversation import Conversation, ConversationStore
+from switchboard.chat.turns import fold_turns
+from switchboard.connections.a2a_agent import AgentCallError, AgentConnection
+from switchboard.connections.registry import Registry
+from switchboard.connections.updates import SETTLED, Update
+from switchboard.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+STOPPED = "Stopped listening. The agent's task goes on: Cancel task stops it, Resume listens again."
+
+
+class ChatService:
+    """Starts, stops and cancels turns; one running turn per conversation."""
+
+    def __init__(self, runtime: Runtime, registry: Registry, store: ConversationStore) -> None:
+        self.runtime = runtime
+        self.registry = registry
+        self.store = store
+        self._running: dict[str, concurrent.futures.Future[None]] = {}
+        self._lock = threading.Lock()
+
+    def new_conversation(self, counterpart: str) -> Conversation:
+        """A new conversation (a new A2A context) with `counterpart`."""
+        return self.store.create(counterpart)
+
+    def send(self, conversation_id: str, text: str) -> int:
+        """Record the prompt and start its turn on the loop; returns the turn number.
+
+        A prompt sent while a turn runs supersedes it (that turn stops listening first). A
+        prompt after input-required answers that task (same taskId)."""
+        conversation = self._conversation(conversation_id)
+        turn = conversation.next_turn()
+        conversation.record(turn, "user", {"text": text})
+        if not conversation.title:
+            conversation.title = text.strip().splitlines()[0][:60] if text.strip() else "…"
+        self._start(conversation, turn, lambda agent: self._ask(agent, conversation, text))
+        return turn
+
+    def resume(self, conversation_id: str) -> int | None:
+        """Listen again to the last task (after Stop or a lost connection); None if none."""
+        conversation = self._conversation(conversation_id)
+        task_id = conversation.last_task()
+        if task_id is None or self.is_running(conversation_id):
+            return None
+        turn = conversation.next_turn()
+        conversation.record(turn, "resume", {"task_id": task_id})
+        self._start(conversation, turn, lambda agent: agent.follow(task_id))
+        return turn
+
+    def stop(self, conversation_id: str) -> bool:
+        """Stop listening to the running turn (the agent's task goes on). True if one ran."""
+        with self._lock:
+            future = self._running.get(conversation_id)
+        return bool(future and future.cancel())
+
+    def cancel_task(self, conversation_id: str) -> concurrent.futures.Future[None]:
+        """Ask the agent to cancel the conversation's last task (CancelTask); the outcome, or
+        why it could not be done, lands in the log."""
+        conversation = self._conversation(conversation_id)
+        return self.runtime.submit(self._cancel(conversation))
+
+    def is_running(self, conversation_id: str) -> bool:
+        with self._lock:
+            future = self._running.get(conversation_id)
+        return bool(future and not future.done())
+
+    def _start(
+        self,
+        conversation: Conversation,
+        turn: int,
+        updates: Callable[[AgentConnection], AsyncIterator[Update]],
+    ) -> None:
+        with self._lock:
+            previous = self._running.get(conversation.id)
+            future = self.runtime.submit(self._run(conversation, turn, updates, previous))
+            self._running[conversation.id] = future
+
+    async def _run(
+        self,
+        conversation: Conversation,
+        turn: int,
+        updates: Callable[[AgentConnection], AsyncIterator[Update]],
+        previous: concurrent.futures.Future[None] | None,
+    ) -> None:
+        if previous is not None and not previous.done():
+            previous.cancel()
+            with contextlib.suppress(BaseException):
+                await asyncio.wrap_future(previous)
+        reason = "error"
+        try:
+            agent = self.registry.agent(conversation.counterpart)
+            if agent is None:
+                raise AgentCallError(
+                    f"{conversation.counterpart!r} is not connected any more.",
+                    hint="Add it again on the Agents page, or start a new conversation.",
+                )
+            async with contextlib.aclosing(updates(agent)) as stream:
+                async for update in stream:
+                    conversation.record(turn, update.kind, update.data)
+            reason = self._outcome(conversation, turn)
+        except asyncio.CancelledError:
+            reason = "stopped"
+            if self._outcome(conversation, turn) not in SETTLED:
+                conversation.record(turn, "notice", {"level": "info", "text": STOPPED})
+            raise
+        except AgentCallError as error:
+            conversation.record(
+                turn, "notice", {"level": "error", "text": error.message, "hint": error.hint}
+            )
+        except Exception as error:  # a bug or an unexpected SDK error: say so, keep the app up
+            log.exception("turn %s of %s failed", turn, conversation.id)
+            conversation.record(
+                turn,
+                "notice",
+                {"level": "error", "text": f"Unexpected error: {type(error).__name__}: {error}"},
+            )
+        finally:
+            conversation.record(turn, "turn_end", {"reason": reason})
+
+    async def _ask(
+        self, agent: AgentConnection, conversation: Conversation, text: str
+    ) -> AsyncIterator[Update]:
+        # Read after the previous turn has finished: its context and pending task count.
+        context_id, task_id = conversation.context_id(), conversation.pending_task()
+        async with contextlib.aclosing(agent.converse(text, context_id, task_id)) as stream:
+            async for update in stream:
+                yield update
+
+    async def _cancel(self, conversation: Conversation) -> None:
+        task_id = conversation.last_task()
+        turn = max(conversation.next_turn() - 1, 1)
+        agent = self.registry.agent(conversation.counterpart)
+        if task_id is None or agent is None:
+            conversation.record(
+                turn, "notice", {"level": "warning", "text": "There is no task to cancel."}
+            )
+            return
+        try:
+            snapshot = await agent.cancel_task(task_id)
+        except AgentCallError as error:
+            conversation.record(
+                turn, "notice", {"level": "warning", "text": error.message, "hint": error.hint}
+            )
+            return
+        conversation.record(turn, snapshot.kind, snapshot.data)
+        conversation.record(
+            turn, "notice", {"level": "info", "text": f"Cancel requested for task {task_id}."}
+        )
+
+    def _outcome(self, conversation: Conversation, turn: int) -> str:
+        views = fold_turns(e for e in conversation.events() if e.turn == turn)
+        if not views:
+            return "error"
+        view = views[0]
+        if view.state:
+            return view.state
+        return "replied" if view.messages else "error"
+
+    def _conversation(self, conversation_id: str) -> Conversation:
+        conversation = self.store.get(conversation_id)
+        if conversation is None:
+            raise KeyError(f"no conversation {conversation_id!r}")
+        return conversation

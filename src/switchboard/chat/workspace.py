@@ -1,0 +1,79 @@
+"""The composition root: one runtime, the connections, the conversations, the chat service."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import socket
+
+from switchboard.chat.conversation import ConversationStore
+from switchboard.chat.service import ChatService
+from switchboard.config import AgentSettings, Settings
+from switchboard.connections.a2a_agent import AgentConnection
+from switchboard.connections.registry import Registry
+from switchboard.runtime import Runtime
+
+DEMO_AGENT_NAME = "Demo Agent"
+
+
+class Workspace:
+    """Everything long-lived in one process. Build once (st.cache_resource in the app, directly
+    in tests), close once: connections close through their owners, then the loop stops."""
+
+    def __init__(self, settings: Settings, runtime: Runtime | None = None) -> None:
+        self.settings = settings
+        self.runtime = runtime or Runtime()
+        self.registry = Registry()
+        self.store = ConversationStore()
+        self.chat = ChatService(self.runtime, self.registry, self.store)
+        self.demo_url = ""
+        self._demo: concurrent.futures.Future[None] | None = None
+        self.runtime.add_closer(self._stop_demo)
+        self.runtime.add_closer(self.registry.close_all)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Workspace:
+        """Start the runtime, the embedded demo when no config was given, and connect every
+        configured agent in the background (the UI shows each one's status)."""
+        workspace = cls(settings)
+        if settings.embedded_demo:
+            workspace.start_demo()
+        for agent in settings.agents:
+            workspace.add_agent(agent)
+        return workspace
+
+    def add_agent(
+        self, settings: AgentSettings, replace: bool = False, name_from_card: bool = False
+    ) -> concurrent.futures.Future[AgentConnection]:
+        """Register an agent now and connect it on the loop; the future resolves when it is
+        ready or has failed (its status and error say which). With `name_from_card`, the
+        agent takes the name its card gives, when that name is free."""
+        connection = self.registry.add(settings, replace=replace)
+        return self.runtime.submit(self._connect(connection, name_from_card))
+
+    async def _connect(self, connection: AgentConnection, name_from_card: bool) -> AgentConnection:
+        await self.registry.connect(connection)
+        if name_from_card and connection.card and connection.card.name:
+            self.registry.rename(connection, connection.card.name)
+        return connection
+
+    def start_demo(self) -> str:
+        """Serve the bundled demo agent on a free loopback port, on the loop, and add it."""
+        from switchboard.demo.agent import serve  # the demo server is only loaded when used
+
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(128)
+        self.demo_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self._demo = self.runtime.submit(serve(sock))
+        self.add_agent(AgentSettings(name=DEMO_AGENT_NAME, url=self.demo_url))
+        return self.demo_url
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Close every connection, the demo server and the loop."""
+        self.runtime.close(timeout)
+
+    async def _stop_demo(self) -> None:
+        if self._demo is not None and not self._demo.done():
+            self._demo.cancel()
+            await asyncio.wait({asyncio.wrap_future(self._demo)})

@@ -1,0 +1,169 @@
+"""Settings: the JSON config file (agents, mcpServers, llm), `${VAR}` expansion, the demo default.
+
+Where the file comes from: `--config FILE` / `SWITCHBOARD_CONFIG`, else `./switchboard.json` if
+present, else the embedded demo. A config file replaces the demo: only what it lists connects.
+A malformed entry is reported by name and field; the other entries still load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+CONFIG_ENV = "SWITCHBOARD_CONFIG"
+DEFAULT_CONFIG_FILE = "switchboard.json"
+BINDINGS = ("auto", "JSONRPC", "HTTP+JSON")
+VERSIONS = ("auto", "1.0", "0.3")
+
+
+class ConfigError(ValueError):
+    """A config entry or value that cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class AgentSettings:
+    """One A2A agent: where it is, the headers to send it (secret), transport preferences."""
+
+    name: str
+    url: str
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    binding: str = "auto"
+    version: str = "auto"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything loaded from one config source, with the problems found on the way."""
+
+    source: str
+    agents: tuple[AgentSettings, ...] = ()
+    problems: tuple[str, ...] = ()
+    embedded_demo: bool = False
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+
+def resolve_config_path(
+    explicit: str | None = None, env: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> Path | None:
+    """The config file to use, or None for the embedded demo."""
+    env = os.environ if env is None else env
+    chosen = explicit or env.get(CONFIG_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    candidate = (cwd or Path.cwd()) / DEFAULT_CONFIG_FILE
+    return candidate if candidate.is_file() else None
+
+
+def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate the config at `path` (None: the embedded demo). Never raises."""
+    if path is None:
+        return Settings(source="embedded demo", embedded_demo=True)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return Settings(source=str(path), problems=(f"Cannot read config file {path}: {exc}",))
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Settings(
+            source=str(path),
+            problems=(
+                f"Config file {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                f"{exc.msg}). Fix the file and restart, or add agents from the Agents page.",
+            ),
+        )
+    return parse_settings(document, source=str(path), env=env)
+
+
+def parse_settings(
+    document: Any, source: str = "config", env: Mapping[str, str] | None = None
+) -> Settings:
+    """Validate a parsed config document; bad entries become problems, good ones load."""
+    env = os.environ if env is None else env
+    if not isinstance(document, dict):
+        return Settings(
+            source=source, problems=(f"{source}: the top level must be a JSON object.",)
+        )
+    problems: list[str] = []
+    agents: list[AgentSettings] = []
+    raw_agents = document.get("agents", [])
+    if not isinstance(raw_agents, list):
+        problems.append(f"{source}: 'agents' must be a list of {{name, url, headers}} objects.")
+        raw_agents = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw_agents):
+        try:
+            agent = parse_agent(entry, env=env, where=f"agents[{index}]")
+        except ConfigError as exc:
+            problems.append(str(exc))
+            continue
+        if agent.name in seen:
+            problems.append(f"agents[{index}] ({agent.name!r}): the name is used twice; skipped.")
+            continue
+        seen.add(agent.name)
+        agents.append(agent)
+    return Settings(source=source, agents=tuple(agents), problems=tuple(problems), raw=document)
+
+
+def parse_agent(entry: Any, env: Mapping[str, str], where: str = "agent") -> AgentSettings:
+    """One `agents[]` entry → AgentSettings, or ConfigError naming the entry and the field."""
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: must be an object with 'name' and 'url'.")
+    name = entry.get("name")
+    label = f"{where} ({name!r})" if isinstance(name, str) and name else where
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{label}: 'name' is missing or empty.")
+    url = expand(entry.get("url"), env, f"{label} 'url'")
+    if not isinstance(url, str) or not url:
+        raise ConfigError(f"{label}: 'url' is missing.")
+    check_http_url(url, f"{label} 'url'")
+    headers = entry.get("headers", {})
+    if not isinstance(headers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+    ):
+        raise ConfigError(f"{label}: 'headers' must map header names to string values.")
+    expanded = {k: expand(v, env, f"{label} 'headers.{k}'") for k, v in headers.items()}
+    binding = entry.get("binding", entry.get("transport", "auto"))
+    if binding not in BINDINGS:
+        raise ConfigError(f"{label}: 'binding' must be one of {', '.join(BINDINGS)}.")
+    version = str(entry.get("protocolVersion", entry.get("version", "auto")))
+    if version not in VERSIONS:
+        raise ConfigError(f"{label}: 'protocolVersion' must be one of {', '.join(VERSIONS)}.")
+    return AgentSettings(
+        name=name.strip(), url=url, headers=expanded, binding=binding, version=version
+    )
+
+
+_VAR = re.compile(r"\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def expand(value: Any, env: Mapping[str, str], what: str = "value") -> Any:
+    """Expand `${VAR}`, `${env:VAR}` and `${VAR:-default}` in a string; other values pass."""
+    if not isinstance(value, str):
+        return value
+
+    def substitute(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if name in env and env[name] != "":
+            return env[name]
+        if default is not None:
+            return default
+        raise ConfigError(
+            f"{what} uses ${{{name}}}, which is not set: set it in the environment or in "
+            f"Streamlit secrets."
+        )
+
+    return _VAR.sub(substitute, value)
+
+
+def check_http_url(url: str, what: str = "URL") -> None:
+    """Raise ConfigError unless `url` is an absolute http(s) URL with a host."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{what}: {url!r} is not an http(s) URL such as http://127.0.0.1:9999.")

@@ -1,0 +1,176 @@
+"""Finding and reading an A2A agent card: base URL or full card URL, legacy path fallback."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from a2a.client.card_resolver import parse_agent_card
+from a2a.types import AgentCard
+from google.protobuf.json_format import MessageToDict
+
+CARD_PATH = "/.well-known/agent-card.json"
+LEGACY_CARD_PATH = "/.well-known/agent.json"
+
+
+class CardError(Exception):
+    """The card could not be fetched or read; `str()` says what happened and what to do."""
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    """What the person sees of an agent card (plain data, no protobuf)."""
+
+    name: str
+    description: str
+    version: str
+    provider: str
+    provider_url: str
+    documentation_url: str
+    streaming: bool
+    push_notifications: bool
+    extended_card: bool
+    extensions: list[str]
+    input_modes: list[str]
+    output_modes: list[str]
+    skills: list[dict[str, Any]]
+    interfaces: list[dict[str, str]]
+    card_url: str
+    raw: dict[str, Any] = field(repr=False)
+
+
+def card_locations(url: str) -> list[str]:
+    """The URLs to try, in order: a URL naming a .json document is the card itself; a base URL
+    gets the current well-known path, then the pre-0.3 one."""
+    parts = urlsplit(url.strip())
+    if parts.path.endswith(".json"):
+        return [urlunsplit(parts)]
+    base = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+    return [base + CARD_PATH, base + LEGACY_CARD_PATH]
+
+
+async def fetch_card(http: httpx.AsyncClient, url: str) -> tuple[AgentCard, CardInfo]:
+    """Fetch and parse the card for `url`; raise CardError with a message a person can act on."""
+    locations = card_locations(url)
+    misses: list[str] = []
+    for location in locations:
+        try:
+            response = await http.get(location, headers={"Accept": "application/json"})
+        except httpx.TransportError as exc:
+            raise CardError(
+                f"Could not reach {location}: {describe_transport_error(exc)}. "
+                "Check that the agent is running and that the URL is right."
+            ) from exc
+        if response.status_code == 404:
+            misses.append(location)
+            continue
+        if response.status_code in (401, 403):
+            raise CardError(
+                f"{location} answered {response.status_code} {response.reason_phrase}: the agent "
+                "wants credentials for its card. Add its Authorization or API-key header."
+            )
+        if response.status_code >= 400:
+            raise CardError(
+                f"{location} answered {response.status_code} {response.reason_phrase}. "
+                "Check the URL, or try again when the agent is healthy."
+            )
+        return parse_card(response.content, location)
+    raise CardError(
+        f"No agent card at {' or '.join(misses)} (404). Give the agent's base URL or the full "
+        "URL of its card."
+    )
+
+
+def parse_card(content: bytes, location: str = "the card") -> tuple[AgentCard, CardInfo]:
+    """Parse card JSON into the SDK card and its plain summary; CardError if it is not one."""
+    try:
+        document = json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CardError(f"{location} is not JSON ({exc}); it is not an A2A agent card.") from exc
+    if not isinstance(document, dict) or not document.get("name"):
+        raise CardError(f"{location} is JSON but not an A2A agent card (it has no 'name').")
+    try:
+        card = parse_agent_card(dict(document))
+    except Exception as exc:  # the SDK raises ParseError or ValueError with details
+        raise CardError(f"{location} is not a valid A2A agent card: {exc}") from exc
+    if not card.supported_interfaces:
+        raise CardError(
+            f"{location} names no endpoint (no 'supportedInterfaces' and no 'url'), so there is "
+            "nowhere to send messages."
+        )
+    return card, summarize(card, location, document)
+
+
+def summarize(card: AgentCard, location: str, raw: dict[str, Any]) -> CardInfo:
+    """The plain summary of a parsed card."""
+    return CardInfo(
+        name=card.name,
+        description=card.description,
+        version=card.version,
+        provider=card.provider.organization if card.HasField("provider") else "",
+        provider_url=card.provider.url if card.HasField("provider") else "",
+        documentation_url=card.documentation_url,
+        streaming=card.capabilities.streaming,
+        push_notifications=card.capabilities.push_notifications,
+        extended_card=card.capabilities.extended_agent_card,
+        extensions=[ext.uri for ext in card.capabilities.extensions],
+        input_modes=list(card.default_input_modes),
+        output_modes=list(card.default_output_modes),
+        skills=[
+            {
+                "id": skill.id,
+                "name": skill.name,
+                "description": skill.description,
+                "tags": list(skill.tags),
+                "examples": list(skill.examples),
+            }
+            for skill in card.skills
+        ],
+        interfaces=[
+            {
+                "binding": interface.protocol_binding,
+                "url": interface.url,
+                "version": interface.protocol_version or "0.3",
+            }
+            for interface in card.supported_interfaces
+        ],
+        card_url=location,
+        raw=raw or MessageToDict(card),
+    )
+
+
+def prefer_interfaces(card: AgentCard, binding: str, version: str) -> AgentCard:
+    """A copy of `card` keeping only the interfaces that match the person's preference
+    ("auto" matches all); raise CardError when none does."""
+    if binding == "auto" and version == "auto":
+        return card
+    chosen = [
+        interface
+        for interface in card.supported_interfaces
+        if binding in ("auto", interface.protocol_binding)
+        and (version == "auto" or (interface.protocol_version or "0.3").startswith(version))
+    ]
+    if not chosen:
+        offered = ", ".join(
+            f"{i.protocol_binding} {i.protocol_version or '0.3'}" for i in card.supported_interfaces
+        )
+        raise CardError(
+            f"The agent offers no {binding} interface for A2A {version} (it offers: {offered})."
+        )
+    narrowed = AgentCard()
+    narrowed.CopyFrom(card)
+    del narrowed.supported_interfaces[:]
+    narrowed.supported_interfaces.extend(chosen)
+    return narrowed
+
+
+def describe_transport_error(exc: httpx.TransportError) -> str:
+    """A short human phrase for a connection failure."""
+    if isinstance(exc, httpx.ConnectError):
+        return "connection refused or host not found"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    return str(exc) or type(exc).__name__

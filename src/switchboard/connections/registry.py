@@ -1,0 +1,75 @@
+"""The connections of this process, by name: registered from any thread, connected on the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import replace
+
+from switchboard.config import AgentSettings
+from switchboard.connections.a2a_agent import AgentConnection
+
+
+class Registry:
+    """Every agent connection, each with its own owner task; closes them all on shutdown."""
+
+    def __init__(self) -> None:
+        self._agents: dict[str, AgentConnection] = {}
+        self._retired: list[AgentConnection] = []
+        self._lock = threading.Lock()
+
+    def agents(self) -> list[AgentConnection]:
+        """The agents in the order they were added."""
+        with self._lock:
+            return list(self._agents.values())
+
+    def agent(self, name: str) -> AgentConnection | None:
+        """The agent called `name`, if any."""
+        with self._lock:
+            return self._agents.get(name)
+
+    def add(self, settings: AgentSettings, replace: bool = False) -> AgentConnection:
+        """Register an agent now (it shows as idle until `connect` runs on the loop).
+        `replace` swaps out an agent of the same name; the old one is closed by `connect`."""
+        with self._lock:
+            old = self._agents.get(settings.name)
+            if old is not None and not replace:
+                raise ValueError(f"An agent called {settings.name!r} already exists.")
+            connection = AgentConnection(settings)
+            self._agents[settings.name] = connection
+            if old is not None:
+                self._retired.append(old)
+        return connection
+
+    async def connect(self, connection: AgentConnection) -> AgentConnection:
+        """Close retired connections, then connect `connection` (a failure stays visible on it)."""
+        await self._close_retired()
+        await connection.connect()
+        return connection
+
+    def rename(self, connection: AgentConnection, name: str) -> bool:
+        """Give a registered connection another name, unless that name is taken."""
+        with self._lock:
+            if name in self._agents or self._agents.get(connection.name) is not connection:
+                return False
+            del self._agents[connection.name]
+            connection.settings = replace(connection.settings, name=name)
+            self._agents[name] = connection
+            return True
+
+    async def remove(self, name: str) -> None:
+        """Close and forget an agent."""
+        with self._lock:
+            connection = self._agents.pop(name, None)
+        if connection is not None:
+            await connection.close()
+
+    async def close_all(self) -> None:
+        """Close every connection through its own owner task."""
+        await self._close_retired()
+        await asyncio.gather(*(c.close() for c in self.agents()), return_exceptions=True)
+
+    async def _close_retired(self) -> None:
+        with self._lock:
+            retired, self._retired = self._retired, []
+        await asyncio.gather(*(c.close() for c in retired), return_exceptions=True)

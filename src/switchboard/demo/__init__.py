@@ -1,0 +1,1 @@
+"""Bundled demo servers: the embedded default counterparts."""

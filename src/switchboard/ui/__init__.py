@@ -1,0 +1,1 @@
+"""The Streamlit pages. The only layer that imports streamlit."""

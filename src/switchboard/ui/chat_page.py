@@ -1,0 +1,214 @@
+"""The chat page: render the conversation's log, follow the running turn live, take prompts."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from switchboard.chat.conversation import Conversation
+from switchboard.chat.turns import TurnView, fold_turns
+from switchboard.chat.workspace import Workspace
+from switchboard.connections.updates import SETTLED
+from switchboard.runtime.loop import wait_for_future
+from switchboard.ui.render import render_turn
+from switchboard.ui.state import (
+    current_conversation,
+    open_conversation,
+    start_conversation,
+    stop_check,
+    workspace,
+)
+
+COALESCE = 0.03  # seconds to let more events arrive before redrawing the live bubble
+
+
+def chat_page() -> None:
+    """The chat with the current conversation's counterpart."""
+    ws = workspace()
+    conversation = current_conversation(ws)
+    render_sidebar(ws, conversation)
+    if conversation is None:
+        st.info("No agent to talk to yet. Add one on the **Agents** page.")
+        return
+    waiting = conversation.pending_task() is not None
+    placeholder = "Reply to the agent…" if waiting else f"Message {conversation.counterpart}"
+    prompt = st.chat_input(placeholder, key="prompt")
+    if prompt:
+        ws.chat.send(conversation.id, prompt)
+    render_header(ws, conversation)
+    events = conversation.events()
+    views = fold_turns(events)
+    if not views:
+        render_welcome(ws, conversation)
+    live = views[-1] if views and not views[-1].ended else None
+    for view in views:
+        if view is not live:
+            render_exchange(view, conversation.id)
+    if live is None:
+        render_controls(ws, conversation, views[-1] if views else None, running=False)
+        return
+    follow_live_turn(ws, conversation, live, offset=len(events))
+
+
+def follow_live_turn(
+    ws: Workspace, conversation: Conversation, live: TurnView, offset: int
+) -> None:
+    """Draw the running turn and redraw it as events arrive, until it ends; then rerun so the
+    page settles. A rerun or a closed tab ends this loop via Streamlit's stop check; the turn
+    itself runs on, on the background loop."""
+    if live.prompt:
+        with st.chat_message("user"):
+            st.markdown(live.prompt)
+    with st.chat_message("assistant"):
+        slot = st.empty()
+    with slot.container():
+        render_turn(live, live=True, key=f"{conversation.id}-{live.turn}")
+    render_controls(ws, conversation, live, running=True)
+    for batch in conversation.log.follow(
+        offset, until=lambda e: e.ends(live.turn), stop_check=stop_check()
+    ):
+        for event in batch:
+            if event.turn == live.turn:
+                live.apply(event)
+        with slot.container():
+            render_turn(live, live=True, key=f"{conversation.id}-{live.turn}")
+        time.sleep(COALESCE)
+    st.rerun()
+
+
+def render_exchange(view: TurnView, conversation_id: str) -> None:
+    """A finished turn: the person's prompt and the counterpart's bubble."""
+    if view.prompt:
+        with st.chat_message("user"):
+            st.markdown(view.prompt)
+    with st.chat_message("assistant"):
+        render_turn(view, live=False, key=f"{conversation_id}-{view.turn}")
+
+
+def render_controls(
+    ws: Workspace, conversation: Conversation, last: TurnView | None, running: bool
+) -> None:
+    """Stop (stop listening) and Cancel task (CancelTask) while a turn runs; Resume and Cancel
+    task after the person stopped listening to a task that was not finished."""
+    if last is None or (not last.task_id and not running):
+        return
+    unfinished = last.task_id and last.state not in SETTLED
+    if not running and not unfinished:
+        return
+    columns = st.columns([1, 1, 4])
+    if running:
+        columns[0].button(
+            "⏹ Stop",
+            key="stop",
+            help="Stop listening. The agent's task keeps running.",
+            on_click=ws.chat.stop,
+            args=(conversation.id,),
+        )
+    else:
+        columns[0].button(
+            "▶ Resume",
+            key="resume",
+            help="Listen to the task again and get everything it produced meanwhile.",
+            on_click=ws.chat.resume,
+            args=(conversation.id,),
+        )
+    columns[1].button(
+        "✖ Cancel task",
+        key="cancel-task",
+        help="Ask the agent to cancel the task (A2A CancelTask).",
+        on_click=cancel_task,
+        args=(ws, conversation.id),
+        disabled=not last.task_id,
+    )
+
+
+def cancel_task(ws: Workspace, conversation_id: str) -> None:
+    """Button callback: CancelTask, waiting briefly so the outcome shows in this run."""
+    try:
+        wait_for_future(ws.chat.cancel_task(conversation_id), timeout=15, stop_check=stop_check())
+    except TimeoutError:
+        st.toast("The agent has not answered the cancel request yet.")
+
+
+def render_header(ws: Workspace, conversation: Conversation) -> None:
+    """Who this conversation is with, and how that connection is doing."""
+    agent = ws.registry.agent(conversation.counterpart)
+    st.subheader(conversation.counterpart)
+    if agent is None:
+        st.error(
+            f"{conversation.counterpart!r} is not connected. Add it again on the Agents page, "
+            "or pick another counterpart in the sidebar."
+        )
+        return
+    facts = [agent.protocol or agent.status]
+    if conversation.context_id():
+        facts.append(f"context `{conversation.context_id()}`")
+    st.caption(" · ".join(facts))
+    if agent.status == "failed":
+        st.error(f"Cannot reach this agent: {agent.error}", icon="⚠️")
+        st.button("Reconnect", key="reconnect", on_click=lambda: ws.add_agent(agent.settings, True))
+    elif agent.status == "connecting":
+        st.info("Connecting… your message will be sent as soon as the agent answers.")
+
+
+def render_welcome(ws: Workspace, conversation: Conversation) -> None:
+    """An empty conversation: what the agent says it does, and its example prompts."""
+    agent = ws.registry.agent(conversation.counterpart)
+    if agent is None or agent.card is None:
+        return
+    st.markdown(agent.card.description)
+    examples = [(s["name"], e) for s in agent.card.skills for e in s["examples"]]
+    if not examples:
+        return
+    st.caption("Try one of the agent's examples:")
+    columns = st.columns(min(4, len(examples)))
+    for index, (skill, example) in enumerate(examples):
+        columns[index % len(columns)].button(
+            example,
+            key=f"example-{index}",
+            help=skill,
+            on_click=ws.chat.send,
+            args=(conversation.id, example),
+            width="stretch",
+        )
+
+
+def render_sidebar(ws: Workspace, conversation: Conversation | None) -> None:
+    """Whom to talk to, a new conversation, and the conversations of this server."""
+    with st.sidebar:
+        names = [agent.name for agent in ws.registry.agents()]
+        if not names:
+            return
+        current = conversation.counterpart if conversation else names[0]
+        key = f"talk-to-{conversation.id if conversation else ''}"
+        st.selectbox(
+            "Talk to",
+            names,
+            index=names.index(current) if current in names else 0,
+            key=key,
+            on_change=switch_counterpart,
+            args=(ws, key),
+            help="Changing the agent starts a new conversation with it.",
+        )
+        st.button(
+            "➕ New conversation",
+            width="stretch",
+            on_click=lambda: start_conversation(ws, current),
+        )
+        st.caption("Conversations")
+        for other in ws.store.list()[:30]:
+            title = other.title or "(new conversation)"
+            st.button(
+                f"{title} · {other.counterpart}",
+                key=f"open-{other.id}",
+                disabled=conversation is not None and other.id == conversation.id,
+                width="stretch",
+                on_click=open_conversation,
+                args=(other,),
+            )
+
+
+def switch_counterpart(ws: Workspace, key: str) -> None:
+    """Selectbox callback: a new conversation with the chosen agent."""
+    start_conversation(ws, st.session_state[key])

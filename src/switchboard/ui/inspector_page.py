@@ -1,0 +1,53 @@
+"""The Inspector: each connection's raw wire log (requests, responses, stream events)."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from switchboard.connections.wire import WireEntry
+from switchboard.ui.state import workspace
+
+ARROWS = {"request": "→", "response": "←", "event": "⚡", "error": "⚠️", "info": "ℹ️"}
+SHOWN = 300
+
+
+def inspector_page() -> None:
+    """Pick a connection and read its wire log, newest first; secrets are already masked."""
+    ws = workspace()
+    st.title("Inspector")
+    agents = ws.registry.agents()
+    if not agents:
+        st.info("No connections yet.")
+        return
+    names = [agent.name for agent in agents]
+    columns = st.columns([2, 3, 1])
+    name = columns[0].selectbox("Connection", names, key="inspect-connection")
+    kinds = columns[1].multiselect("Show", list(ARROWS), default=list(ARROWS), key="inspect-kinds")
+    live = columns[2].toggle("Live", key="inspect-live", help="Refresh every second.")
+    agent = next(a for a in agents if a.name == name)
+
+    @st.fragment(run_every=1.0 if live else None)
+    def entries() -> None:
+        shown = [e for e in agent.wire.entries.snapshot() if e.direction in kinds]
+        st.caption(
+            f"{len(shown)} entries" + (f" (newest {SHOWN} shown)" if len(shown) > SHOWN else "")
+        )
+        for entry in reversed(shown[-SHOWN:]):
+            render_entry(entry)
+
+    entries()
+
+
+def render_entry(entry: WireEntry) -> None:
+    """One wire entry: time, direction, title; its body inside."""
+    stamp = (
+        time.strftime("%H:%M:%S", time.localtime(entry.ts)) + f".{int(entry.ts * 1000) % 1000:03d}"
+    )
+    label = f"`{stamp}` {ARROWS.get(entry.direction, '•')} {entry.title}"
+    if not entry.body:
+        st.markdown(label)
+        return
+    with st.expander(label):
+        st.code(entry.body, language="json" if entry.body.lstrip().startswith(("{", "[")) else None)

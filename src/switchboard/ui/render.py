@@ -1,0 +1,116 @@
+"""Drawing a turn: task state, artifacts and messages by part type, notices. No state here."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import streamlit as st
+
+from switchboard.chat.turns import TurnView
+
+STATE_ICONS = {
+    "submitted": "📨",
+    "working": "⏳",
+    "input-required": "✋",
+    "auth-required": "🔐",
+    "completed": "✅",
+    "failed": "❌",
+    "canceled": "🚫",
+    "rejected": "⛔",
+    "unknown": "❔",
+}
+STATUS_WIDGET_STATE = {"completed": "complete", "failed": "error", "rejected": "error"}
+
+
+def render_turn(view: TurnView, live: bool, key: str) -> None:
+    """Draw everything the counterpart did in one turn, in the current container.
+
+    `live` leaves out widgets (downloads) that must not be drawn twice in one run; `key` makes
+    widget keys unique per conversation and turn."""
+    if view.resumed_task:
+        st.caption(f"Listening again to task `{view.resumed_task}`")
+    if view.state:
+        render_state(view, live)
+    for artifact in view.artifacts.values():
+        render_parts(artifact.parts, live, f"{key}-{artifact.artifact_id}")
+    for index, parts in enumerate(view.messages):
+        render_parts(parts, live, f"{key}-m{index}")
+    if view.state in ("input-required", "auth-required"):
+        question = parts_text(view.status_parts) or "The agent needs more from you."
+        what = "input" if view.state == "input-required" else "authorization"
+        st.info(f"**The agent needs your {what}:** {question}\n\nReply below to continue the task.")
+    for notice in view.notices:
+        render_notice(notice)
+    if live and not view.state and not view.messages and not view.notices:
+        st.caption("Waiting for the agent…")
+
+
+def render_state(view: TurnView, live: bool) -> None:
+    """The task's state as a step: its label follows the state; inside, the state history."""
+    text = parts_text(view.status_parts)
+    label = f"{STATE_ICONS.get(view.state, '•')} {view.state}"
+    if text and view.state not in ("input-required", "auth-required"):
+        label += f" — {text}"
+    running = view.state in ("submitted", "working", "unknown") and live
+    widget_state = "running" if running else STATUS_WIDGET_STATE.get(view.state, "complete")
+    with st.status(label, state=widget_state, expanded=False):
+        for state, message in view.history:
+            st.markdown(
+                f"{STATE_ICONS.get(state, '•')} **{state}**" + (f" — {message}" if message else "")
+            )
+        if view.task_id:
+            st.caption(f"task `{view.task_id}` · context `{view.context_id}`")
+
+
+def render_parts(parts: list[dict[str, Any]], live: bool, key: str) -> None:
+    """Text as markdown (never raw HTML), data as JSON, files by media type."""
+    for index, part in enumerate(parts):
+        kind = part.get("type")
+        if kind == "text":
+            if part.get("text"):
+                st.markdown(part["text"])
+        elif kind == "data":
+            st.json(part.get("data"), expanded=2)
+        elif kind == "file":
+            render_file(part, live, f"{key}-{index}")
+
+
+def render_file(part: dict[str, Any], live: bool, key: str) -> None:
+    """An image, audio or video player, else a download (or a link for a URL)."""
+    media_type = part.get("media_type") or "application/octet-stream"
+    name = part.get("filename") or "file"
+    source: bytes | str = (
+        base64.b64decode(part["bytes"]) if "bytes" in part else part.get("url", "")
+    )
+    if media_type.startswith("image/"):
+        st.image(source, caption=part.get("filename") or None)
+    elif media_type.startswith("audio/"):
+        st.audio(source, format=media_type)
+    elif media_type.startswith("video/"):
+        st.video(source, format=media_type)
+    elif isinstance(source, str):
+        st.markdown(f"📎 [{name}]({source}) · {media_type}")
+    elif live:
+        st.caption(f"📎 {name} · {media_type} · {len(source)} bytes")
+    else:
+        st.download_button(f"📎 Download {name}", source, file_name=name, mime=media_type, key=key)
+
+
+def render_notice(notice: dict[str, Any]) -> None:
+    """An info, warning or error message with what to do about it."""
+    text = notice.get("text", "")
+    if notice.get("hint"):
+        text += f"\n\n{notice['hint']}"
+    level = notice.get("level", "info")
+    if level == "error":
+        st.error(text, icon="⚠️")
+    elif level == "warning":
+        st.warning(text)
+    else:
+        st.info(text)
+
+
+def parts_text(parts: list[dict[str, Any]]) -> str:
+    """The text of a list of parts, joined without separators."""
+    return "".join(p.get("text", "") for p in parts if p.get("type") == "text")

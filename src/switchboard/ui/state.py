@@ -1,0 +1,89 @@
+"""What every page shares: the process-wide workspace and the current conversation."""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import gc
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+from switchboard.chat.conversation import Conversation
+from switchboard.chat.workspace import Workspace
+from switchboard.config import load_settings, resolve_config_path
+
+CONVERSATION_PARAM = "c"
+
+
+def workspace() -> Workspace:
+    """The one workspace of this server process (its loop, connections and conversations)."""
+    path = resolve_config_path()
+    return _workspace(str(path) if path else "")
+
+
+@st.cache_resource(
+    show_spinner="Starting Switchboard…",
+    validate=lambda ws: ws.runtime.is_alive(),
+    on_release=lambda ws: ws.runtime.close_soon(),
+)
+def _workspace(config_path: str) -> Workspace:
+    settings = load_settings(Path(config_path) if config_path else None, env=_environment())
+    opened = Workspace.open(settings)
+    atexit.register(opened.close)
+    # Long-lived start-up objects leave the GC's view: full collections stop stalling the loop.
+    gc.collect()
+    gc.freeze()
+    return opened
+
+
+def stop_check() -> Callable[[], None]:
+    """Streamlit's own "is this run obsolete?" check (raises to end a stale run), or a no-op.
+
+    It is private API (what st.cache_* uses for its waits), so degrade to stopping at the next
+    st.* call when it is missing."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
+    except ImportError:  # pragma: no cover - older or newer Streamlit
+        return lambda: None
+    return get_run_yield_check() or (lambda: None)
+
+
+def current_conversation(ws: Workspace) -> Conversation | None:
+    """The conversation named in the URL, else this session's last one, else a new one with the
+    first agent. None when there is no agent to talk to."""
+    wanted = st.query_params.get(CONVERSATION_PARAM) or st.session_state.get("conversation")
+    if wanted:
+        found = ws.store.get(wanted)
+        if found is not None:
+            open_conversation(found)
+            return found
+        st.toast("That conversation is not on this server any more; starting a new one.")
+    agents = ws.registry.agents()
+    if not agents:
+        return None
+    return start_conversation(ws, agents[0].name)
+
+
+def start_conversation(ws: Workspace, counterpart: str) -> Conversation:
+    """A new conversation with `counterpart`, made current."""
+    conversation = ws.chat.new_conversation(counterpart)
+    open_conversation(conversation)
+    return conversation
+
+
+def open_conversation(conversation: Conversation) -> None:
+    """Make `conversation` current: in the URL (so a reload finds it) and in the session."""
+    st.session_state["conversation"] = conversation.id
+    if st.query_params.get(CONVERSATION_PARAM) != conversation.id:
+        st.query_params[CONVERSATION_PARAM] = conversation.id
+
+
+def _environment() -> dict[str, str]:
+    """Environment variables plus Streamlit's root-level secrets, for `${VAR}` in the config."""
+    env = dict(os.environ)
+    with contextlib.suppress(Exception):  # no secrets.toml anywhere: nothing to add
+        env.update({k: str(v) for k, v in st.secrets.items() if isinstance(v, str | int | float)})
+    return env
