@@ -100,9 +100,7 @@ class ChatService:
     ) -> None:
         if previous is not None and not previous.done():
             previous.cancel()
-            with contextlib.suppress(BaseException):
-                await asyncio.wrap_future(previous)
-        reason = "error"
+            await asyncio.wait({asyncio.wrap_future(previous)})
         try:
             agent = self.registry.agent(conversation.counterpart)
             if agent is None:
@@ -113,11 +111,12 @@ class ChatService:
             async with contextlib.aclosing(updates(agent)) as stream:
                 async for update in stream:
                     conversation.record(turn, update.kind, update.data)
-            reason = self._outcome(conversation, turn)
         except asyncio.CancelledError:
-            reason = "stopped"
-            if self._outcome(conversation, turn) not in SETTLED:
+            outcome = self._outcome(conversation, turn)
+            if outcome not in SETTLED:
                 conversation.record(turn, "notice", {"level": "info", "text": STOPPED})
+                outcome = "stopped"
+            conversation.record(turn, "turn_end", {"reason": outcome})
             raise
         except AgentCallError as error:
             conversation.record(
@@ -130,8 +129,7 @@ class ChatService:
                 "notice",
                 {"level": "error", "text": f"Unexpected error: {type(error).__name__}: {error}"},
             )
-        finally:
-            conversation.record(turn, "turn_end", {"reason": reason})
+        conversation.record(turn, "turn_end", {"reason": self._outcome(conversation, turn)})
 
     async def _ask(
         self, agent: AgentConnection, conversation: Conversation, text: str

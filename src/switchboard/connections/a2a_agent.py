@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
@@ -124,7 +125,12 @@ class AgentConnection:
                     tracker.see(update)
                     yield update
         except AgentCallError as error:
-            if not (error.transient and tracker.task_id):
+            if not tracker.task_id:
+                raise
+            if not error.transient:
+                # The stream failed but the task exists: show how the agent left it.
+                with contextlib.suppress(AgentCallError):
+                    yield await self.get_task(tracker.task_id)
                 raise
             yield notice(f"The stream dropped ({error.message}); reconnecting…", "warning")
         if tracker.task_id and not tracker.settled:
@@ -344,6 +350,21 @@ def call_error(exc: Exception, task_id: str | None) -> AgentCallError:
                 f"The agent answered {cause.response.status_code}: it wants credentials.",
                 hint="Add or fix its Authorization or API-key header on the Agents page.",
             )
-        return AgentCallError(exc.message or str(exc))
+        return AgentCallError(f"The agent answered with an error: {error_text(exc)}")
     message = getattr(exc, "message", "") or str(exc) or type(exc).__name__
     return AgentCallError(f"{type(exc).__name__}: {message}")
+
+
+def error_text(exc: A2AError) -> str:
+    """The agent's own words from an error: the `message` of a JSON error body when there is
+    one (REST agents answer `{"error": {"code", "status", "message"}}`), else the SDK's text."""
+    text = exc.message or str(exc)
+    start = text.find("{")
+    if start >= 0:
+        with contextlib.suppress(ValueError):
+            body = json.loads(text[start:])
+            error = body.get("error", body) if isinstance(body, dict) else {}
+            if isinstance(error, dict) and error.get("message"):
+                status = error.get("status") or error.get("code") or ""
+                return f"{error['message']} ({status})" if status else str(error["message"])
+    return text

@@ -23,15 +23,15 @@ STATE_ICONS = {
 STATUS_WIDGET_STATE = {"completed": "complete", "failed": "error", "rejected": "error"}
 
 
-def render_turn(view: TurnView, live: bool, key: str) -> None:
+def render_turn(view: TurnView, live: bool, key: str, steps: bool = False) -> None:
     """Draw everything the counterpart did in one turn, in the current container.
 
     `live` leaves out widgets (downloads) that must not be drawn twice in one run; `key` makes
-    widget keys unique per conversation and turn."""
+    widget keys unique per conversation and turn; `steps` opens the task's state history."""
     if view.resumed_task:
         st.caption(f"Listening again to task `{view.resumed_task}`")
     if view.state:
-        render_state(view, live)
+        render_state(view, live, steps)
     for artifact in view.artifacts.values():
         render_parts(artifact.parts, live, f"{key}-{artifact.artifact_id}")
     for index, parts in enumerate(view.messages):
@@ -46,7 +46,7 @@ def render_turn(view: TurnView, live: bool, key: str) -> None:
         st.caption("Waiting for the agent…")
 
 
-def render_state(view: TurnView, live: bool) -> None:
+def render_state(view: TurnView, live: bool, expanded: bool = False) -> None:
     """The task's state as a step: its label follows the state; inside, the state history."""
     text = parts_text(view.status_parts)
     label = f"{STATE_ICONS.get(view.state, '•')} {view.state}"
@@ -54,7 +54,7 @@ def render_state(view: TurnView, live: bool) -> None:
         label += f" — {text}"
     running = view.state in ("submitted", "working", "unknown") and live
     widget_state = "running" if running else STATUS_WIDGET_STATE.get(view.state, "complete")
-    with st.status(label, state=widget_state, expanded=False):
+    with st.status(label, state=widget_state, expanded=expanded):
         for state, message in view.history:
             st.markdown(
                 f"{STATE_ICONS.get(state, '•')} **{state}**" + (f" — {message}" if message else "")
