@@ -60,10 +60,11 @@ def follow_live_turn(
     if live.prompt:
         with st.chat_message("user"):
             st.markdown(live.prompt)
+    key, steps = f"{conversation.id}-{live.turn}", show_steps()
     with st.chat_message("assistant"):
         slot = st.empty()
     with slot.container():
-        render_turn(live, live=True, key=f"{conversation.id}-{live.turn}")
+        render_turn(live, live=True, key=key, steps=steps)
     render_controls(ws, conversation, live, running=True)
     for batch in conversation.log.follow(
         offset, until=lambda e: e.ends(live.turn), stop_check=stop_check()
@@ -72,7 +73,7 @@ def follow_live_turn(
             if event.turn == live.turn:
                 live.apply(event)
         with slot.container():
-            render_turn(live, live=True, key=f"{conversation.id}-{live.turn}")
+            render_turn(live, live=True, key=key, steps=steps)
         time.sleep(COALESCE)
     st.rerun()
 
@@ -83,7 +84,7 @@ def render_exchange(view: TurnView, conversation_id: str) -> None:
         with st.chat_message("user"):
             st.markdown(view.prompt)
     with st.chat_message("assistant"):
-        render_turn(view, live=False, key=f"{conversation_id}-{view.turn}")
+        render_turn(view, live=False, key=f"{conversation_id}-{view.turn}", steps=show_steps())
 
 
 def render_controls(
@@ -196,6 +197,7 @@ def render_sidebar(ws: Workspace, conversation: Conversation | None) -> None:
             width="stretch",
             on_click=lambda: start_conversation(ws, current),
         )
+        st.toggle("Show task steps", key="show-steps", help="Open each turn's state history.")
         st.caption("Conversations")
         for other in ws.store.list()[:30]:
             title = other.title or "(new conversation)"
@@ -212,3 +214,8 @@ def render_sidebar(ws: Workspace, conversation: Conversation | None) -> None:
 def switch_counterpart(ws: Workspace, key: str) -> None:
     """Selectbox callback: a new conversation with the chosen agent."""
     start_conversation(ws, st.session_state[key])
+
+
+def show_steps() -> bool:
+    """The sidebar's "Show task steps" toggle."""
+    return bool(st.session_state.get("show-steps"))
