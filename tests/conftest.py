@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -78,3 +79,11 @@ def wait_turn(conversation: Conversation, turn: int) -> TurnView:
     view = next(v for v in conversation.turns() if v.turn == turn)
     assert view.ended, f"turn {turn} did not end within {WAIT} s"
     return view
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = WAIT) -> None:
+    """Poll a condition (bounded); the test fails if it never holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.02)

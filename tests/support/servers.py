@@ -21,13 +21,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_app(build: Callable[[str], Starlette], port: int = 0) -> Iterator[str]:
-    """Serve `build(base_url)` with uvicorn on a loopback port in a thread; yield the base URL."""
+def serve_app(
+    build: Callable[[str], Starlette], port: int = 0, grace: float = 0.2
+) -> Iterator[str]:
+    """Serve `build(base_url)` with uvicorn on a loopback port in a thread; yield the base URL.
+    On exit, open connections get `grace` seconds, then are cut, as when a server dies."""
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server = uvicorn.Server(uvicorn.Config(build(base), log_level="critical", lifespan="on"))
+    config = uvicorn.Config(
+        build(base), log_level="critical", lifespan="on", timeout_graceful_shutdown=grace
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

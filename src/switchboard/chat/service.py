@@ -129,7 +129,10 @@ class ChatService:
                 "notice",
                 {"level": "error", "text": f"Unexpected error: {type(error).__name__}: {error}"},
             )
-        conversation.record(turn, "turn_end", {"reason": self._outcome(conversation, turn)})
+        outcome = self._outcome(conversation, turn)
+        # Every normal path ends settled (or replied); anything else stopped on an error.
+        reason = outcome if outcome in SETTLED or outcome == "replied" else "error"
+        conversation.record(turn, "turn_end", {"reason": reason})
 
     async def _ask(
         self, agent: AgentConnection, conversation: Conversation, text: str

@@ -41,7 +41,7 @@ from switchboard.connections.a2a_convert import task_update, to_updates
 from switchboard.connections.cards import CardError, CardInfo, fetch_card, prefer_interfaces
 from switchboard.connections.http import make_http_client, origin_of
 from switchboard.connections.redaction import Redactor
-from switchboard.connections.updates import SETTLED, Update, notice
+from switchboard.connections.updates import SETTLED, TERMINAL, Update, notice
 from switchboard.connections.wire import WireLog
 
 BINDINGS = ["JSONRPC", "HTTP+JSON"]
@@ -67,6 +67,7 @@ class AgentConnection:
         self.settings = settings
         self.wire = WireLog(Redactor(settings.headers.values(), settings.headers.keys()))
         self.status = "idle"  # idle → connecting → ready | failed; closed
+        self.resume_attempts = RESUME_ATTEMPTS
         self.error = ""
         self.card: CardInfo | None = None
         self.endpoint = ""
@@ -162,12 +163,19 @@ class AgentConnection:
                         yield update
                 failures, delay = 0, 0.5
             except AgentCallError as error:
-                if not error.transient or failures >= RESUME_ATTEMPTS:
+                if not error.transient:
                     raise
+                if failures >= self.resume_attempts:
+                    raise AgentCallError(
+                        f"Lost the connection to the agent ({error.message}) and could not get "
+                        f"it back after {failures} attempts.",
+                        hint="The task may still be running on the agent: press Resume to "
+                        "listen again once it is reachable, or Cancel task.",
+                    ) from error
                 failures += 1
                 yield notice(
                     f"Lost the connection to the agent ({error.message}); retrying in "
-                    f"{delay:g} s (attempt {failures} of {RESUME_ATTEMPTS}).",
+                    f"{delay:g} s (attempt {failures} of {self.resume_attempts}).",
                     "warning",
                 )
                 await asyncio.sleep(delay)
@@ -190,7 +198,13 @@ class AgentConnection:
         try:
             task = await client.cancel_task(CancelTaskRequest(id=task_id))
         except A2AError as exc:
-            raise call_error(exc, task_id) from exc
+            error = call_error(exc, task_id)
+            if not isinstance(exc, TaskNotCancelableError) and not error.transient:
+                # Some transports (0.3 HTTP+JSON) send a bare 400: ask the task how it is.
+                with contextlib.suppress(AgentCallError):
+                    if (await self.get_task(task_id)).data["state"] in TERMINAL:
+                        error = call_error(TaskNotCancelableError(), task_id)
+            raise error from exc
         self.wire.record("event", f"CancelTask {task_id}", MessageToDict(task))
         return task_update(task)
 
@@ -350,6 +364,11 @@ def call_error(exc: Exception, task_id: str | None) -> AgentCallError:
                 f"The agent answered {cause.response.status_code}: it wants credentials.",
                 hint="Add or fix its Authorization or API-key header on the Agents page.",
             )
+        if isinstance(cause, httpx.HTTPStatusError):
+            return AgentCallError(
+                f"The agent answered HTTP {cause.response.status_code}: "
+                f"{body_message(cause.response) or error_text(exc)}"
+            )
         return AgentCallError(f"The agent answered with an error: {error_text(exc)}")
     message = getattr(exc, "message", "") or str(exc) or type(exc).__name__
     return AgentCallError(f"{type(exc).__name__}: {message}")
@@ -368,3 +387,15 @@ def error_text(exc: A2AError) -> str:
                 status = error.get("status") or error.get("code") or ""
                 return f"{error['message']} ({status})" if status else str(error["message"])
     return text
+
+
+def body_message(response: httpx.Response) -> str:
+    """The message in a JSON error body (`{"error": {"message"}}`, `{"message"}`, `{"error"}`)."""
+    with contextlib.suppress(Exception):
+        body = response.json()
+        error = body.get("error", body) if isinstance(body, dict) else body
+        if isinstance(error, dict):
+            return str(error.get("message") or error.get("detail") or "")
+        if isinstance(error, str):
+            return error
+    return ""

@@ -1,0 +1,1 @@
+"""Benchmarks of Switchboard's runtime bridge: each prints ratios against same-run baselines."""
