@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import time
 from collections.abc import AsyncIterator, Callable
 
 import httpx
@@ -79,3 +80,25 @@ async def sdk_client(url: str) -> AsyncIterator[Client]:
             yield client
         finally:
             await client.close()
+
+
+class ConverseClock:
+    """Times every `agent.converse(...)` on the loop, from its first step to its end, by
+    wrapping the method on this one instance (the product code is not changed)."""
+
+    def __init__(self, agent: AgentConnection) -> None:
+        self.spans: list[float] = []
+        self.starts: list[float] = []
+        original = agent.converse
+
+        async def timed(*args: object, **kwargs: object) -> AsyncIterator[Update]:
+            start = time.perf_counter()
+            self.starts.append(start)
+            try:
+                async with contextlib.aclosing(original(*args, **kwargs)) as updates:
+                    async for update in updates:
+                        yield update
+            finally:
+                self.spans.append(time.perf_counter() - start)
+
+        agent.converse = timed  # type: ignore[method-assign]

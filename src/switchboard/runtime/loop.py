@@ -31,6 +31,7 @@ class Runtime:
         self._loop = asyncio.new_event_loop()
         self._closers: list[Callable[[], Awaitable[None]]] = []
         self._closing = False
+        self._closed = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._started = threading.Event()
@@ -84,19 +85,24 @@ class Runtime:
     def close(self, timeout: float = 10.0) -> None:
         """Close every registered owner, cancel leftover tasks, stop the loop, join the thread.
 
-        Safe to call twice and from any thread but the loop's own.
+        Safe to call twice and from any thread but the loop's own; a second call waits for the
+        first to finish.
         """
         with self._lock:
-            if self._closing or self._loop.is_closed():
-                return
+            already = self._closing
             self._closing = True
-        if not self._thread.is_alive():
+        if already:
+            self._closed.wait(timeout)
             return
-        future = asyncio.run_coroutine_threadsafe(self._shutdown(timeout), self._loop)
-        with contextlib.suppress(Exception):
-            future.result(timeout + 1)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout)
+        try:
+            if self._thread.is_alive():
+                future = asyncio.run_coroutine_threadsafe(self._shutdown(timeout), self._loop)
+                with contextlib.suppress(Exception):
+                    future.result(timeout + 1)
+                self._loop.call_soon_threadsafe(self._loop.stop)
+                self._thread.join(timeout)
+        finally:
+            self._closed.set()
 
     def close_soon(self) -> None:
         """Start closing without waiting (for Streamlit's `on_release`, which must not block)."""

@@ -12,7 +12,7 @@ from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.http import origin_of
 from switchboard.connections.redaction import mask
 from switchboard.runtime.loop import wait_for_future
-from switchboard.ui.state import start_conversation, stop_check, workspace
+from switchboard.ui.state import await_connections, start_conversation, stop_check, workspace
 
 STATUS_ICONS = {"ready": "🟢", "connecting": "🟡", "idle": "⚪", "failed": "🔴", "closed": "⚫"}
 CONNECT_WAIT = 20.0
@@ -25,6 +25,7 @@ def agents_page() -> None:
     st.caption(f"Configuration: {ws.settings.source}")
     for problem in ws.settings.problems:
         st.warning(problem, icon="⚠️")
+    await_connections(ws)
     with st.expander("➕ Add an agent", expanded=not ws.registry.agents()):
         render_add_form(ws)
     for agent in ws.registry.agents():

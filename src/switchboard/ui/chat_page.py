@@ -13,6 +13,7 @@ from switchboard.connections.updates import SETTLED
 from switchboard.runtime.loop import wait_for_future
 from switchboard.ui.render import render_turn
 from switchboard.ui.state import (
+    await_connections,
     current_conversation,
     open_conversation,
     start_conversation,
@@ -36,6 +37,7 @@ def chat_page() -> None:
     prompt = st.chat_input(placeholder, key="prompt")
     if prompt:
         ws.chat.send(conversation.id, prompt)
+    await_connections(ws, [conversation.counterpart])
     render_header(ws, conversation)
     events = conversation.events()
     views = fold_turns(events)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
 import gc
@@ -14,8 +15,10 @@ import streamlit as st
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.workspace import Workspace
 from switchboard.config import load_settings, resolve_config_path
+from switchboard.connections.a2a_agent import AgentConnection
 
 CONVERSATION_PARAM = "c"
+CONNECT_WAIT = 5.0  # seconds a page waits for connecting agents before drawing without them
 
 
 def workspace() -> Workspace:
@@ -49,6 +52,20 @@ def stop_check() -> Callable[[], None]:
     except ImportError:  # pragma: no cover - older or newer Streamlit
         return lambda: None
     return get_run_yield_check() or (lambda: None)
+
+
+def await_connections(ws: Workspace, names: list[str] | None = None) -> None:
+    """Give agents that are still connecting a few seconds (bounded, rerun-aware) so a first
+    visit shows their cards instead of "connecting"."""
+    pending = [
+        a
+        for a in ws.registry.agents()
+        if a.status in ("idle", "connecting") and (names is None or a.name in names)
+    ]
+    if not pending:
+        return
+    with contextlib.suppress(TimeoutError), st.spinner("Connecting…"):
+        ws.runtime.call(_connect_all(pending), timeout=CONNECT_WAIT, stop_check=stop_check())
 
 
 def current_conversation(ws: Workspace) -> Conversation | None:
@@ -87,3 +104,7 @@ def _environment() -> dict[str, str]:
     with contextlib.suppress(Exception):  # no secrets.toml anywhere: nothing to add
         env.update({k: str(v) for k, v in st.secrets.items() if isinstance(v, str | int | float)})
     return env
+
+
+async def _connect_all(agents: list[AgentConnection]) -> None:
+    await asyncio.gather(*(agent.connect() for agent in agents))

@@ -1,0 +1,195 @@
+"""The chat as a person sees it in a real browser, against the app on its embedded demo agent.
+
+What is asserted is what is on screen: bubbles, their text, the task's status step, notices and
+buttons. Every wait is an auto-retrying `expect(...)` or a bounded wait; no test sleeps to pass
+and none asserts on durations."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+pytestmark = pytest.mark.browser
+
+STEP = 10_000  # ms: upper bound for one visible change (a bubble, a rerun, a notice)
+STREAM = 30_000  # ms: upper bound for a whole streamed answer (`slow` takes about 10 s)
+STORY_END = "was appended to one artifact."
+STEP_LINE = re.compile(r"\bstep (\d+) of 40\b")
+ALL_STEPS = Counter({n: 1 for n in range(1, 41)})
+
+
+def send(page: Page, text: str) -> None:
+    """Type a prompt in the chat input and press Enter."""
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(text)
+    box.press("Enter")
+
+
+def messages(page: Page) -> Locator:
+    return page.get_by_test_id("stChatMessage")
+
+
+def user_bubbles(page: Page) -> Locator:
+    return messages(page).filter(has=page.get_by_test_id("stChatMessageAvatarUser"))
+
+
+def assistant_bubbles(page: Page) -> Locator:
+    return messages(page).filter(has=page.get_by_test_id("stChatMessageAvatarAssistant"))
+
+
+def status_label(bubble: Locator) -> Locator:
+    """The task's status step (an `st.status`): its label, e.g. "⏳ working — …"."""
+    return bubble.get_by_test_id("stExpander").locator("summary")
+
+
+def stop_button(page: Page) -> Locator:
+    # Exact accessible name: Streamlit's own header "Stop" (stop the script) is another button,
+    # and hidden copies of a button are not in the accessibility tree.
+    return page.get_by_role("button", name="⏹ Stop", exact=True)
+
+
+def resume_button(page: Page) -> Locator:
+    return page.get_by_role("button", name="▶ Resume", exact=True)
+
+
+def wait_settled(page: Page) -> None:
+    """Wait until the running turn has ended and the page has settled: the run that follows the
+    turn ends with a rerun, and only a finished run without a running turn drops the Stop button
+    and lets the script state go back to notRunning."""
+    expect(stop_button(page)).to_have_count(0, timeout=STREAM)
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(
+        1, timeout=STEP
+    )
+
+
+def step_counts(locator: Locator) -> Counter[int]:
+    """How often each "step i of 40" line is on screen in the given element(s)."""
+    text = "\n".join(locator.all_inner_texts())
+    return Counter(int(n) for n in STEP_LINE.findall(text))
+
+
+def test_story_streams_to_completion(page: Page) -> None:
+    send(page, "story")
+    expect(user_bubbles(page)).to_have_count(1, timeout=STEP)
+    expect(user_bubbles(page).first).to_contain_text("story")
+    bubble = assistant_bubbles(page).first
+    content = bubble.get_by_test_id("stChatMessageContent")
+    expect(content).to_contain_text(STORY_END, timeout=STREAM)
+    expect(status_label(bubble)).to_contain_text("completed", timeout=STEP)
+    wait_settled(page)
+    # The whole story, rendered as markdown, and the bubble ends with its last line.
+    expect(content.locator("h1")).to_have_text("The Night Operator")
+    expect(content.locator("strong", has_text="Ada")).to_be_visible()
+    expect(content.locator("blockquote")).to_contain_text(
+        "Every chunk you just read " + STORY_END
+    )
+    assert content.inner_text().rstrip().endswith(STORY_END), content.inner_text()
+    expect(assistant_bubbles(page)).to_have_count(1)
+    expect(messages(page)).to_have_count(2)
+
+
+def test_widget_rerun_mid_stream_keeps_one_complete_answer(page: Page) -> None:
+    send(page, "slow")
+    bubble = assistant_bubbles(page).first
+    expect(bubble).to_contain_text("step 3 of 40", timeout=STEP)
+    # The status step is collapsed: its state history ("⏳ working — Counting to 40…") is hidden.
+    history = bubble.get_by_test_id("stExpanderDetails")
+    working = history.get_by_text(re.compile(r"working — Counting to 40"))
+    expect(history).to_be_hidden()
+    expect(working).to_be_hidden()
+
+    page.get_by_test_id("stSidebar").get_by_text("Show task steps").click()  # a widget: a rerun
+
+    expect(page.get_by_role("checkbox", name="Show task steps")).to_be_checked(timeout=STEP)
+    # Only a script run that read the toggle as on draws the step expanded: the history is
+    # visible without anyone opening it, so the rerun happened, while the turn was still live.
+    expect(working).to_be_visible(timeout=STEP)
+    expect(bubble.locator("details[open]")).to_have_count(1)
+    expect(status_label(bubble)).to_contain_text("working")
+
+    expect(bubble).to_contain_text("step 40 of 40", timeout=STREAM)
+    wait_settled(page)
+    expect(status_label(bubble)).to_contain_text("completed")
+    expect(history.get_by_text(re.compile(r"completed"))).to_be_visible()  # still expanded
+    expect(user_bubbles(page)).to_have_count(1)
+    expect(assistant_bubbles(page)).to_have_count(1)
+    expect(messages(page)).to_have_count(2)
+    assert step_counts(page.get_by_test_id("stChatMessageContent")) == ALL_STEPS
+
+
+def test_reload_mid_stream_reopens_the_conversation(page: Page) -> None:
+    send(page, "slow")
+    expect(assistant_bubbles(page).first).to_contain_text("step 3 of 40", timeout=STEP)
+    match = re.search(r"[?&]c=([^&#]+)", page.url)
+    assert match, f"the conversation is not in the URL: {page.url}"
+
+    page.reload()
+
+    page.get_by_test_id("stChatInputTextArea").wait_for(timeout=STREAM)
+    assert re.search(rf"[?&]c={re.escape(match.group(1))}(?:[&#]|$)", page.url), page.url
+    bubble = assistant_bubbles(page).first
+    expect(bubble).to_contain_text("step 40 of 40", timeout=STREAM)
+    wait_settled(page)
+    expect(status_label(bubble)).to_contain_text("completed")
+    expect(user_bubbles(page)).to_have_count(1)
+    expect(user_bubbles(page).first.get_by_test_id("stChatMessageContent")).to_have_text("slow")
+    expect(assistant_bubbles(page)).to_have_count(1)
+    expect(messages(page)).to_have_count(2)
+    assert step_counts(page.get_by_test_id("stChatMessageContent")) == ALL_STEPS
+
+
+def test_input_required_then_reply_completes_the_task(page: Page) -> None:
+    send(page, "ask")
+    bubble = assistant_bubbles(page).first
+    notice = bubble.get_by_test_id("stAlert").filter(has_text="The agent needs your input")
+    expect(notice).to_be_visible(timeout=STEP)
+    expect(notice).to_contain_text("Which colour do you like: red, green or blue?")
+    expect(status_label(bubble)).to_contain_text("input-required")
+    box = page.get_by_test_id("stChatInputTextArea")
+    expect(box).to_have_attribute("placeholder", "Reply to the agent…", timeout=STEP)
+    wait_settled(page)
+
+    send(page, "blue")
+
+    answer = assistant_bubbles(page).nth(1)
+    expect(answer).to_contain_text("You chose blue.", timeout=STEP)
+    expect(answer.get_by_test_id("stChatMessageContent").locator("strong")).to_have_text("blue")
+    expect(status_label(answer)).to_contain_text("completed", timeout=STEP)
+    wait_settled(page)
+    expect(box).to_have_attribute("placeholder", "Message Demo Agent")
+    expect(user_bubbles(page)).to_have_text(["ask", "blue"])
+    expect(assistant_bubbles(page)).to_have_count(2)
+    # The question is answered: the first bubble no longer asks for input.
+    expect(page.get_by_text("The agent needs your input")).to_have_count(0)
+
+
+def test_stop_then_resume_gets_the_whole_answer(page: Page) -> None:
+    send(page, "slow")
+    stopped = assistant_bubbles(page).first
+    expect(stopped).to_contain_text("step 3 of 40", timeout=STEP)
+
+    stop_button(page).click()
+
+    expect(stopped.get_by_text("Stopped listening")).to_be_visible(timeout=STEP)
+    expect(resume_button(page)).to_be_visible(timeout=STEP)
+    expect(stop_button(page)).to_have_count(0)
+    partial = step_counts(stopped)
+    assert 3 in partial and 40 not in partial, partial
+
+    resume_button(page).click()
+
+    resumed = assistant_bubbles(page).nth(1)
+    expect(resumed).to_contain_text("Listening again to task", timeout=STEP)
+    expect(resumed).to_contain_text("step 40 of 40", timeout=STREAM)
+    wait_settled(page)
+    expect(status_label(resumed)).to_contain_text("completed")
+    expect(resume_button(page)).to_have_count(0)
+    expect(user_bubbles(page)).to_have_count(1)
+    expect(assistant_bubbles(page)).to_have_count(2)
+    assert step_counts(resumed) == ALL_STEPS
+    # The stopped bubble keeps what it had and says it stopped listening.
+    expect(stopped.get_by_text("Stopped listening")).to_be_visible()
+    assert 40 not in step_counts(stopped)

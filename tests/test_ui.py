@@ -1,0 +1,219 @@
+"""The pages, driven with Streamlit's AppTest against the demo agent on a real loopback port."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from switchboard.chat.workspace import Workspace
+from switchboard.ui import state
+from tests.conftest import wait_for, wait_turn
+
+APP = str(Path(__file__).parents[1] / "src" / "switchboard" / "ui" / "app.py")
+TOKEN = "tok-0123456789-abcdefghij"
+
+
+@pytest.fixture
+def config(tmp_path: Path, demo_agent: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A config naming the demo agent; the app's cached workspace is closed afterwards."""
+    path = tmp_path / "switchboard.json"
+    path.write_text(json.dumps({"agents": [{"name": "Demo Agent", "url": demo_agent}]}))
+    monkeypatch.setenv("SWITCHBOARD_CONFIG", str(path))
+    yield path
+    ws = state._workspace(str(path))
+    state._workspace.clear()
+    ws.close()
+
+
+@pytest.fixture
+def app(config: Path) -> AppTest:
+    return AppTest.from_file(APP, default_timeout=30).run()
+
+
+def workspace_of(config: Path) -> Workspace:
+    return state._workspace(str(config))
+
+
+def assistant_text(at: AppTest, index: int = -1) -> str:
+    """The markdown of one assistant bubble (the last by default)."""
+    bubbles = [m for m in at.chat_message if m.name == "assistant"]
+    return "\n".join(m.value for m in bubbles[index].markdown)
+
+
+def test_a_prompt_gets_its_streamed_answer_rendered_in_one_bubble(app: AppTest) -> None:
+    assert not app.exception
+    app.chat_input[0].set_value("story").run()
+    assert not app.exception
+    assert [m.name for m in app.chat_message] == ["user", "assistant"]
+    assert app.chat_message[0].markdown[0].value == "story"
+    assert "# The Night Operator" in assistant_text(app)
+    assert [s.label for s in app.status] == ["✅ completed"]
+    assert app.query_params["c"], "the conversation id is in the URL"
+
+
+def test_the_empty_conversation_offers_the_agents_examples(app: AppTest) -> None:
+    labels = [b.label for b in app.button]
+    assert {"story", "ask", "slow", "fail", "data", "image"} <= set(labels)
+    next(b for b in app.button if b.label == "hello").click().run()
+    assert "Hi! I am the Switchboard demo agent" in assistant_text(app)
+
+
+def test_input_required_asks_and_the_reply_completes_the_task(app: AppTest) -> None:
+    app.chat_input[0].set_value("ask").run()
+    assert "The agent needs your input" in app.info[0].value
+    assert "Which colour" in app.info[0].value
+    assert app.chat_input[0].placeholder == "Reply to the agent…"
+
+    app.chat_input[0].set_value("blue").run()
+    assert "You chose **blue**." in assistant_text(app)
+    assert [s.label for s in app.status][-1] == "✅ completed"
+    assert app.chat_input[0].placeholder == "Message Demo Agent"
+
+
+def test_failed_and_rejected_tasks_show_their_state(app: AppTest) -> None:
+    app.chat_input[0].set_value("fail").run()
+    assert app.status[-1].label.startswith("❌ failed")
+    assert app.error, "the failure is explained"
+    app.chat_input[0].set_value("reject").run()
+    assert app.status[-1].label.startswith("⛔ rejected")
+
+
+def test_data_parts_render_as_json_and_images_as_images(app: AppTest) -> None:
+    app.chat_input[0].set_value("data").run()
+    assert app.json and isinstance(json.loads(app.json[0].value), dict)
+    app.chat_input[0].set_value("image").run()
+    assert app.get("image"), "the PNG part is drawn as an image"
+
+
+def test_text_is_markdown_and_never_raw_html(app: AppTest) -> None:
+    app.chat_input[0].set_value("<script>alert(1)</script> story").run()
+    markdown = app.chat_message[1].markdown
+    assert markdown and all(not m.proto.allow_html for m in markdown)
+    assert any("<script>" in m.value for m in [*markdown, *app.chat_message[0].markdown])
+
+
+def test_stop_leaves_the_task_running_then_cancel_task_cancels_it(
+    app: AppTest, config: Path
+) -> None:
+    ws, conversation_id = workspace_of(config), app.query_params["c"]
+    conversation = ws.store.get(conversation_id)
+    assert conversation is not None
+    turn = ws.chat.send(conversation_id, "slow")
+    wait_for(lambda: sum(e.kind == "artifact" for e in conversation.events()) >= 2)
+    ws.chat.stop(conversation_id)
+    wait_turn(conversation, turn)
+
+    app.run()
+    assert any("Stopped listening" in i.value for i in app.info)
+    assert app.status[-1].label.startswith("⏳ working")
+    assert {"▶ Resume", "✖ Cancel task"} <= {b.label for b in app.button}
+
+    app.button(key="cancel-task").click().run()
+    assert app.status[-1].label.startswith("🚫 canceled")
+    assert any("Cancel requested" in i.value for i in app.info)
+    assert "✖ Cancel task" not in {b.label for b in app.button}
+
+
+def test_resume_after_stop_shows_the_whole_answer_once(app: AppTest, config: Path) -> None:
+    ws, conversation_id = workspace_of(config), app.query_params["c"]
+    conversation = ws.store.get(conversation_id)
+    assert conversation is not None
+    turn = ws.chat.send(conversation_id, "slow")
+    wait_for(lambda: sum(e.kind == "artifact" for e in conversation.events()) >= 2)
+    ws.chat.stop(conversation_id)
+    wait_turn(conversation, turn)
+    app.run()
+
+    app.button(key="resume").click().run()
+    assert not app.exception
+    lines = assistant_text(app).splitlines()
+    assert [line for line in lines if line.startswith("step ")] == [
+        f"step {i} of 40" for i in range(1, 41)
+    ]
+
+
+def test_a_reload_opens_the_same_conversation_from_the_url(app: AppTest, config: Path) -> None:
+    app.chat_input[0].set_value("story").run()
+    conversation_id = app.query_params["c"]
+
+    reloaded = AppTest.from_file(APP, default_timeout=30)
+    reloaded.query_params["c"] = conversation_id
+    reloaded.run()
+    assert reloaded.query_params["c"] == conversation_id
+    assert [m.name for m in reloaded.chat_message] == ["user", "assistant"]
+    assert "# The Night Operator" in assistant_text(reloaded)
+
+
+def test_new_conversation_starts_a_new_context(app: AppTest, config: Path) -> None:
+    app.chat_input[0].set_value("story").run()
+    first = app.query_params["c"]
+    next(b for b in app.button if b.label == "➕ New conversation").click().run()
+    assert app.query_params["c"] != first
+    assert not app.chat_message
+    app.chat_input[0].set_value("story").run()
+    ws = workspace_of(config)
+    contexts = {ws.store.get(c).context_id() for c in (first, app.query_params["c"])}
+    assert len(contexts) == 2 and None not in contexts
+
+
+def agents_page() -> None:
+    from switchboard.ui.agents_page import agents_page as page
+
+    page()
+
+
+def inspector_page() -> None:
+    from switchboard.ui.inspector_page import inspector_page as page
+
+    page()
+
+
+def test_the_agents_page_shows_the_card(config: Path) -> None:
+    at = AppTest.from_function(agents_page, default_timeout=30).run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Switchboard Demo Agent" in text
+    assert "Streamed story" in text and "_story_" in text
+    assert "✅ streaming" in text
+    assert at.dataframe, "the interfaces table"
+
+
+def test_adding_an_agent_by_url_with_a_token_connects_and_masks_it(
+    config: Path, demo_agent: str
+) -> None:
+    at = AppTest.from_function(agents_page, default_timeout=30).run()
+    field = {t.label: t for t in at.text_input}
+    field["Agent URL"].input(demo_agent + "/.well-known/agent-card.json")
+    field["Name"].input("Second")
+    field["Bearer token"].input(TOKEN)
+    next(b for b in at.button if b.label == "Connect").click().run()
+    assert not at.exception
+    assert any("Connected to **Second**" in s.value for s in at.success)
+    shown = "\n".join(e.value for e in [*at.caption, *at.markdown])
+    assert "Authorization: ••••" in shown and TOKEN not in shown
+    assert workspace_of(config).registry.agent("Second").status == "ready"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [("not a url", "is not an http(s) URL"), ("http://127.0.0.1:1", "Could not reach")],
+)
+def test_a_bad_agent_url_says_what_is_wrong(config: Path, url: str, message: str) -> None:
+    at = AppTest.from_function(agents_page, default_timeout=30).run()
+    next(t for t in at.text_input if t.label == "Agent URL").input(url)
+    next(b for b in at.button if b.label == "Connect").click().run()
+    assert any(message in e.value for e in at.error)
+    assert workspace_of(config).registry.agent("Demo Agent").status == "ready"
+
+
+def test_the_inspector_shows_the_wire_log(app: AppTest, config: Path) -> None:
+    app.chat_input[0].set_value("hello").run()
+    at = AppTest.from_function(inspector_page, default_timeout=30).run()
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert any("GET" in label and "agent-card.json" in label for label in labels)
+    assert any("stream event" in label or "POST" in label for label in labels)
