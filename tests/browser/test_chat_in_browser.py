@@ -60,9 +60,9 @@ def wait_settled(page: Page) -> None:
     turn ends with a rerun, and only a finished run without a running turn drops the Stop button
     and lets the script state go back to notRunning."""
     expect(stop_button(page)).to_have_count(0, timeout=STREAM)
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(
-        1, timeout=STEP
-    )
+    expect(
+        page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    ).to_have_count(1, timeout=STEP)
 
 
 def step_counts(locator: Locator) -> Counter[int]:
@@ -83,9 +83,7 @@ def test_story_streams_to_completion(page: Page) -> None:
     # The whole story, rendered as markdown, and the bubble ends with its last line.
     expect(content.locator("h1")).to_have_text("The Night Operator")
     expect(content.locator("strong", has_text="Ada")).to_be_visible()
-    expect(content.locator("blockquote")).to_contain_text(
-        "Every chunk you just read " + STORY_END
-    )
+    expect(content.locator("blockquote")).to_contain_text("Every chunk you just read " + STORY_END)
     assert content.inner_text().rstrip().endswith(STORY_END), content.inner_text()
     expect(assistant_bubbles(page)).to_have_count(1)
     expect(messages(page)).to_have_count(2)
@@ -101,9 +99,11 @@ def test_widget_rerun_mid_stream_keeps_one_complete_answer(page: Page) -> None:
     expect(history).to_be_hidden()
     expect(working).to_be_hidden()
 
-    page.get_by_test_id("stSidebar").get_by_text("Show task steps").click()  # a widget: a rerun
+    toggle = page.get_by_role("switch", name="Show task steps")
+    expect(toggle).not_to_be_checked()
+    toggle.click()  # a widget: a full rerun, mid-stream
 
-    expect(page.get_by_role("checkbox", name="Show task steps")).to_be_checked(timeout=STEP)
+    expect(toggle).to_be_checked(timeout=STEP)
     # Only a script run that read the toggle as on draws the step expanded: the history is
     # visible without anyone opening it, so the rerun happened, while the turn was still live.
     expect(working).to_be_visible(timeout=STEP)
@@ -156,7 +156,8 @@ def test_input_required_then_reply_completes_the_task(page: Page) -> None:
 
     answer = assistant_bubbles(page).nth(1)
     expect(answer).to_contain_text("You chose blue.", timeout=STEP)
-    expect(answer.get_by_test_id("stChatMessageContent").locator("strong")).to_have_text("blue")
+    said = answer.get_by_test_id("stChatMessageContent").locator("p", has_text="You chose")
+    expect(said.locator("strong")).to_have_text("blue")  # markdown bold, rendered
     expect(status_label(answer)).to_contain_text("completed", timeout=STEP)
     wait_settled(page)
     expect(box).to_have_attribute("placeholder", "Message Demo Agent")
