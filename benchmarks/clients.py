@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import gc
+import math
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 
 import httpx
 from a2a.client import A2ACardResolver, ClientConfig, ClientFactory
@@ -19,9 +23,24 @@ from switchboard.chat.workspace import Workspace
 from switchboard.config import AgentSettings, Settings
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.updates import Update
+from switchboard.runtime import Runtime
 
 WAIT = 60.0  # upper bound for any single wait; never a measurement
 BINDINGS = ["JSONRPC", "HTTP+JSON"]
+
+
+@dataclass
+class Span:
+    """perf_counter() times of one exchange as seen on the loop."""
+
+    start: float
+    first_chunk: float | None = None
+    end: float = math.nan
+
+    @property
+    def seconds(self) -> float:
+        """Start to end."""
+        return self.end - self.start
 
 
 def open_workspace(url: str, name: str = "agent") -> tuple[Workspace, AgentConnection]:
@@ -74,7 +93,9 @@ async def sdk_client(url: str) -> AsyncIterator[Client]:
     """A bare SDK client: a new httpx client, the card fetched, `ClientFactory(...).create`."""
     async with httpx.AsyncClient() as http:
         card = await A2ACardResolver(http, url).get_agent_card()
-        config = ClientConfig(httpx_client=http, streaming=True, supported_protocol_bindings=BINDINGS)
+        config = ClientConfig(
+            httpx_client=http, streaming=True, supported_protocol_bindings=BINDINGS
+        )
         client = ClientFactory(config).create(card)
         try:
             yield client
@@ -83,22 +104,51 @@ async def sdk_client(url: str) -> AsyncIterator[Client]:
 
 
 class ConverseClock:
-    """Times every `agent.converse(...)` on the loop, from its first step to its end, by
-    wrapping the method on this one instance (the product code is not changed)."""
+    """Times every `agent.converse(...)` on the loop (start, first artifact chunk, end) by
+    wrapping the method on this one instance; the product code is not changed."""
 
     def __init__(self, agent: AgentConnection) -> None:
-        self.spans: list[float] = []
-        self.starts: list[float] = []
+        self.spans: list[Span] = []
         original = agent.converse
 
         async def timed(*args: object, **kwargs: object) -> AsyncIterator[Update]:
-            start = time.perf_counter()
-            self.starts.append(start)
+            span = Span(time.perf_counter())
             try:
                 async with contextlib.aclosing(original(*args, **kwargs)) as updates:
                     async for update in updates:
+                        if update.kind == "artifact" and span.first_chunk is None:
+                            span.first_chunk = time.perf_counter()
                         yield update
             finally:
-                self.spans.append(time.perf_counter() - start)
+                span.end = time.perf_counter()
+                self.spans.append(span)
 
         agent.converse = timed  # type: ignore[method-assign]
+
+
+class BareClient:
+    """A bare SDK client held open by one owner task on the runtime's loop (it enters and
+    exits the client's contexts itself, like the product's connection owners)."""
+
+    def __init__(self, runtime: Runtime, url: str) -> None:
+        self._runtime = runtime
+        self._ready: concurrent.futures.Future[Client] = concurrent.futures.Future()
+        self._stop = asyncio.Event()
+        self._owner = runtime.submit(self._own(url))
+        self._owner.add_done_callback(self._failed)
+        self.client = self._ready.result(WAIT)
+
+    async def _own(self, url: str) -> None:
+        async with sdk_client(url) as client:
+            self._ready.set_result(client)
+            await self._stop.wait()
+
+    def _failed(self, owner: concurrent.futures.Future[None]) -> None:
+        if not self._ready.done():
+            error = None if owner.cancelled() else owner.exception()
+            self._ready.set_exception(error or RuntimeError("the SDK client owner stopped"))
+
+    def close(self) -> None:
+        """Ask the owner to close the client, and wait for it."""
+        self._runtime.loop.call_soon_threadsafe(self._stop.set)
+        self._owner.result(WAIT)

@@ -68,7 +68,7 @@ def _chat(ws: Workspace, agent: AgentConnection, clock: ConverseClock, prompt: s
     follow_turn(conversation, turn)
     elapsed = time.perf_counter() - start
     _check(prompt, conversation.turns()[-1].end_reason)
-    return elapsed, clock.spans[-1]
+    return elapsed, clock.spans[-1].seconds
 
 
 async def _timed(agent: AgentConnection, prompt: str) -> tuple[float, list[Update]]:
@@ -127,7 +127,9 @@ def _report(result: Result, prompt: str, samples: dict[str, list[Sample]], count
     for name in ("chat", "call"):
         rows = samples[name]
         result.add(f"{prompt}: {name} (median of {count})", ms[name], "ms")
-        result.add(f"{prompt}: {name} — its direct floor", median([1000 * s[1] for s in rows]), "ms")
+        result.add(
+            f"{prompt}: {name} — its direct floor", median([1000 * s[1] for s in rows]), "ms"
+        )
         added = median([1000 * (s[0] - s[1]) for s in rows])
         result.add(f"{prompt}: {name} — added over direct", added, "ms")
     result.add(f"{prompt}: fresh (median of {count})", ms["fresh"], "ms")

@@ -28,8 +28,10 @@ def prompt(count: int, delay_ms: float = 0.0, size: int = 16) -> str:
 
 def parse_prompt(text: str) -> tuple[int, float, int]:
     """(count, delay in seconds, size) from a prompt made by `prompt`."""
-    words = (text.split() + ["0", "0", "16"])[:3]
-    return int(words[0]), float(words[1]) / 1000, max(1, int(words[2]))
+    words = text.split()
+    defaults = ["0", "0", "16"]
+    count, delay_ms, size = [*words[:3], *defaults[len(words[:3]) :]]
+    return int(count), float(delay_ms) / 1000, max(1, int(size))
 
 
 class StreamingExecutor(AgentExecutor):

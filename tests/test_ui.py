@@ -177,7 +177,7 @@ def test_the_agents_page_shows_the_card(config: Path) -> None:
     assert not at.exception
     text = "\n".join(m.value for m in at.markdown)
     assert "Switchboard Demo Agent" in text
-    assert "Streamed story" in text and "_story_" in text
+    assert "Streamed story" in text and "Try: _story_" in text
     assert "✅ streaming" in text
     assert at.dataframe, "the interfaces table"
 
@@ -217,3 +217,4 @@ def test_the_inspector_shows_the_wire_log(app: AppTest, config: Path) -> None:
     labels = [e.label for e in at.expander]
     assert any("GET" in label and "agent-card.json" in label for label in labels)
     assert any("stream event" in label or "POST" in label for label in labels)
+

@@ -101,7 +101,8 @@ def test_widget_rerun_mid_stream_keeps_one_complete_answer(page: Page) -> None:
 
     toggle = page.get_by_role("switch", name="Show task steps")
     expect(toggle).not_to_be_checked()
-    toggle.click()  # a widget: a full rerun, mid-stream
+    # Click the label, as a person does (the switch's <input> itself is visually hidden).
+    page.get_by_test_id("stSidebar").get_by_text("Show task steps", exact=True).click()
 
     expect(toggle).to_be_checked(timeout=STEP)
     # Only a script run that read the toggle as on draws the step expanded: the history is

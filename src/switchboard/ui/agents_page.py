@@ -12,7 +12,14 @@ from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.http import origin_of
 from switchboard.connections.redaction import mask
 from switchboard.runtime.loop import wait_for_future
-from switchboard.ui.state import await_connections, start_conversation, stop_check, workspace
+from switchboard.ui import pages
+from switchboard.ui.state import (
+    CONVERSATION_PARAM,
+    await_connections,
+    start_conversation,
+    stop_check,
+    workspace,
+)
 
 STATUS_ICONS = {"ready": "🟢", "connecting": "🟡", "idle": "⚪", "failed": "🔴", "closed": "⚫"}
 CONNECT_WAIT = 20.0
@@ -104,8 +111,8 @@ def render_agent(ws: Workspace, agent: AgentConnection) -> None:
         render_card(agent)
         columns = st.columns(3)
         if columns[0].button("💬 Chat", key=f"chat-{agent.name}", disabled=agent.status != "ready"):
-            start_conversation(ws, agent.name)
-            st.switch_page("chat_page")
+            conversation = start_conversation(ws, agent.name)
+            st.switch_page(pages.chat(), query_params={CONVERSATION_PARAM: conversation.id})
         columns[1].button(
             "🔄 Reconnect",
             key=f"reconnect-{agent.name}",
@@ -172,11 +179,13 @@ def render_card(agent: AgentConnection) -> None:
             "your headers are not sent there."
         )
     st.markdown("**Skills**")
+    lines = []
     for skill in card.skills:
         tags = " ".join(f"`{t}`" for t in skill["tags"])
-        st.markdown(f"- **{skill['name']}** {tags}  \n  {skill['description']}")
-        for example in skill["examples"]:
-            st.markdown(f"    - _{example}_")
+        lines.append(f"- **{skill['name']}** {tags}  \n  {skill['description']}")
+        if skill["examples"]:
+            lines.append("  Try: " + ", ".join(f"_{e}_" for e in skill["examples"]))
+    st.markdown("\n".join(lines))
     if st.toggle("Show the raw card", key=f"raw-{agent.name}"):
         st.caption(card.card_url)
         st.json(card.raw, expanded=False)
