@@ -34,7 +34,6 @@ from a2a.utils.errors import (
     TaskNotFoundError,
     UnsupportedOperationError,
 )
-from google.protobuf.json_format import MessageToDict
 
 from switchboard.config import AgentSettings
 from switchboard.connections.a2a_convert import task_update, to_updates
@@ -189,7 +188,7 @@ class AgentConnection:
             task = await client.get_task(GetTaskRequest(id=task_id))
         except A2AError as exc:
             raise call_error(exc, task_id) from exc
-        self.wire.record("event", f"GetTask {task_id}", MessageToDict(task))
+        self.wire.record("event", f"GetTask {task_id}", task)
         return task_update(task)
 
     async def cancel_task(self, task_id: str) -> Update:
@@ -205,7 +204,7 @@ class AgentConnection:
                     if (await self.get_task(task_id)).data["state"] in TERMINAL:
                         error = call_error(TaskNotCancelableError(), task_id)
             raise error from exc
-        self.wire.record("event", f"CancelTask {task_id}", MessageToDict(task))
+        self.wire.record("event", f"CancelTask {task_id}", task)
         return task_update(task)
 
     def describe(self) -> dict[str, Any]:
@@ -238,8 +237,7 @@ class AgentConnection:
         try:
             async with contextlib.aclosing(events) as stream:
                 async for event in stream:
-                    payload = event.WhichOneof("payload")
-                    self.wire.record("event", f"stream event: {payload}", MessageToDict(event))
+                    self.wire.record("event", f"stream event: {event.WhichOneof('payload')}", event)
                     for update in to_updates(event):
                         yield update
         except A2AError as exc:

@@ -1,11 +1,19 @@
-"""The raw wire log of one connection: requests, responses, stream events; secrets redacted."""
+"""The raw wire log of one connection: requests, responses, stream events; secrets redacted.
+
+Entries keep their payload and are formatted (and redacted) when first read: logging every
+stream event must cost next to nothing on the loop, and most entries are never opened.
+"""
 
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+from google.protobuf.json_format import MessageToDict
+from google.protobuf.message import Message
 
 from switchboard.connections.redaction import Redactor
 from switchboard.runtime import EventLog
@@ -20,27 +28,36 @@ class WireEntry:
     ts: float
     direction: str
     title: str
-    body: str = ""
+    payload: Any = field(default="", repr=False)
+    redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)
+
+    @cached_property
+    def body(self) -> str:
+        """The payload as text (indented JSON for structures), cut if long, secrets masked."""
+        payload = self.payload
+        if isinstance(payload, Message):
+            payload = MessageToDict(payload)
+        text = payload if isinstance(payload, str) else json.dumps(payload, indent=2, default=str)
+        if len(text) > MAX_BODY:
+            text = text[:MAX_BODY] + f"\n… ({len(text) - MAX_BODY} more characters)"
+        return self.redactor.text(text)
 
 
 class WireLog:
-    """Append-only wire log; every entry passes through the connection's redactor first."""
+    """Append-only wire log of one connection, bounded in length."""
 
     def __init__(self, redactor: Redactor | None = None, limit: int = 5000) -> None:
         self.redactor = redactor or Redactor()
         self.entries: EventLog[WireEntry] = EventLog()
         self._limit = limit
 
-    def record(self, direction: str, title: str, body: Any = "") -> None:
-        """Add an entry; dict/list bodies are shown as indented JSON, long bodies are cut."""
+    def record(self, direction: str, title: str, payload: Any = "") -> None:
+        """Add an entry; `payload` may be text, a JSON-like structure or a protobuf message
+        (not mutated afterwards)."""
         if len(self.entries) >= self._limit:
             return
-        text = body if isinstance(body, str) else json.dumps(body, indent=2, default=str)
-        if len(text) > MAX_BODY:
-            text = text[:MAX_BODY] + f"\n… ({len(text) - MAX_BODY} more characters)"
-        self.entries.append(
-            WireEntry(time.time(), direction, self.redactor.text(title), self.redactor.text(text))
-        )
+        entry = WireEntry(time.time(), direction, self.redactor.text(title), payload, self.redactor)
+        self.entries.append(entry)
 
     def record_headers(
         self, direction: str, title: str, headers: dict[str, str], body: str
