@@ -4,10 +4,14 @@ versions over both bindings, through the workspace's runtime, connections and ch
 from __future__ import annotations
 
 import base64
+import logging
+import threading
 
+import httpx
 import pytest
 
 from switchboard.chat.workspace import Workspace
+from switchboard.config import Settings
 from switchboard.demo.agent import build_app
 from tests.conftest import connect, run_turn, wait_for, wait_turn
 from tests.support.servers import CuttingProxy, free_port, serve_app
@@ -124,6 +128,7 @@ def test_stop_listening_leaves_the_task_running_and_resume_gets_all_of_it(
     assert resumed.state == "completed"
     lines = resumed.text().splitlines()
     assert lines == [f"step {i} of 40" for i in range(1, 41)], "every chunk exactly once"
+    assert len(resumed.artifacts["progress"].parts) == 1, "chunks join into one text part"
 
 
 def test_a_stream_cut_mid_flight_is_resumed_with_nothing_lost_or_doubled(
@@ -200,3 +205,43 @@ def test_several_agents_at_once_each_conversation_with_its_own(
     views = [wait_turn(c, t) for c, t in zip(conversations, turns, strict=True)]
     assert [v.state for v in views] == ["completed", "completed"]
     assert [c.counterpart for c in conversations] == ["rest", "legacy"]
+
+
+def test_a_stop_that_arrives_before_the_turn_starts_still_ends_it(
+    workspace: Workspace, demo_agent: str
+) -> None:
+    agent = connect(workspace, demo_agent)
+    conversation = workspace.chat.new_conversation(agent.name)
+    release = threading.Event()
+
+    async def hold_the_loop() -> None:
+        release.wait(10)  # blocks the loop on purpose: send and stop queue up behind it
+
+    workspace.runtime.submit(hold_the_loop())
+    turn = workspace.chat.send(conversation.id, "slow")
+    assert workspace.chat.stop(conversation.id)
+    release.set()
+    view = wait_turn(conversation, turn)
+    assert view.end_reason == "stopped" and view.task_id == ""
+    assert [e.kind for e in conversation.events()].count("turn_end") == 1
+    assert run_turn(workspace, conversation, "hello").end_reason == "replied"
+
+
+def test_the_embedded_demo_starts_serves_and_closes_without_an_error_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING)
+    uvicorn_log = logging.getLogger("uvicorn")  # it does not propagate to the root logger
+    uvicorn_log.addHandler(caplog.handler)
+    ws = Workspace.open(Settings(source="embedded demo", embedded_demo=True))
+    agent = ws.registry.agents()[0]
+    ws.runtime.call(agent.connect(), timeout=30)
+    assert agent.status == "ready"
+    conversation = ws.chat.new_conversation(agent.name)
+    assert run_turn(ws, conversation, "story").state == "completed"
+    ws.close()
+    uvicorn_log.removeHandler(caplog.handler)
+    assert not ws.runtime.is_alive()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(ws.demo_url + "/.well-known/agent-card.json", timeout=5)

@@ -109,7 +109,7 @@ def test_stop_leaves_the_task_running_then_cancel_task_cancels_it(
 
     app.run()
     assert any("Stopped listening" in i.value for i in app.info)
-    assert app.status[-1].label.startswith("⏳ working")
+    assert app.expander[-1].label == "working · not listening"
     assert {"▶ Resume", "✖ Cancel task"} <= {b.label for b in app.button}
 
     app.button(key="cancel-task").click().run()

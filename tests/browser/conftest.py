@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -102,7 +102,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, server_log: Path) -> Itera
                 )
             if time.monotonic() > deadline:
                 pytest.fail(
-                    f"the app did not answer {base}/_stcore/health within {STARTUP_TIMEOUT:.0f} s."
+                    f"the app did not answer {base}/_stcore/health within {STARTUP_TIMEOUT:g} s."
                     f"\ncommand: {command}\n--- server log ---\n{_tail(server_log)}",
                     pytrace=False,
                 )
@@ -146,11 +146,12 @@ def page(browser: Browser, app_url: str) -> Iterator[Page]:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Attach the app's log to a failed browser test: the server side of what the browser saw."""
     report = yield
-    if report.failed and "server_log" in getattr(item, "fixturenames", ()):
-        path = item.funcargs.get("server_log") if hasattr(item, "funcargs") else None
-        if isinstance(path, Path):
-            report.sections.append(("switchboard server log (tail)", _tail(path)))
+    path = getattr(item, "funcargs", {}).get("server_log")
+    if report.failed and isinstance(path, Path):
+        report.sections.append(("switchboard server log (tail)", _tail(path)))
     return report

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from switchboard.chat.events import Event
-from switchboard.chat.turns import TurnView, fold_turns
+from switchboard.chat.turns import TurnView, fold_turns, pending_task
 from switchboard.runtime import EventLog
 
 
@@ -48,13 +48,7 @@ class Conversation:
 
     def pending_task(self) -> str | None:
         """The task waiting for the person's reply (input- or auth-required), if any."""
-        turns = self.turns()
-        for view in reversed(turns):
-            if view.task_id:
-                return view.task_id if view.waiting_for_input else None
-            if view.messages:
-                return None
-        return None
+        return pending_task(self.turns())
 
     def last_task(self) -> str | None:
         """The most recent task of this conversation (for Cancel task and Resume)."""

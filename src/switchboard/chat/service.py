@@ -2,6 +2,8 @@
 
 The script thread only calls these methods and tails the log; it never waits on a turn.
 Cancel only on intent: Stop (stop listening), a superseding prompt, Cancel task (CancelTask).
+Every decision about stopping a turn is taken on the loop thread, so a Stop that arrives before
+the turn has even started, or while it is finishing, still ends it exactly once.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 
 from switchboard.chat.conversation import Conversation, ConversationStore
 from switchboard.chat.turns import fold_turns
@@ -24,6 +27,18 @@ log = logging.getLogger(__name__)
 
 STOPPED = "Stopped listening. The agent's task goes on: Cancel task stops it, Resume listens again."
 
+Updates = Callable[[AgentConnection], AsyncIterator[Update]]
+
+
+@dataclass(eq=False)
+class _Turn:
+    """A running turn. `task` and `ended` are only written on the loop thread."""
+
+    conversation: Conversation
+    number: int
+    task: asyncio.Task[None] | None = None
+    ended: bool = False
+
 
 class ChatService:
     """Starts, stops and cancels turns; one running turn per conversation."""
@@ -32,7 +47,7 @@ class ChatService:
         self.runtime = runtime
         self.registry = registry
         self.store = store
-        self._running: dict[str, concurrent.futures.Future[None]] = {}
+        self._turns: dict[str, _Turn] = {}
         self._lock = threading.Lock()
 
     def new_conversation(self, counterpart: str) -> Conversation:
@@ -66,8 +81,11 @@ class ChatService:
     def stop(self, conversation_id: str) -> bool:
         """Stop listening to the running turn (the agent's task goes on). True if one ran."""
         with self._lock:
-            future = self._running.get(conversation_id)
-        return bool(future and future.cancel())
+            turn = self._turns.get(conversation_id)
+        if turn is None or turn.ended:
+            return False
+        self.runtime.loop.call_soon_threadsafe(self._stop, turn)
+        return True
 
     def cancel_task(self, conversation_id: str) -> concurrent.futures.Future[None]:
         """Ask the agent to cancel the conversation's last task (CancelTask); the outcome, or
@@ -77,31 +95,35 @@ class ChatService:
 
     def is_running(self, conversation_id: str) -> bool:
         with self._lock:
-            future = self._running.get(conversation_id)
-        return bool(future and not future.done())
+            turn = self._turns.get(conversation_id)
+        return turn is not None and not turn.ended
 
-    def _start(
-        self,
-        conversation: Conversation,
-        turn: int,
-        updates: Callable[[AgentConnection], AsyncIterator[Update]],
-    ) -> None:
+    def _start(self, conversation: Conversation, number: int, updates: Updates) -> None:
+        turn = _Turn(conversation, number)
         with self._lock:
-            previous = self._running.get(conversation.id)
-            future = self.runtime.submit(self._run(conversation, turn, updates, previous))
-            self._running[conversation.id] = future
+            previous = self._turns.get(conversation.id)
+            self._turns[conversation.id] = turn
+        self.runtime.submit(self._run(turn, updates, previous))
 
-    async def _run(
-        self,
-        conversation: Conversation,
-        turn: int,
-        updates: Callable[[AgentConnection], AsyncIterator[Update]],
-        previous: concurrent.futures.Future[None] | None,
-    ) -> None:
-        if previous is not None and not previous.done():
-            previous.cancel()
-            await asyncio.wait({asyncio.wrap_future(previous)})
+    def _stop(self, turn: _Turn) -> None:
+        """On the loop: cancel a running turn, or end one that has not started yet."""
+        if turn.ended:
+            return
+        if turn.task is None:
+            self._finish(turn, "stopped", notice=STOPPED)
+        else:
+            turn.task.cancel()
+
+    async def _run(self, turn: _Turn, updates: Updates, previous: _Turn | None) -> None:
+        if turn.ended:  # stopped before it started
+            return
+        turn.task = asyncio.current_task()
+        conversation = turn.conversation
         try:
+            if previous is not None and not previous.ended:
+                self._stop(previous)
+                if previous.task is not None:
+                    await asyncio.wait({previous.task})
             agent = self.registry.agent(conversation.counterpart)
             if agent is None:
                 raise AgentCallError(
@@ -110,29 +132,37 @@ class ChatService:
                 )
             async with contextlib.aclosing(updates(agent)) as stream:
                 async for update in stream:
-                    conversation.record(turn, update.kind, update.data)
+                    conversation.record(turn.number, update.kind, update.data)
         except asyncio.CancelledError:
-            outcome = self._outcome(conversation, turn)
-            if outcome not in SETTLED:
-                conversation.record(turn, "notice", {"level": "info", "text": STOPPED})
-                outcome = "stopped"
-            conversation.record(turn, "turn_end", {"reason": outcome})
+            outcome = self._outcome(turn)
+            if outcome in SETTLED:
+                self._finish(turn, outcome)
+            else:
+                self._finish(turn, "stopped", notice=STOPPED)
             raise
         except AgentCallError as error:
             conversation.record(
-                turn, "notice", {"level": "error", "text": error.message, "hint": error.hint}
+                turn.number, "notice", {"level": "error", "text": error.message, "hint": error.hint}
             )
         except Exception as error:  # a bug or an unexpected SDK error: say so, keep the app up
-            log.exception("turn %s of %s failed", turn, conversation.id)
+            log.exception("turn %s of %s failed", turn.number, conversation.id)
             conversation.record(
-                turn,
+                turn.number,
                 "notice",
                 {"level": "error", "text": f"Unexpected error: {type(error).__name__}: {error}"},
             )
-        outcome = self._outcome(conversation, turn)
+        outcome = self._outcome(turn)
         # Every normal path ends settled (or replied); anything else stopped on an error.
-        reason = outcome if outcome in SETTLED or outcome == "replied" else "error"
-        conversation.record(turn, "turn_end", {"reason": reason})
+        self._finish(turn, outcome if outcome in SETTLED or outcome == "replied" else "error")
+
+    def _finish(self, turn: _Turn, reason: str, notice: str = "") -> None:
+        """On the loop: record the end of a turn, once."""
+        if turn.ended:
+            return
+        turn.ended = True
+        if notice:
+            turn.conversation.record(turn.number, "notice", {"level": "info", "text": notice})
+        turn.conversation.record(turn.number, "turn_end", {"reason": reason})
 
     async def _ask(
         self, agent: AgentConnection, conversation: Conversation, text: str
@@ -164,8 +194,9 @@ class ChatService:
             turn, "notice", {"level": "info", "text": f"Cancel requested for task {task_id}."}
         )
 
-    def _outcome(self, conversation: Conversation, turn: int) -> str:
-        views = fold_turns(e for e in conversation.events() if e.turn == turn)
+    def _outcome(self, turn: _Turn) -> str:
+        events = (e for e in turn.conversation.events() if e.turn == turn.number)
+        views = fold_turns(events)
         if not views:
             return "error"
         view = views[0]

@@ -62,10 +62,12 @@ class TurnView:
             self.resumed_task = data.get("task_id", "")
         elif event.kind == "task":
             self._see_task(data)
-            self.artifacts = {
-                a["artifact_id"]: Artifact(a["artifact_id"], a.get("name", ""), list(a["parts"]))
-                for a in data.get("artifacts", [])
-            }
+            self.artifacts = {}
+            for raw in data.get("artifacts", []):
+                artifact = Artifact(raw["artifact_id"], raw.get("name", ""), complete=True)
+                for part in raw.get("parts", []):
+                    append_part(artifact.parts, part)
+                self.artifacts[artifact.artifact_id] = artifact
         elif event.kind == "status":
             self._see_task(data)
         elif event.kind == "artifact":
@@ -99,6 +101,16 @@ class TurnView:
         for part in data.get("parts", []):
             append_part(current.parts, part)
         current.complete = bool(data.get("last_chunk"))
+
+
+def pending_task(views: list[TurnView]) -> str | None:
+    """The task waiting for the person's reply (input- or auth-required) after these turns."""
+    for view in reversed(views):
+        if view.task_id:
+            return view.task_id if view.waiting_for_input else None
+        if view.messages:
+            return None
+    return None
 
 
 def fold_turns(events: Iterable[Event]) -> list[TurnView]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import socket
+from collections.abc import Coroutine
+from typing import Any
 
 from switchboard.chat.conversation import ConversationStore
 from switchboard.chat.service import ChatService
@@ -27,7 +29,7 @@ class Workspace:
         self.store = ConversationStore()
         self.chat = ChatService(self.runtime, self.registry, self.store)
         self.demo_url = ""
-        self._demo: concurrent.futures.Future[None] | None = None
+        self._demo: asyncio.Task[None] | None = None
         self.runtime.add_closer(self._stop_demo)
         self.runtime.add_closer(self.registry.close_all)
 
@@ -65,7 +67,7 @@ class Workspace:
         sock.bind(("127.0.0.1", 0))
         sock.listen(128)
         self.demo_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        self._demo = self.runtime.submit(serve(sock))
+        self._demo = self.runtime.call(_spawn(serve(sock)), timeout=10)
         self.add_agent(AgentSettings(name=DEMO_AGENT_NAME, url=self.demo_url))
         return self.demo_url
 
@@ -76,4 +78,10 @@ class Workspace:
     async def _stop_demo(self) -> None:
         if self._demo is not None and not self._demo.done():
             self._demo.cancel()
-            await asyncio.wait({asyncio.wrap_future(self._demo)})
+            await asyncio.wait({self._demo})
+
+
+async def _spawn(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    """Start `coro` as a task of the loop and hand back the task itself (cancelling a
+    concurrent future would not wait for the task to finish)."""
+    return asyncio.create_task(coro)

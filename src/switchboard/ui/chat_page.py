@@ -7,7 +7,7 @@ import time
 import streamlit as st
 
 from switchboard.chat.conversation import Conversation
-from switchboard.chat.turns import TurnView, fold_turns
+from switchboard.chat.turns import TurnView, fold_turns, pending_task
 from switchboard.chat.workspace import Workspace
 from switchboard.connections.updates import SETTLED
 from switchboard.runtime.loop import wait_for_future
@@ -32,21 +32,24 @@ def chat_page() -> None:
     if conversation is None:
         st.info("No agent to talk to yet. Add one on the **Agents** page.")
         return
-    waiting = conversation.pending_task() is not None
-    placeholder = "Reply to the agent…" if waiting else f"Message {conversation.counterpart}"
-    prompt = st.chat_input(placeholder, key="prompt")
-    if prompt:
-        ws.chat.send(conversation.id, prompt)
     await_connections(ws, [conversation.counterpart])
     render_header(ws, conversation)
+    # One snapshot decides everything this run draws, the input's placeholder included.
     events = conversation.events()
     views = fold_turns(events)
+    waiting = pending_task(views) is not None
+    st.chat_input(
+        "Reply to the agent…" if waiting else f"Message {conversation.counterpart}",
+        key="prompt",
+        on_submit=send_prompt,
+        args=(ws, conversation.id),
+    )
     if not views:
         render_welcome(ws, conversation)
     live = views[-1] if views and not views[-1].ended else None
     for view in views:
         if view is not live:
-            render_exchange(view, conversation.id)
+            render_exchange(view, conversation.id, current=view is views[-1])
     if live is None:
         render_controls(ws, conversation, views[-1] if views else None, running=False)
         return
@@ -80,13 +83,21 @@ def follow_live_turn(
     st.rerun()
 
 
-def render_exchange(view: TurnView, conversation_id: str) -> None:
+def send_prompt(ws: Workspace, conversation_id: str) -> None:
+    """Chat-input callback: send before the run starts, so the run draws the new turn."""
+    text = st.session_state.get("prompt")
+    if text:
+        ws.chat.send(conversation_id, text)
+
+
+def render_exchange(view: TurnView, conversation_id: str, current: bool) -> None:
     """A finished turn: the person's prompt and the counterpart's bubble."""
     if view.prompt:
         with st.chat_message("user"):
             st.markdown(view.prompt)
     with st.chat_message("assistant"):
-        render_turn(view, live=False, key=f"{conversation_id}-{view.turn}", steps=show_steps())
+        key = f"{conversation_id}-{view.turn}"
+        render_turn(view, live=False, key=key, steps=show_steps(), current=current)
 
 
 def render_controls(

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from switchboard.chat.turns import TurnView
+from switchboard.connections.updates import SETTLED
 
 STATE_ICONS = {
     "submitted": "📨",
@@ -23,11 +24,14 @@ STATE_ICONS = {
 STATUS_WIDGET_STATE = {"completed": "complete", "failed": "error", "rejected": "error"}
 
 
-def render_turn(view: TurnView, live: bool, key: str, steps: bool = False) -> None:
+def render_turn(
+    view: TurnView, live: bool, key: str, steps: bool = False, current: bool = True
+) -> None:
     """Draw everything the counterpart did in one turn, in the current container.
 
     `live` leaves out widgets (downloads) that must not be drawn twice in one run; `key` makes
-    widget keys unique per conversation and turn; `steps` opens the task's state history."""
+    widget keys unique per conversation and turn; `steps` opens the task's state history;
+    `current` is false for turns a later turn has answered."""
     if view.resumed_task:
         st.caption(f"Listening again to task `{view.resumed_task}`")
     if view.state:
@@ -39,7 +43,10 @@ def render_turn(view: TurnView, live: bool, key: str, steps: bool = False) -> No
     if view.state in ("input-required", "auth-required"):
         question = parts_text(view.status_parts) or "The agent needs more from you."
         what = "input" if view.state == "input-required" else "authorization"
-        st.info(f"**The agent needs your {what}:** {question}\n\nReply below to continue the task.")
+        if current:
+            st.info(f"**The agent needs your {what}:** {question}\n\nReply below to continue.")
+        else:
+            st.caption(f"The agent asked: {question}")
     for notice in view.notices:
         render_notice(notice)
     if live and not view.state and not view.messages and not view.notices:
@@ -52,9 +59,14 @@ def render_state(view: TurnView, live: bool, expanded: bool = False) -> None:
     label = f"{STATE_ICONS.get(view.state, '•')} {view.state}"
     if text and view.state not in ("input-required", "auth-required"):
         label += f" — {text}"
-    running = view.state in ("submitted", "working", "unknown") and live
-    widget_state = "running" if running else STATUS_WIDGET_STATE.get(view.state, "complete")
-    with st.status(label, state=widget_state, expanded=expanded):
+    if not live and view.state not in SETTLED:
+        # Stopped listening (or lost): the task may still run, so neither a tick nor a spinner.
+        box = st.expander(f"{view.state} · not listening", expanded=expanded, icon="⏸️")
+    else:
+        running = view.state in ("submitted", "working", "unknown")
+        widget_state = "running" if running else STATUS_WIDGET_STATE.get(view.state, "complete")
+        box = st.status(label, state=widget_state, expanded=expanded)
+    with box:
         for state, message in view.history:
             st.markdown(
                 f"{STATE_ICONS.get(state, '•')} **{state}**" + (f" — {message}" if message else "")
