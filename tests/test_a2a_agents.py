@@ -73,8 +73,12 @@ def test_failed_and_rejected_tasks_say_so(agent_chat) -> None:
     ws, conversation = agent_chat
     failed = run_turn(ws, conversation, "fail")
     assert failed.state == "failed" and failed.end_reason == "failed"
-    said = [n["text"] for n in failed.notices] + [text for _, text in failed.history]
-    assert any("fail" in text for text in said), "the person is told why it failed"
+    assert failed.history[-1] == ("failed", "Failed on purpose: the 'fail' prompt always fails.")
+    assert failed.notices == []
+
+    crashed = run_turn(ws, conversation, "crash")
+    assert crashed.state == "failed" and crashed.end_reason == "failed"
+    assert crashed.notices[-1]["level"] in ("error", "warning"), "the person is told"
 
     rejected = run_turn(ws, conversation, "reject")
     assert rejected.state == "rejected"

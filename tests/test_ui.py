@@ -76,8 +76,10 @@ def test_input_required_asks_and_the_reply_completes_the_task(app: AppTest) -> N
 
 def test_failed_and_rejected_tasks_show_their_state(app: AppTest) -> None:
     app.chat_input[0].set_value("fail").run()
+    assert app.status[-1].label == "❌ failed — Failed on purpose: the 'fail' prompt always fails."
+    app.chat_input[0].set_value("crash").run()
     assert app.status[-1].label.startswith("❌ failed")
-    assert app.error, "the failure is explained"
+    assert "internal error" in app.error[-1].value, "the agent's error is shown"
     app.chat_input[0].set_value("reject").run()
     assert app.status[-1].label.startswith("⛔ rejected")
 

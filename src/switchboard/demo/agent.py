@@ -37,7 +37,7 @@ from starlette.applications import Starlette
 
 from switchboard.demo.png import render_badge
 
-HELLO = "Hi! I am the Switchboard demo agent. Try: story, ask, slow, fail, data, image, reject."
+HELLO = "Hi! I am the Switchboard demo agent. Try: story, ask, slow, data, image, fail, reject."
 
 SKILLS: list[AgentSkill] = [
     AgentSkill(
@@ -75,9 +75,17 @@ SKILLS: list[AgentSkill] = [
     AgentSkill(
         id="fail",
         name="Failure",
-        description="Starts working, then raises an error: the task ends FAILED.",
-        tags=["task", "error"],
+        description="Starts working, then gives up: the task ends FAILED with a reason.",
+        tags=["task", "failed"],
         examples=["fail"],
+    ),
+    AgentSkill(
+        id="crash",
+        name="Agent bug",
+        description="The agent's code raises an exception mid-task: the SDK marks the task "
+        "FAILED and reports an internal error.",
+        tags=["task", "error"],
+        examples=["crash"],
     ),
     AgentSkill(
         id="reject",
@@ -117,7 +125,7 @@ def build_card(
     return AgentCard(
         name="Switchboard Demo Agent",
         description="Shows what an A2A client must support. The first word of your message "
-        "picks the behaviour: hello, story, ask, slow, fail, reject, data or image.",
+        "picks the behaviour: hello, story, ask, slow, data, image, fail, reject or crash.",
         version="1.0.0",
         provider=AgentProvider(organization="Switchboard", url=base_url),
         default_input_modes=["text/plain"],
@@ -253,8 +261,14 @@ async def _slow(updater: TaskUpdater, _text: str) -> None:
 
 
 async def _fail(updater: TaskUpdater, _text: str) -> None:
-    await updater.start_work(_say(updater, "About to fail…"))
-    raise RuntimeError("The demo agent failed on purpose: the 'fail' prompt always fails.")
+    await updater.start_work(_say(updater, "Trying…"))
+    await asyncio.sleep(0.05)
+    await updater.failed(_say(updater, "Failed on purpose: the 'fail' prompt always fails."))
+
+
+async def _crash(updater: TaskUpdater, _text: str) -> None:
+    await updater.start_work(_say(updater, "About to crash…"))
+    raise RuntimeError("The demo agent crashed on purpose: the 'crash' prompt always raises.")
 
 
 async def _reject(updater: TaskUpdater, _text: str) -> None:
@@ -284,6 +298,7 @@ _FLOWS: dict[str, Callable[[TaskUpdater, str], Awaitable[None]]] = {
     "ask": _ask,
     "slow": _slow,
     "fail": _fail,
+    "crash": _crash,
     "reject": _reject,
     "data": _data,
     "image": _image,
