@@ -20,6 +20,18 @@ CONFIG_ENV = "SWITCHBOARD_CONFIG"
 DEFAULT_CONFIG_FILE = "switchboard.json"
 BINDINGS = ("auto", "JSONRPC", "HTTP+JSON")
 VERSIONS = ("auto", "1.0", "0.3")
+ERAS = ("auto", "legacy", "2026-07-28")
+# Every spelling of an MCP transport in the configs people already have.
+TRANSPORTS = {
+    "stdio": "stdio",
+    "local": "stdio",
+    "http": "http",
+    "streamable-http": "http",
+    "streamable_http": "http",
+    "streamablehttp": "http",
+    "remote": "http",
+    "sse": "sse",
+}
 
 
 class ConfigError(ValueError):
@@ -38,11 +50,36 @@ class AgentSettings:
 
 
 @dataclass(frozen=True)
+class McpServerSettings:
+    """One MCP server: stdio (command, args, env, cwd) or remote (url, headers); secrets in
+    `env` and `headers`. `era` is the protocol era; `timeout` bounds each call (None: none)."""
+
+    name: str
+    transport: str
+    command: str = ""
+    args: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    cwd: str | None = None
+    url: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    era: str = "auto"
+    timeout: float | None = None
+    disabled: bool = False
+
+    @property
+    def secrets(self) -> list[str]:
+        """The values to mask wherever this server's traffic is shown."""
+        return [*self.headers.values(), *self.env.values()]
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything loaded from one config source, with the problems found on the way."""
 
     source: str
     agents: tuple[AgentSettings, ...] = ()
+    mcp_servers: tuple[McpServerSettings, ...] = ()
+    roots: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
     embedded_demo: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
@@ -108,7 +145,112 @@ def parse_settings(
             continue
         seen.add(agent.name)
         agents.append(agent)
-    return Settings(source=source, agents=tuple(agents), problems=tuple(problems), raw=document)
+    servers, server_problems = parse_mcp_servers(document, env)
+    roots = document.get("roots", [])
+    if not isinstance(roots, list) or not all(isinstance(r, str) for r in roots):
+        problems.append(
+            f"{source}: 'roots' must be a list of URIs such as file:///home/me/project."
+        )
+        roots = []
+    return Settings(
+        source=source,
+        agents=tuple(agents),
+        mcp_servers=tuple(servers),
+        roots=tuple(roots),
+        problems=tuple(problems + server_problems),
+        raw=document,
+    )
+
+
+def parse_mcp_servers(
+    document: Mapping[str, Any], env: Mapping[str, str]
+) -> tuple[list[McpServerSettings], list[str]]:
+    """The `mcpServers` map (Claude Desktop, Cursor, Claude Code, LibreChat…) or VS Code's
+    `servers`; a bad entry becomes a problem naming the server and the field."""
+    servers: list[McpServerSettings] = []
+    problems: list[str] = []
+    for key in ("mcpServers", "servers"):
+        entries = document.get(key, {})
+        if not isinstance(entries, dict):
+            problems.append(f"'{key}' must map server names to their settings.")
+            continue
+        for name, entry in entries.items():
+            try:
+                servers.append(parse_mcp_server(name, entry, env, where=f"{key}.{name}"))
+            except ConfigError as exc:
+                problems.append(str(exc))
+    return servers, problems
+
+
+def parse_mcp_server(
+    name: str, entry: Any, env: Mapping[str, str], where: str = "server"
+) -> McpServerSettings:
+    """One MCP server entry in any of the shapes in use → McpServerSettings, or ConfigError."""
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: must be an object with 'command' or 'url'.")
+    spelled = str(entry.get("type") or entry.get("transport") or entry.get("client") or "")
+    url = expand(
+        entry.get("url") or entry.get("serverUrl") or entry.get("httpUrl") or "",
+        env,
+        f"{where} 'url'",
+    )
+    if spelled:
+        transport = TRANSPORTS.get(spelled.lower())
+        if transport is None:
+            raise ConfigError(
+                f"{where}: 'type' {spelled!r} is not one of stdio, http, streamable-http, sse."
+            )
+    elif "command" in entry:
+        transport = "stdio"
+    elif url:
+        transport = "sse" if url.rstrip("/").endswith("/sse") else "http"
+    else:
+        raise ConfigError(f"{where}: needs 'command' (a local server) or 'url' (a remote one).")
+    era = str(entry.get("era", entry.get("protocolEra", "auto")))
+    if era == "modern":
+        era = "2026-07-28"
+    if era not in ERAS:
+        raise ConfigError(f"{where}: 'era' must be one of {', '.join(ERAS)}.")
+    timeout = entry.get("timeout")
+    if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
+        raise ConfigError(f"{where}: 'timeout' must be a positive number of seconds.")
+    common = {
+        "name": name,
+        "era": era,
+        "timeout": float(timeout) if timeout is not None else None,
+        "disabled": bool(entry.get("disabled", False)),
+    }
+    if transport == "stdio":
+        command, args = entry.get("command"), entry.get("args", [])
+        if isinstance(command, list) and command:  # ["npx", "-y", "server"]
+            command, args = command[0], [*command[1:], *args]
+        if isinstance(command, str) and " " in command.strip() and not args:
+            command, *args = command.split()  # Chainlit writes one string
+        if not isinstance(command, str) or not command.strip():
+            raise ConfigError(f"{where}: 'command' is missing or empty.")
+        if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+            raise ConfigError(f"{where}: 'args' must be a list of strings.")
+        return McpServerSettings(
+            transport="stdio",
+            command=expand(command, env, f"{where} 'command'"),
+            args=tuple(expand(a, env, f"{where} 'args'") for a in args),
+            env=_string_map(entry.get("env", {}), env, f"{where} 'env'"),
+            cwd=expand(entry["cwd"], env, f"{where} 'cwd'") if entry.get("cwd") else None,
+            **common,
+        )
+    check_http_url(url, f"{where} 'url'")
+    return McpServerSettings(
+        transport=transport,
+        url=url,
+        headers=_string_map(entry.get("headers", {}), env, f"{where} 'headers'"),
+        **common,
+    )
+
+
+def _string_map(raw: Any, env: Mapping[str, str], what: str) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(isinstance(v, str | int | float) for v in raw.values()):
+        raise ConfigError(f"{what} must map names to string values.")
+    return {str(k): expand(str(v), env, f"{what}.{k}") for k, v in raw.items()}
 
 
 def parse_agent(entry: Any, env: Mapping[str, str], where: str = "agent") -> AgentSettings:
