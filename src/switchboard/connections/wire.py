@@ -35,8 +35,10 @@ class WireEntry:
     def body(self) -> str:
         """The payload as text (indented JSON for structures), cut if long, secrets masked."""
         payload = self.payload
-        if isinstance(payload, Message):
+        if isinstance(payload, Message):  # protobuf (A2A)
             payload = MessageToDict(payload)
+        elif hasattr(payload, "model_dump"):  # pydantic (MCP)
+            payload = payload.model_dump(mode="json", by_alias=True, exclude_none=True)
         text = payload if isinstance(payload, str) else json.dumps(payload, indent=2, default=str)
         if len(text) > MAX_BODY:
             text = text[:MAX_BODY] + f"\n… ({len(text) - MAX_BODY} more characters)"

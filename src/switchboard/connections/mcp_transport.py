@@ -1,0 +1,111 @@
+"""Wrapping an MCP transport: every JSON-RPC message goes to the wire log, and the end of the
+server's stream is noticed at once (a stdio server that dies while idle)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from types import TracebackType
+from typing import Any, Self
+
+from mcp.shared.message import SessionMessage
+
+from switchboard.connections.wire import WireLog
+
+
+@contextlib.asynccontextmanager
+async def logged(transport: Any, wire: WireLog, ended: asyncio.Event) -> AsyncIterator[Any]:
+    """Enter `transport` and yield its (read, write) streams wrapped for the wire log; `ended`
+    is set when the server's side of the stream ends."""
+    async with transport as (read, write):
+        yield LoggedReadStream(read, wire, ended), LoggedWriteStream(write, wire)
+
+
+class LoggedReadStream:
+    """The server → client stream, logging each message (the SDK's ReadStream protocol)."""
+
+    def __init__(self, inner: Any, wire: WireLog, ended: asyncio.Event) -> None:
+        self._inner = inner
+        self._wire = wire
+        self._ended = ended
+
+    @property
+    def last_context(self) -> Any:
+        return getattr(self._inner, "last_context", None)
+
+    async def receive(self) -> Any:
+        try:
+            item = await self._inner.receive()
+        except Exception:  # end of stream, closed resource: the server is gone
+            self._ended.set()
+            raise
+        _log(self._wire, "←", item)
+        return item
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> Any:
+        try:
+            return await self.receive()
+        except Exception as exc:
+            if type(exc).__name__ in ("EndOfStream", "ClosedResourceError"):
+                raise StopAsyncIteration from None
+            raise
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class LoggedWriteStream:
+    """The client → server stream, logging each message (the SDK's WriteStream protocol)."""
+
+    def __init__(self, inner: Any, wire: WireLog) -> None:
+        self._inner = inner
+        self._wire = wire
+
+    async def send(self, item: SessionMessage, /) -> None:
+        _log(self._wire, "→", item)
+        await self._inner.send(item)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def _log(wire: WireLog, arrow: str, item: Any) -> None:
+    if isinstance(item, SessionMessage):
+        message = item.message
+        method = getattr(message, "method", None)
+        if method:
+            title = f"{arrow} {method}"
+        elif getattr(message, "error", None) is not None:
+            title = f"{arrow} error for #{getattr(message, 'id', '?')}"
+        else:
+            title = f"{arrow} result for #{getattr(message, 'id', '?')}"
+        direction = "request" if arrow == "→" else "response"
+        wire.record(direction, title, message)
+    elif isinstance(item, Exception):
+        wire.record("error", f"{arrow} transport error", f"{type(item).__name__}: {item}")
