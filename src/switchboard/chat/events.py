@@ -7,8 +7,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # user: the person's prompt; resume: listening again to a task; task/status/artifact/message/
-# notice: what the counterpart did (see connections.updates); turn_end: the turn is over.
-KINDS = ("user", "resume", "task", "status", "artifact", "message", "notice", "turn_end")
+# notice: what the counterpart did (see connections.updates); tool_call/progress/question/
+# answer/tool_result: an MCP tool call and what happened in it; turn_end: the turn is over.
+KINDS = (
+    "user",
+    "resume",
+    "task",
+    "status",
+    "artifact",
+    "message",
+    "notice",
+    "tool_call",
+    "progress",
+    "question",
+    "answer",
+    "tool_result",
+    "turn_end",
+)
 
 
 @dataclass(frozen=True)

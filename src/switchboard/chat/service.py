@@ -15,10 +15,12 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from switchboard.chat.conversation import Conversation, ConversationStore
 from switchboard.chat.turns import fold_turns
 from switchboard.connections.a2a_agent import AgentCallError, AgentConnection
+from switchboard.connections.mcp_server import Interaction, McpCallError, McpConnection
 from switchboard.connections.registry import Registry
 from switchboard.connections.updates import SETTLED, Update
 from switchboard.runtime import Runtime
@@ -26,8 +28,9 @@ from switchboard.runtime import Runtime
 log = logging.getLogger(__name__)
 
 STOPPED = "Stopped listening. The agent's task goes on: Cancel task stops it, Resume listens again."
+CALL_STOPPED = "Stopped: the call was cancelled, and the server was told."
 
-Updates = Callable[[AgentConnection], AsyncIterator[Update]]
+Updates = Callable[[], AsyncIterator[Update]]
 
 
 @dataclass(eq=False)
@@ -36,6 +39,7 @@ class _Turn:
 
     conversation: Conversation
     number: int
+    stop_notice: str = STOPPED
     task: asyncio.Task[None] | None = None
     ended: bool = False
 
@@ -48,6 +52,7 @@ class ChatService:
         self.registry = registry
         self.store = store
         self._turns: dict[str, _Turn] = {}
+        self._questions: dict[str, tuple[McpConnection, Interaction, Conversation, int]] = {}
         self._lock = threading.Lock()
 
     def new_conversation(self, counterpart: str) -> Conversation:
@@ -64,7 +69,7 @@ class ChatService:
         conversation.record(turn, "user", {"text": text})
         if not conversation.title:
             conversation.title = text.strip().splitlines()[0][:60] if text.strip() else "…"
-        self._start(conversation, turn, lambda agent: self._ask(agent, conversation, text))
+        self._start(conversation, turn, lambda: self._ask(conversation, text))
         return turn
 
     def resume(self, conversation_id: str) -> int | None:
@@ -75,8 +80,38 @@ class ChatService:
             return None
         turn = conversation.next_turn()
         conversation.record(turn, "resume", {"task_id": task_id})
-        self._start(conversation, turn, lambda agent: agent.follow(task_id))
+        self._start(conversation, turn, lambda: self._follow(conversation, task_id))
         return turn
+
+    def call_tool(
+        self, conversation_id: str, server: str, tool: str, arguments: dict[str, Any]
+    ) -> int:
+        """Call an MCP tool as a turn of the conversation: its progress, the server's questions
+        and its result land in the log. Stop cancels the call."""
+        conversation = self._conversation(conversation_id)
+        turn = conversation.next_turn()
+        conversation.record(
+            turn, "tool_call", {"server": server, "tool": tool, "arguments": arguments}
+        )
+        self._start(
+            conversation,
+            turn,
+            lambda: self._tool(conversation, turn, server, tool, arguments),
+            stop_notice=CALL_STOPPED,
+        )
+        return turn
+
+    def answer(self, question_id: str, action: str, content: dict[str, Any] | None = None) -> bool:
+        """The person's answer to a server's question (accept with content, decline, cancel).
+        False when the question is no longer open."""
+        with self._lock:
+            entry = self._questions.pop(question_id, None)
+        if entry is None:
+            return False
+        server, interaction, conversation, turn = entry
+        conversation.record(turn, "answer", {"id": question_id, "action": action})
+        self.runtime.loop.call_soon_threadsafe(server.answer, interaction, action, content)
+        return True
 
     def stop(self, conversation_id: str) -> bool:
         """Stop listening to the running turn (the agent's task goes on). True if one ran."""
@@ -98,8 +133,10 @@ class ChatService:
             turn = self._turns.get(conversation_id)
         return turn is not None and not turn.ended
 
-    def _start(self, conversation: Conversation, number: int, updates: Updates) -> None:
-        turn = _Turn(conversation, number)
+    def _start(
+        self, conversation: Conversation, number: int, updates: Updates, stop_notice: str = STOPPED
+    ) -> None:
+        turn = _Turn(conversation, number, stop_notice)
         with self._lock:
             previous = self._turns.get(conversation.id)
             self._turns[conversation.id] = turn
@@ -110,7 +147,7 @@ class ChatService:
         if turn.ended:
             return
         if turn.task is None:
-            self._finish(turn, "stopped", notice=STOPPED)
+            self._finish(turn, "stopped", notice=turn.stop_notice)
         else:
             turn.task.cancel()
 
@@ -124,13 +161,7 @@ class ChatService:
                 self._stop(previous)
                 if previous.task is not None:
                     await asyncio.wait({previous.task})
-            agent = self.registry.agent(conversation.counterpart)
-            if agent is None:
-                raise AgentCallError(
-                    f"{conversation.counterpart!r} is not connected any more.",
-                    hint="Add it again on the Agents page, or start a new conversation.",
-                )
-            async with contextlib.aclosing(updates(agent)) as stream:
+            async with contextlib.aclosing(updates()) as stream:
                 async for update in stream:
                     conversation.record(turn.number, update.kind, update.data)
         except asyncio.CancelledError:
@@ -138,12 +169,14 @@ class ChatService:
             if outcome in SETTLED:
                 self._finish(turn, outcome)
             else:
-                self._finish(turn, "stopped", notice=STOPPED)
+                self._finish(turn, "stopped", notice=turn.stop_notice)
             raise
         except AgentCallError as error:
             conversation.record(
                 turn.number, "notice", {"level": "error", "text": error.message, "hint": error.hint}
             )
+        except McpCallError as error:
+            conversation.record(turn.number, "notice", {"level": "error", "text": str(error)})
         except Exception as error:  # a bug or an unexpected SDK error: say so, keep the app up
             log.exception("turn %s of %s failed", turn.number, conversation.id)
             conversation.record(
@@ -164,14 +197,76 @@ class ChatService:
             turn.conversation.record(turn.number, "notice", {"level": "info", "text": notice})
         turn.conversation.record(turn.number, "turn_end", {"reason": reason})
 
-    async def _ask(
-        self, agent: AgentConnection, conversation: Conversation, text: str
-    ) -> AsyncIterator[Update]:
+    async def _ask(self, conversation: Conversation, text: str) -> AsyncIterator[Update]:
+        agent = self._agent(conversation)
         # Read after the previous turn has finished: its context and pending task count.
         context_id, task_id = conversation.context_id(), conversation.pending_task()
         async with contextlib.aclosing(agent.converse(text, context_id, task_id)) as stream:
             async for update in stream:
                 yield update
+
+    async def _follow(self, conversation: Conversation, task_id: str) -> AsyncIterator[Update]:
+        async with contextlib.aclosing(self._agent(conversation).follow(task_id)) as stream:
+            async for update in stream:
+                yield update
+
+    async def _tool(
+        self,
+        conversation: Conversation,
+        turn: int,
+        server_name: str,
+        tool: str,
+        arguments: dict[str, Any],
+    ) -> AsyncIterator[Update]:
+        """The updates of one tool call: progress and questions as they come, then the result.
+        Closing this generator (Stop) cancels the call and withdraws open questions."""
+        server = self.registry.server(server_name)
+        if server is None:
+            raise McpCallError(f"There is no MCP server called {server_name!r} any more.")
+        updates: asyncio.Queue[Update] = asyncio.Queue()
+        asked: list[Interaction] = []
+
+        async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+            updates.put_nowait(
+                Update("progress", {"progress": progress, "total": total, "message": message or ""})
+            )
+
+        async def on_question(interaction: Interaction) -> None:
+            asked.append(interaction)
+            with self._lock:
+                self._questions[interaction.id] = (server, interaction, conversation, turn)
+            updates.put_nowait(Update("question", interaction.describe()))
+
+        call = asyncio.create_task(server.call_tool(tool, arguments, on_progress, on_question))
+        try:
+            while not call.done() or not updates.empty():
+                if updates.empty():
+                    waiter = asyncio.ensure_future(updates.get())
+                    await asyncio.wait({call, waiter}, return_when=asyncio.FIRST_COMPLETED)
+                    if not waiter.done():
+                        waiter.cancel()
+                        continue
+                    yield waiter.result()
+                else:
+                    yield updates.get_nowait()
+            yield Update("tool_result", call.result())
+        finally:
+            if not call.done():
+                call.cancel()
+                await asyncio.wait({call})
+            for interaction in asked:
+                with self._lock:
+                    self._questions.pop(interaction.id, None)
+                server.answer(interaction, "cancel", None)
+
+    def _agent(self, conversation: Conversation) -> AgentConnection:
+        agent = self.registry.agent(conversation.counterpart)
+        if agent is None:
+            raise AgentCallError(
+                f"{conversation.counterpart!r} is not connected any more.",
+                hint="Add it again on the Agents page, or start a new conversation.",
+            )
+        return agent
 
     async def _cancel(self, conversation: Conversation) -> None:
         task_id = conversation.last_task()
@@ -202,6 +297,8 @@ class ChatService:
         view = views[0]
         if view.state:
             return view.state
+        if view.result:
+            return "failed" if view.result.get("is_error") else "completed"
         return "replied" if view.messages else "error"
 
     def _conversation(self, conversation_id: str) -> Conversation:

@@ -35,6 +35,11 @@ class TurnView:
     artifacts: dict[str, Artifact] = field(default_factory=dict)
     messages: list[list[dict[str, Any]]] = field(default_factory=list)
     notices: list[dict[str, Any]] = field(default_factory=list)
+    tool: dict[str, Any] = field(default_factory=dict)
+    progress: dict[str, Any] = field(default_factory=dict)
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)
+    result: dict[str, Any] = field(default_factory=dict)
     ended: bool = False
     end_reason: str = ""
 
@@ -46,6 +51,13 @@ class TurnView:
     @property
     def waiting_for_input(self) -> bool:
         return self.state in INTERRUPTED
+
+    @property
+    def open_questions(self) -> list[dict[str, Any]]:
+        """The server's questions this turn still waits on (while it runs)."""
+        if self.ended:
+            return []
+        return [q for q in self.questions if q["id"] not in self.answers]
 
     def text(self) -> str:
         """All text the counterpart produced in this turn (artifacts, then messages)."""
@@ -77,6 +89,16 @@ class TurnView:
             self.messages.append(list(data.get("parts", [])))
         elif event.kind == "notice":
             self.notices.append(data)
+        elif event.kind == "tool_call":
+            self.tool = data
+        elif event.kind == "progress":
+            self.progress = data
+        elif event.kind == "question":
+            self.questions.append(data)
+        elif event.kind == "answer":
+            self.answers[data["id"]] = data.get("action", "")
+        elif event.kind == "tool_result":
+            self.result = data
         elif event.kind == "turn_end":
             self.ended, self.end_reason = True, data.get("reason", "")
 

@@ -74,6 +74,17 @@ class Interaction:
         default=None, repr=False
     )
 
+    def describe(self) -> dict[str, Any]:
+        """The question as plain data for the conversation log."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "server": self.server,
+            "message": self.message,
+            "schema": self.schema,
+            "url": self.url,
+        }
+
 
 InteractionHandler = Callable[[Interaction], Awaitable[None]]
 
@@ -195,10 +206,13 @@ class McpConnection:
         client = await self._require_client()
         await self._refresh(client)
 
-    def answer(self, interaction: Interaction, result: types.ElicitResult) -> None:
-        """Resolve a pending interaction (call on the loop)."""
+    def answer(
+        self, interaction: Interaction, action: str, content: dict[str, Any] | None = None
+    ) -> None:
+        """Answer a pending question: accept (with content), decline or cancel (on the loop)."""
         if interaction.answer is not None and not interaction.answer.done():
-            interaction.answer.set_result(result)
+            accepted = content if action == "accept" else None
+            interaction.answer.set_result(types.ElicitResult(action=action, content=accepted))
 
     def stderr_text(self) -> str:
         """The tail of a stdio server's stderr (its logs and tracebacks)."""

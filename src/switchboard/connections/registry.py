@@ -6,16 +6,20 @@ import asyncio
 import threading
 from dataclasses import replace
 
-from switchboard.config import AgentSettings
+from switchboard.config import AgentSettings, McpServerSettings
 from switchboard.connections.a2a_agent import AgentConnection
+from switchboard.connections.mcp_server import McpConnection
 
 
 class Registry:
-    """Every agent connection, each with its own owner task; closes them all on shutdown."""
+    """Every agent and MCP server connection, each with its own owner task; closes them all on
+    shutdown."""
 
-    def __init__(self) -> None:
+    def __init__(self, roots: tuple[str, ...] = ()) -> None:
+        self.roots = roots
         self._agents: dict[str, AgentConnection] = {}
-        self._retired: list[AgentConnection] = []
+        self._servers: dict[str, McpConnection] = {}
+        self._retired: list[AgentConnection | McpConnection] = []
         self._lock = threading.Lock()
 
     def agents(self) -> list[AgentConnection]:
@@ -27,6 +31,36 @@ class Registry:
         """The agent called `name`, if any."""
         with self._lock:
             return self._agents.get(name)
+
+    def servers(self) -> list[McpConnection]:
+        """The MCP servers in the order they were added."""
+        with self._lock:
+            return list(self._servers.values())
+
+    def server(self, name: str) -> McpConnection | None:
+        """The MCP server called `name`, if any."""
+        with self._lock:
+            return self._servers.get(name)
+
+    def add_server(self, settings: McpServerSettings, replace: bool = False) -> McpConnection:
+        """Register an MCP server now (`connect` starts it on the loop); `replace` swaps out
+        one of the same name, which `connect` then closes."""
+        with self._lock:
+            old = self._servers.get(settings.name)
+            if old is not None and not replace:
+                raise ValueError(f"An MCP server called {settings.name!r} already exists.")
+            connection = McpConnection(settings, self.roots)
+            self._servers[settings.name] = connection
+            if old is not None:
+                self._retired.append(old)
+        return connection
+
+    async def remove_server(self, name: str) -> None:
+        """Close and forget an MCP server."""
+        with self._lock:
+            connection = self._servers.pop(name, None)
+        if connection is not None:
+            await connection.close()
 
     def add(self, settings: AgentSettings, replace: bool = False) -> AgentConnection:
         """Register an agent now (it shows as idle until `connect` runs on the loop).
@@ -41,7 +75,9 @@ class Registry:
                 self._retired.append(old)
         return connection
 
-    async def connect(self, connection: AgentConnection) -> AgentConnection:
+    async def connect(
+        self, connection: AgentConnection | McpConnection
+    ) -> AgentConnection | McpConnection:
         """Close retired connections, then connect `connection` (a failure stays visible on it)."""
         await self._close_retired()
         await connection.connect()
@@ -67,7 +103,8 @@ class Registry:
     async def close_all(self) -> None:
         """Close every connection through its own owner task."""
         await self._close_retired()
-        await asyncio.gather(*(c.close() for c in self.agents()), return_exceptions=True)
+        connections = [*self.agents(), *self.servers()]
+        await asyncio.gather(*(c.close() for c in connections), return_exceptions=True)
 
     async def _close_retired(self) -> None:
         with self._lock:
