@@ -14,6 +14,7 @@ APP = Path(__file__).parent / "ui" / "app.py"
 USAGE = """\
 switchboard [--config FILE] [streamlit run options…]  run the app (no config: the embedded demo)
 switchboard demo-agent [--port P] [--host H]        serve the demo A2A agent alone
+switchboard demo-mcp [--transport stdio|http|sse] [--port P]   serve the demo MCP server alone
 """
 
 
@@ -25,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args[:1] == ["demo-agent"]:
         return demo_agent(args[1:])
+    if args[:1] == ["demo-mcp"]:
+        return demo_mcp(args[1:])
     return run_app(args)
 
 
@@ -64,4 +67,17 @@ def demo_agent(args: list[str]) -> int:
     from switchboard.demo.agent import main as serve_demo
 
     serve_demo(port=options.port, host=options.host)
+    return 0
+
+
+def demo_mcp(args: list[str]) -> int:
+    """Serve the bundled demo MCP server (stdio by default) until interrupted."""
+    parser = argparse.ArgumentParser(prog="switchboard demo-mcp")
+    parser.add_argument("--transport", choices=("stdio", "http", "sse"), default="stdio")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--host", default="127.0.0.1")
+    options = parser.parse_args(args)
+    from switchboard.demo.mcp_server import main as serve_demo
+
+    serve_demo(transport=options.transport, port=options.port, host=options.host)
     return 0

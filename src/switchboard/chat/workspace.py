@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import socket
+import sys
 from collections.abc import Coroutine
 from typing import Any
 
 from switchboard.chat.conversation import ConversationStore
 from switchboard.chat.service import ChatService
-from switchboard.config import AgentSettings, Settings
+from switchboard.config import AgentSettings, McpServerSettings, Settings
 from switchboard.connections.a2a_agent import AgentConnection
+from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.registry import Registry
 from switchboard.runtime import Runtime
 
 DEMO_AGENT_NAME = "Demo Agent"
+DEMO_MCP_NAME = "Demo MCP"
 
 
 class Workspace:
@@ -25,7 +28,7 @@ class Workspace:
     def __init__(self, settings: Settings, runtime: Runtime | None = None) -> None:
         self.settings = settings
         self.runtime = runtime or Runtime()
-        self.registry = Registry()
+        self.registry = Registry(settings.roots)
         self.store = ConversationStore()
         self.chat = ChatService(self.runtime, self.registry, self.store)
         self.demo_url = ""
@@ -42,7 +45,17 @@ class Workspace:
             workspace.start_demo()
         for agent in settings.agents:
             workspace.add_agent(agent)
+        for server in settings.mcp_servers:
+            workspace.add_server(server)
         return workspace
+
+    def add_server(
+        self, settings: McpServerSettings, replace: bool = False
+    ) -> concurrent.futures.Future[McpConnection]:
+        """Register an MCP server now and connect it on the loop (unless it is disabled); the
+        future resolves after the first attempt (its status and error say how it went)."""
+        connection = self.registry.add_server(settings, replace=replace)
+        return self.runtime.submit(self.registry.connect(connection))
 
     def add_agent(
         self, settings: AgentSettings, replace: bool = False, name_from_card: bool = False
@@ -60,7 +73,8 @@ class Workspace:
         return connection
 
     def start_demo(self) -> str:
-        """Serve the bundled demo agent on a free loopback port, on the loop, and add it."""
+        """Serve the bundled demo agent on a free loopback port, on the loop, and add it and
+        the demo MCP server (over stdio)."""
         from switchboard.demo.agent import serve  # the demo server is only loaded when used
 
         sock = socket.socket()
@@ -69,6 +83,8 @@ class Workspace:
         self.demo_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         self._demo = self.runtime.call(_spawn(serve(sock)), timeout=10)
         self.add_agent(AgentSettings(name=DEMO_AGENT_NAME, url=self.demo_url))
+        demo_mcp = ("-m", "switchboard", "demo-mcp")
+        self.add_server(McpServerSettings(DEMO_MCP_NAME, "stdio", sys.executable, demo_mcp))
         return self.demo_url
 
     def close(self, timeout: float = 10.0) -> None:
