@@ -80,6 +80,7 @@ class Settings:
     agents: tuple[AgentSettings, ...] = ()
     mcp_servers: tuple[McpServerSettings, ...] = ()
     roots: tuple[str, ...] = ()
+    allow_stdio_from_ui: bool | None = None  # None: only when the app listens on loopback
     problems: tuple[str, ...] = ()
     embedded_demo: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
@@ -152,11 +153,16 @@ def parse_settings(
             f"{source}: 'roots' must be a list of URIs such as file:///home/me/project."
         )
         roots = []
+    allow_stdio = document.get("allowStdioFromUi")
+    if allow_stdio is not None and not isinstance(allow_stdio, bool):
+        problems.append(f"{source}: 'allowStdioFromUi' must be true or false.")
+        allow_stdio = None
     return Settings(
         source=source,
         agents=tuple(agents),
         mcp_servers=tuple(servers),
         roots=tuple(roots),
+        allow_stdio_from_ui=allow_stdio,
         problems=tuple(problems + server_problems),
         raw=document,
     )

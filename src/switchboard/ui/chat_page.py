@@ -7,11 +7,13 @@ import time
 import streamlit as st
 
 from switchboard.chat.conversation import Conversation
+from switchboard.chat.events import Event
 from switchboard.chat.turns import TurnView, fold_turns, pending_task
 from switchboard.chat.workspace import Workspace
 from switchboard.connections.updates import SETTLED
 from switchboard.runtime.loop import wait_for_future
 from switchboard.ui.render import render_turn
+from switchboard.ui.schema_form import missing_required, schema_form
 from switchboard.ui.state import (
     await_connections,
     current_conversation,
@@ -70,10 +72,13 @@ def follow_live_turn(
         slot = st.empty()
     with slot.container():
         render_turn(live, live=True, key=key, steps=steps)
+    render_questions(ws, live)
     render_controls(ws, conversation, live, running=True)
-    for batch in conversation.log.follow(
-        offset, until=lambda e: e.ends(live.turn), stop_check=stop_check()
-    ):
+
+    def rerun_on(event: Event) -> bool:  # the end, or a new question that needs its form
+        return event.ends(live.turn) or (event.kind == "question" and event.turn == live.turn)
+
+    for batch in conversation.log.follow(offset, until=rerun_on, stop_check=stop_check()):
         for event in batch:
             if event.turn == live.turn:
                 live.apply(event)
@@ -81,6 +86,31 @@ def follow_live_turn(
             render_turn(live, live=True, key=key, steps=steps)
         time.sleep(COALESCE)
     st.rerun()
+
+
+def render_questions(ws: Workspace, view: TurnView) -> None:
+    """A form for each question the server is waiting on (MCP elicitation)."""
+    for question in view.open_questions:
+        ident, schema = question["id"], question.get("schema") or {}
+        with st.form(f"question-{ident}", border=True):
+            st.markdown(f"❓ **{question['server']} asks:** {question['message']}")
+            if question.get("url"):
+                st.markdown(f"Open [{question['url']}]({question['url']}), then accept.")
+            value = schema_form(schema, key=f"q-{ident}") if schema.get("properties") else {}
+            accept, decline, cancel = st.columns(3)
+            accepted = accept.form_submit_button("Accept", type="primary", key=f"accept-{ident}")
+            declined = decline.form_submit_button("Decline", key=f"decline-{ident}")
+            cancelled = cancel.form_submit_button("Cancel", key=f"cancel-{ident}")
+        if accepted:
+            missing = missing_required(schema, value)
+            if missing:
+                st.error(f"Please fill in: {', '.join(missing)}.")
+                continue
+            ws.chat.answer(ident, "accept", value)
+            st.rerun()
+        if declined or cancelled:
+            ws.chat.answer(ident, "decline" if declined else "cancel")
+            st.rerun()
 
 
 def send_prompt(ws: Workspace, conversation_id: str) -> None:
@@ -127,14 +157,14 @@ def render_controls(
             on_click=ws.chat.resume,
             args=(conversation.id,),
         )
-    columns[1].button(
-        "✖ Cancel task",
-        key="cancel-task",
-        help="Ask the agent to cancel the task (A2A CancelTask).",
-        on_click=cancel_task,
-        args=(ws, conversation.id),
-        disabled=not last.task_id,
-    )
+    if last.task_id:
+        columns[1].button(
+            "✖ Cancel task",
+            key="cancel-task",
+            help="Ask the agent to cancel the task (A2A CancelTask).",
+            on_click=cancel_task,
+            args=(ws, conversation.id),
+        )
 
 
 def cancel_task(ws: Workspace, conversation_id: str) -> None:

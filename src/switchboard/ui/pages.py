@@ -13,12 +13,16 @@ def agents() -> st.Page:
     return st.Page(_agents, title="Agents", icon="🛰️", url_path="agents")
 
 
+def mcp() -> st.Page:
+    return st.Page(_mcp, title="MCP servers", icon="🧰", url_path="mcp")
+
+
 def inspector() -> st.Page:
     return st.Page(_inspector, title="Inspector", icon="🔎", url_path="inspector")
 
 
 def all_pages() -> list[st.Page]:
-    return [chat(), agents(), inspector()]
+    return [chat(), agents(), mcp(), inspector()]
 
 
 def _chat() -> None:
@@ -31,6 +35,12 @@ def _agents() -> None:
     from switchboard.ui.agents_page import agents_page
 
     agents_page()
+
+
+def _mcp() -> None:
+    from switchboard.ui.mcp_page import mcp_page
+
+    mcp_page()
 
 
 def _inspector() -> None:

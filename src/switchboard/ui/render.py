@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 import streamlit as st
@@ -34,6 +35,8 @@ def render_turn(
     `current` is false for turns a later turn has answered."""
     if view.resumed_task:
         st.caption(f"Listening again to task `{view.resumed_task}`")
+    if view.tool:
+        render_tool_call(view, live, key, steps)
     if view.state:
         render_state(view, live, steps)
     for artifact in view.artifacts.values():
@@ -49,7 +52,7 @@ def render_turn(
             st.caption(f"The agent asked: {question}")
     for notice in view.notices:
         render_notice(notice)
-    if live and not view.state and not view.messages and not view.notices:
+    if live and not (view.state or view.messages or view.notices or view.tool):
         st.caption("Waiting for the agent…")
 
 
@@ -75,8 +78,59 @@ def render_state(view: TurnView, live: bool, expanded: bool = False) -> None:
             st.caption(f"task `{view.task_id}` · context `{view.context_id}`")
 
 
+def render_tool_call(view: TurnView, live: bool, key: str, expanded: bool) -> None:
+    """An MCP tool call as a step: arguments, progress, the server's questions, the result."""
+    call, result = view.tool, view.result
+    label = f"🔧 {call['server']} · {call['tool']}"
+    if result:
+        state = "error" if result.get("is_error") else "complete"
+    elif live:
+        state = "running"
+    else:
+        state = "error" if view.end_reason in ("error", "stopped") else "complete"
+    with st.status(label, state=state, expanded=expanded or live or bool(view.open_questions)):
+        st.caption("Arguments")
+        st.json(call.get("arguments", {}), expanded=1)
+        if view.progress and not result:
+            progress = view.progress
+            total = progress.get("total")
+            fraction = min(1.0, progress["progress"] / total) if total else None
+            text = progress.get("message") or f"{progress['progress']:g}" + (
+                f" of {total:g}" if total else ""
+            )
+            if fraction is None:
+                st.caption(f"Progress: {text}")
+            else:
+                st.progress(fraction, text=text)
+        for question in view.questions:
+            answered = view.answers.get(question["id"])
+            st.markdown(f"❓ **{question['server']} asks:** {question['message']}")
+            if answered:
+                st.caption(f"You answered: {answered}")
+    if result:
+        render_result(result, live, key)
+
+
+def render_result(result: dict[str, Any], live: bool, key: str) -> None:
+    """A tool result: an error in red; else its parts, with structured content beside them."""
+    if result.get("is_error"):
+        st.error(parts_text(result["parts"]) or "The tool reported an error.", icon="⚠️")
+        return
+    structured = result.get("structured")
+    if structured is None:
+        render_parts(result["parts"], live, key)
+        return
+    text_column, data_column = st.columns(2)
+    with text_column:
+        render_parts(result["parts"], live, key)
+    with data_column:
+        st.caption("Structured content")
+        st.json(structured, expanded=2)
+
+
 def render_parts(parts: list[dict[str, Any]], live: bool, key: str) -> None:
-    """Text as markdown (never raw HTML), data as JSON, files by media type."""
+    """Text as markdown (never raw HTML), data as JSON, files by media type, MCP resource links
+    and embedded resources by what they hold."""
     for index, part in enumerate(parts):
         kind = part.get("type")
         if kind == "text":
@@ -86,6 +140,30 @@ def render_parts(parts: list[dict[str, Any]], live: bool, key: str) -> None:
             st.json(part.get("data"), expanded=2)
         elif kind == "file":
             render_file(part, live, f"{key}-{index}")
+        elif kind == "link":
+            about = f" — {part['description']}" if part.get("description") else ""
+            st.markdown(f"🔗 **{part.get('name') or part['uri']}** `{part['uri']}`{about}")
+        elif kind == "resource":
+            render_resource(part, live, f"{key}-{index}")
+
+
+def render_resource(part: dict[str, Any], live: bool, key: str) -> None:
+    """Resource contents by media type: markdown, JSON, other text as code, bytes as a file."""
+    media_type = part.get("media_type") or ""
+    st.caption(f"📄 `{part.get('uri', '')}` {media_type}")
+    if "bytes" in part:
+        render_file({**part, "filename": part.get("uri", "").rsplit("/", 1)[-1]}, live, key)
+        return
+    text = part.get("text", "")
+    if media_type == "application/json":
+        try:
+            st.json(json.loads(text), expanded=2)
+        except ValueError:
+            st.code(text)
+    elif media_type in ("text/markdown", ""):
+        st.markdown(text)
+    else:
+        st.code(text, language=None)
 
 
 def render_file(part: dict[str, Any], live: bool, key: str) -> None:

@@ -16,6 +16,7 @@ from switchboard.chat.conversation import Conversation
 from switchboard.chat.workspace import Workspace
 from switchboard.config import load_settings, resolve_config_path
 from switchboard.connections.a2a_agent import AgentConnection
+from switchboard.connections.mcp_server import McpConnection
 
 CONVERSATION_PARAM = "c"
 CONNECT_WAIT = 5.0  # seconds a page waits for connecting agents before drawing without them
@@ -33,7 +34,7 @@ def workspace() -> Workspace:
     on_release=lambda ws: ws.runtime.close_soon(),
 )
 def _workspace(config_path: str) -> Workspace:
-    settings = load_settings(Path(config_path) if config_path else None, env=_environment())
+    settings = load_settings(Path(config_path) if config_path else None, env=environment())
     opened = Workspace.open(settings)
     atexit.register(opened.close)
     # Long-lived start-up objects leave the GC's view: full collections stop stalling the loop.
@@ -55,12 +56,16 @@ def stop_check() -> Callable[[], None]:
 
 
 def await_connections(ws: Workspace, names: list[str] | None = None) -> None:
-    """Give agents that are still connecting a few seconds (bounded, rerun-aware) so a first
-    visit shows their cards instead of "connecting"."""
+    """Give connections that are still connecting a few seconds (bounded, rerun-aware) so a
+    first visit shows their cards and tools instead of "connecting"."""
+    connections: list[AgentConnection | McpConnection] = [
+        *ws.registry.agents(),
+        *ws.registry.servers(),
+    ]
     pending = [
-        a
-        for a in ws.registry.agents()
-        if a.status in ("idle", "connecting") and (names is None or a.name in names)
+        c
+        for c in connections
+        if c.status in ("idle", "connecting") and (names is None or c.name in names)
     ]
     if not pending:
         return
@@ -98,7 +103,7 @@ def open_conversation(conversation: Conversation) -> None:
         st.query_params[CONVERSATION_PARAM] = conversation.id
 
 
-def _environment() -> dict[str, str]:
+def environment() -> dict[str, str]:
     """Environment variables plus Streamlit's root-level secrets, for `${VAR}` in the config."""
     env = dict(os.environ)
     with contextlib.suppress(Exception):  # no secrets.toml anywhere: nothing to add
@@ -106,5 +111,24 @@ def _environment() -> dict[str, str]:
     return env
 
 
-async def _connect_all(agents: list[AgentConnection]) -> None:
-    await asyncio.gather(*(agent.connect() for agent in agents))
+def watch_connections(ws: Workspace) -> None:
+    """Rerun the page when any connection changes state (a reconnect, a failure), checking
+    every two seconds without redrawing anything else."""
+    drawn = connection_states(ws)
+
+    @st.fragment(run_every=2.0)
+    def watcher() -> None:
+        if connection_states(ws) != drawn:
+            st.rerun()
+
+    watcher()
+
+
+def connection_states(ws: Workspace) -> tuple[tuple[str, str], ...]:
+    """(name, status) of every connection."""
+    connections = [*ws.registry.agents(), *ws.registry.servers()]
+    return tuple((c.name, c.status) for c in connections)
+
+
+async def _connect_all(connections: list[AgentConnection | McpConnection]) -> None:
+    await asyncio.gather(*(connection.connect() for connection in connections))

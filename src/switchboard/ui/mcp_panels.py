@@ -1,0 +1,180 @@
+"""What one MCP server offers, as panels: tools (a form per tool), resources and templates
+(with argument completion), prompts (with completion), and the server's log."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from switchboard.chat.workspace import Workspace
+from switchboard.connections.mcp_server import LOG_LEVELS, McpCallError, McpConnection
+from switchboard.ui import pages
+from switchboard.ui.render import render_resource
+from switchboard.ui.schema_form import missing_required, raw_json_editor, schema_form
+from switchboard.ui.state import CONVERSATION_PARAM, current_conversation, stop_check
+
+T = TypeVar("T")
+CALL_WAIT = 30.0
+TEMPLATE_VARIABLE = re.compile(r"\{([^}]+)\}")
+
+
+def tools_panel(ws: Workspace, server: McpConnection) -> None:
+    """Pick a tool, fill its form (or raw JSON), and call it in the current conversation."""
+    if not server.tools:
+        st.caption("This server offers no tools.")
+        return
+    names = [tool["name"] for tool in server.tools]
+    chosen = st.selectbox("Tool", names, key=f"tool-{server.name}")
+    tool = next(t for t in server.tools if t["name"] == chosen)
+    if tool["title"]:
+        st.markdown(f"**{tool['title']}**")
+    st.markdown(tool["description"] or "_No description._")
+    hints = [
+        name.removesuffix("_hint").replace("_", "-")
+        for name, on in tool["annotations"].items()
+        if on is True
+    ]
+    if hints:
+        st.caption("Annotations: " + ", ".join(f"`{h}`" for h in hints))
+    schema = tool["input_schema"]
+    key = f"args-{server.name}-{chosen}"
+    if st.toggle("Raw JSON", key=f"{key}-raw"):
+        arguments, error = raw_json_editor(schema, key)
+        if error:
+            st.error(error)
+    else:
+        arguments = schema_form(schema, key=key) if schema.get("properties") else {}
+    if st.button("▶ Call in the chat", key=f"{key}-call", type="primary"):
+        if arguments is None:
+            return
+        missing = missing_required(schema, arguments)
+        if missing:
+            st.error(f"Please fill in: {', '.join(missing)}.")
+            return
+        conversation = current_conversation(ws) or ws.chat.new_conversation(server.name)
+        ws.chat.call_tool(conversation.id, server.name, chosen, arguments)
+        st.switch_page(pages.chat(), query_params={CONVERSATION_PARAM: conversation.id})
+
+
+def resources_panel(ws: Workspace, server: McpConnection) -> None:
+    """Read a resource or a template with its arguments (completion offered); show it by type."""
+    if not server.resources and not server.templates:
+        st.caption("This server offers no resources.")
+        return
+    if server.resources:
+        labels = {f"{r['name']} · {r['uri']}": r["uri"] for r in server.resources}
+        chosen = st.selectbox("Resource", list(labels), key=f"res-{server.name}")
+        if st.button("📖 Read", key=f"read-{server.name}"):
+            show_resource(ws, server, labels[chosen])
+    for template in server.templates:
+        st.markdown(f"**{template['name']}** `{template['uri_template']}`")
+        if template["description"]:
+            st.caption(template["description"])
+        uri = template["uri_template"]
+        for variable in TEMPLATE_VARIABLE.findall(template["uri_template"]):
+            ref = {"type": "resource", "uri": template["uri_template"]}
+            value = completed_input(ws, server, ref, variable, key=f"tpl-{server.name}-{uri}")
+            uri = uri.replace("{" + variable + "}", value)
+        if st.button("📖 Read", key=f"read-tpl-{server.name}-{template['uri_template']}"):
+            show_resource(ws, server, uri)
+
+
+def prompts_panel(ws: Workspace, server: McpConnection) -> None:
+    """Fill a prompt's arguments (completion offered), preview it, send it to the chat."""
+    if not server.prompts:
+        st.caption("This server offers no prompts.")
+        return
+    names = [prompt["name"] for prompt in server.prompts]
+    chosen = st.selectbox("Prompt", names, key=f"prompt-{server.name}")
+    prompt = next(p for p in server.prompts if p["name"] == chosen)
+    if prompt["description"]:
+        st.caption(prompt["description"])
+    arguments: dict[str, str] = {}
+    for argument in prompt["arguments"]:
+        ref = {"type": "prompt", "name": chosen}
+        label = argument["name"] + (" *" if argument["required"] else "")
+        value = completed_input(
+            ws, server, ref, argument["name"], key=f"parg-{server.name}-{chosen}", label=label
+        )
+        if value:
+            arguments[argument["name"]] = value
+    missing = [
+        a["name"] for a in prompt["arguments"] if a["required"] and a["name"] not in arguments
+    ]
+    if missing:
+        st.caption(f"Required: {', '.join(missing)}")
+        return
+    messages = call(ws, server.get_prompt(chosen, arguments))
+    if messages is None:
+        return
+    for message in messages:
+        with st.chat_message(message["role"]):
+            part = message["part"]
+            if part.get("type") == "text":
+                st.markdown(part["text"])
+            else:
+                render_resource(part, live=False, key=f"pmsg-{server.name}-{chosen}")
+    text = "\n\n".join(
+        m["part"].get("text", "") for m in messages if m["role"] == "user" and m["part"].get("text")
+    )
+    if text and st.button("💬 Send to the chat", key=f"send-prompt-{server.name}-{chosen}"):
+        conversation = current_conversation(ws)
+        if conversation is None:
+            st.error("There is no agent to send it to: add one on the Agents page.")
+            return
+        ws.chat.send(conversation.id, text)
+        st.switch_page(pages.chat(), query_params={CONVERSATION_PARAM: conversation.id})
+
+
+def logs_panel(server: McpConnection) -> None:
+    """The server's log messages at or above the chosen level, newest first."""
+    level = st.select_slider("Level", LOG_LEVELS, value="info", key=f"log-level-{server.name}")
+    threshold = LOG_LEVELS.index(level)
+    entries = [e for e in server.logs.snapshot() if LOG_LEVELS.index(e["level"]) >= threshold]
+    if not entries:
+        st.caption("No log messages at this level.")
+    for entry in reversed(entries[-300:]):
+        stamp = time.strftime("%H:%M:%S", time.localtime(entry["ts"]))
+        logger = f" {entry['logger']}" if entry["logger"] else ""
+        data = entry["data"] if isinstance(entry["data"], str) else repr(entry["data"])
+        st.text(f"{stamp} {entry['level'].upper():<9}{logger} {data}")
+
+
+def completed_input(
+    ws: Workspace,
+    server: McpConnection,
+    ref: dict[str, str],
+    argument: str,
+    key: str,
+    label: str | None = None,
+) -> str:
+    """A text input whose completions (from the server) are offered as choices beneath it."""
+    value = st.text_input(label or argument, key=f"{key}-{argument}")
+    suggestions = call(ws, server.complete(ref, argument, value), quiet=True) or []
+    suggestions = [s for s in suggestions if s != value][:8]
+    if suggestions:
+        picked = st.pills(f"Suggestions for {argument}", suggestions, key=f"{key}-{argument}-pick")
+        if picked:
+            return str(picked)
+    return value
+
+
+def show_resource(ws: Workspace, server: McpConnection, uri: str) -> None:
+    """Read a resource and draw its contents."""
+    contents = call(ws, server.read_resource(uri))
+    for index, part in enumerate(contents or []):
+        render_resource(part, live=False, key=f"res-{server.name}-{uri}-{index}")
+
+
+def call(ws: Workspace, coro: Coroutine[Any, Any, T], quiet: bool = False) -> T | None:
+    """Run a server request on the loop (bounded, rerun-aware); show its error, if any."""
+    try:
+        return ws.runtime.call(coro, timeout=CALL_WAIT, stop_check=stop_check())
+    except (McpCallError, TimeoutError) as exc:
+        if not quiet:
+            st.error(str(exc) or "The server did not answer in time.")
+        return None
