@@ -93,6 +93,8 @@ class ChatService:
         conversation.record(
             turn, "tool_call", {"server": server, "tool": tool, "arguments": arguments}
         )
+        if not conversation.title:
+            conversation.title = f"🔧 {tool} · {server}"
         self._start(
             conversation,
             turn,
