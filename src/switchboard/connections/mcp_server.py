@@ -268,6 +268,9 @@ class McpConnection:
                 async with contextlib.AsyncExitStack() as stack:
                     client = await stack.enter_async_context(self._new_client(stack))
                     await self._adopt(client)
+                    await self._listen_for_changes(client, stack)
+                    self._connected.set()
+                    self._ready.set()
                     delay = 0.5
                     closing = asyncio.ensure_future(self._closing.wait())
                     broken = asyncio.ensure_future(self._broken.wait())
@@ -338,20 +341,47 @@ class McpConnection:
         await self._refresh(client)
         self._client = client
         self.status, self.error = "ready", ""
-        self._connected.set()
         self.wire.record("info", f"ready: protocol {self.protocol_version}")
-        self._ready.set()
+
+    async def _listen_for_changes(self, client: Client, stack: contextlib.AsyncExitStack) -> None:
+        """2026-07-28 servers announce list changes on a `listen` stream (older ones send
+        notifications, handled in `_on_message`). Entered on the owner's stack, so the owner
+        leaves it; the watcher task is cancelled first."""
+        if self.protocol_version != "2026-07-28":
+            return
+        try:
+            subscription = await stack.enter_async_context(
+                client.listen(
+                    tools_list_changed=True,
+                    prompts_list_changed=True,
+                    resources_list_changed=True,
+                )
+            )
+        except Exception as exc:  # the server does not offer it: lists stay as listed
+            self.wire.record("info", "no list-change subscription", f"{type(exc).__name__}: {exc}")
+            return
+
+        async def watch() -> None:
+            with contextlib.suppress(Exception):
+                async for _change in subscription:
+                    await self._refresh(client)
+
+        watcher = asyncio.create_task(watch(), name=f"mcp-listen:{self.name}")
+        stack.push_async_callback(_cancel_and_wait, watcher)
 
     async def _refresh(self, client: Client) -> None:
-        capabilities = client.server_capabilities
+        capabilities, fresh = client.server_capabilities, "refresh"  # never a cached list
         if capabilities.tools is not None:
-            self.tools = [tool_entry(t) for t in (await client.list_tools()).tools]
+            tools = (await client.list_tools(cache_mode=fresh)).tools
+            self.tools = [tool_entry(t) for t in tools]
         if capabilities.resources is not None:
-            self.resources = [resource_entry(r) for r in (await client.list_resources()).resources]
-            templates = (await client.list_resource_templates()).resource_templates
+            resources = (await client.list_resources(cache_mode=fresh)).resources
+            self.resources = [resource_entry(r) for r in resources]
+            templates = (await client.list_resource_templates(cache_mode=fresh)).resource_templates
             self.templates = [template_entry(t) for t in templates]
         if capabilities.prompts is not None:
-            self.prompts = [prompt_entry(p) for p in (await client.list_prompts()).prompts]
+            prompts = (await client.list_prompts(cache_mode=fresh)).prompts
+            self.prompts = [prompt_entry(p) for p in prompts]
 
     def _mark_broken(self, reason: str) -> None:
         """A call found the connection dead: stop using it now; the owner reconnects."""
@@ -444,6 +474,11 @@ async def _owning(http: httpx2.AsyncClient, transport: Any) -> Any:
     """Enter `transport` and close `http` after it, in the same task."""
     async with http, transport as streams:
         yield streams
+
+
+async def _cancel_and_wait(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    await asyncio.wait({task})
 
 
 async def _sleep_unless(event: asyncio.Event, seconds: float) -> None:
