@@ -72,8 +72,11 @@ def follow_live_turn(
         slot = st.empty()
     with slot.container():
         render_turn(live, live=True, key=key, steps=steps)
-    render_questions(ws, live)
     render_controls(ws, conversation, live, running=True)
+    if live.open_questions:
+        # Nothing moves until the person answers: draw the forms and let the run end.
+        render_questions(ws, live)
+        return
 
     def rerun_on(event: Event) -> bool:  # the end, or a new question that needs its form
         return event.ends(live.turn) or (event.kind == "question" and event.turn == live.turn)

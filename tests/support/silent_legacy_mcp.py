@@ -1,0 +1,51 @@
+"""A minimal handshake-era MCP server over stdio that never answers `server/discover` (as many
+servers in the wild do) and writes a line to stderr at start. Run: python silent_legacy_mcp.py"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+TOOLS = [
+    {
+        "name": "echo",
+        "description": "Echo the text back.",
+        "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}},
+    }
+]
+
+
+def answer(request: dict) -> dict | None:
+    """The result for a request, or None to stay silent."""
+    method, params = request.get("method"), request.get("params") or {}
+    if method == "initialize":
+        return {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {"tools": {}},
+            "serverInfo": {"name": "silent-legacy", "version": "1.0"},
+        }
+    if method == "tools/list":
+        return {"tools": TOOLS}
+    if method == "tools/call":
+        text = params.get("arguments", {}).get("text", "")
+        return {"content": [{"type": "text", "text": text}], "isError": False}
+    if method == "ping":
+        return {}
+    return None  # server/discover and anything else: no answer at all
+
+
+def main() -> None:
+    print("silent legacy server starting", file=sys.stderr, flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        if "id" not in request:
+            continue
+        result = answer(request)
+        if result is not None:
+            reply = {"jsonrpc": "2.0", "id": request["id"], "result": result}
+            sys.stdout.write(json.dumps(reply) + "\n")
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
