@@ -281,3 +281,12 @@ def _adds_up(ws: Workspace, server: McpConnection) -> bool:
         return call(ws, server, "add", a=2, b=2)["structured"] == {"result": 4}
     except McpCallError:
         return False
+
+
+def test_a_per_server_timeout_bounds_each_call(workspace: Workspace) -> None:
+    command, args = DEMO_STDIO
+    settings = McpServerSettings("demo", "stdio", command, args, timeout=0.3)
+    server = connect_server(workspace, settings)
+    with pytest.raises(McpCallError, match="timed out"):
+        call(workspace, server, "count", steps=50, delay=0.05)
+    assert call(workspace, server, "add", a=1, b=1)["structured"] == {"result": 2}

@@ -214,3 +214,21 @@ def test_stdio_from_the_ui_is_allowed_only_when_listening_on_loopback(
     finally:
         streamlit_config.set_option("server.address", previous)
         ws.close()
+
+
+def inspector_page() -> None:
+    from switchboard.ui.inspector_page import inspector_page as page
+
+    page()
+
+
+def test_the_inspector_shows_an_mcp_servers_json_rpc_traffic(config: Path) -> None:
+    at = AppTest.from_function(inspector_page, default_timeout=30).run()
+    choice = next(s for s in at.selectbox if s.label == "Connection")
+    assert choice.options == ["🛰️ Demo Agent", "🧰 demo"]
+    choice.set_value("🧰 demo").run()
+    wait_for(lambda: workspace_of(config).registry.server("demo").status == "ready")
+    at.run()
+    labels = [e.label for e in at.expander]
+    assert any("→ initialize" in label or "→ server/discover" in label for label in labels)
+    assert any("→ tools/list" in label for label in labels)

@@ -14,23 +14,24 @@ SHOWN = 300
 
 
 def inspector_page() -> None:
-    """Pick a connection and read its wire log, newest first; secrets are already masked."""
+    """Pick a connection (agent or MCP server) and read its wire log, newest first; secrets are
+    masked when an entry is drawn."""
     ws = workspace()
     st.title("Inspector")
-    agents = ws.registry.agents()
-    if not agents:
+    connections = {f"🛰️ {a.name}": a for a in ws.registry.agents()}
+    connections.update({f"🧰 {s.name}": s for s in ws.registry.servers()})
+    if not connections:
         st.info("No connections yet.")
         return
-    names = [agent.name for agent in agents]
     columns = st.columns([2, 3, 1])
-    name = columns[0].selectbox("Connection", names, key="inspect-connection")
+    name = columns[0].selectbox("Connection", list(connections), key="inspect-connection")
     kinds = columns[1].multiselect("Show", list(ARROWS), default=list(ARROWS), key="inspect-kinds")
     live = columns[2].toggle("Live", key="inspect-live", help="Refresh every second.")
-    agent = next(a for a in agents if a.name == name)
+    connection = connections[name]
 
     @st.fragment(run_every=1.0 if live else None)
     def entries() -> None:
-        shown = [e for e in agent.wire.entries.snapshot() if e.direction in kinds]
+        shown = [e for e in connection.wire.entries.snapshot() if e.direction in kinds]
         st.caption(
             f"{len(shown)} entries" + (f" (newest {SHOWN} shown)" if len(shown) > SHOWN else "")
         )
