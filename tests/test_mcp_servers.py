@@ -290,3 +290,25 @@ def test_a_per_server_timeout_bounds_each_call(workspace: Workspace) -> None:
     with pytest.raises(McpCallError, match="timed out"):
         call(workspace, server, "count", steps=50, delay=0.05)
     assert call(workspace, server, "add", a=1, b=1)["structured"] == {"result": 2}
+
+
+def test_an_attached_resource_goes_with_the_next_message_only(
+    workspace: Workspace, demo_agent: str
+) -> None:
+    from tests.conftest import connect
+
+    command, args = DEMO_STDIO
+    server = connect_server(workspace, McpServerSettings("demo", "stdio", command, args))
+    agent = connect(workspace, demo_agent)
+    conversation = workspace.chat.new_conversation(agent.name)
+    contents = workspace.runtime.call(server.read_resource("demo://config"), timeout=WAIT)
+    workspace.chat.attach(conversation.id, "demo", contents)
+    assert conversation.turns()[-1].attachments[0]["uri"] == "demo://config"
+
+    run_turn(workspace, conversation, "story")
+    run_turn(workspace, conversation, "story")
+    sent = [e.body for e in agent.wire.entries.snapshot() if e.direction == "request"]
+    bodies = [json.loads(b.split("\n\n", 1)[1]) for b in sent if "SendStreamingMessage" in b]
+    first, second = (body["params"]["message"]["parts"] for body in bodies)
+    assert first[1] == {"text": contents[0]["text"], "mediaType": "application/json"}
+    assert len(second) == 1

@@ -232,3 +232,13 @@ def test_the_inspector_shows_an_mcp_servers_json_rpc_traffic(config: Path) -> No
     labels = [e.label for e in at.expander]
     assert any("→ initialize" in label or "→ server/discover" in label for label in labels)
     assert any("→ tools/list" in label for label in labels)
+
+
+def test_a_read_resource_is_attached_to_the_conversation(config: Path) -> None:
+    at = page(config)
+    resource = next(s for s in at.selectbox if s.label == "Resource")
+    resource.set_value(next(o for o in resource.options if "demo://readme" in o)).run()
+    next(b for b in at.button if b.label == "📖 Read").click().run()
+    next(b for b in at.button if b.label.startswith("📎 Attach")).click().run()
+    (conversation,) = workspace_of(config).store.list()
+    assert conversation.pending_attachments()[0]["uri"] == "demo://readme"

@@ -50,6 +50,14 @@ class Conversation:
         """The task waiting for the person's reply (input- or auth-required), if any."""
         return pending_task(self.turns())
 
+    def pending_attachments(self) -> list[dict[str, Any]]:
+        """Resources attached since the person's previous message: they go with the next one."""
+        events = self.log.snapshot()
+        prompts = [i for i, e in enumerate(events) if e.kind == "user"]
+        start = prompts[-2] + 1 if len(prompts) >= 2 else 0
+        end = prompts[-1] if prompts else len(events)
+        return [e.data for e in events[start:end] if e.kind == "attachment"]
+
     def last_task(self) -> str | None:
         """The most recent task of this conversation (for Cancel task and Resume)."""
         for view in reversed(self.turns()):

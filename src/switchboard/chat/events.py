@@ -8,7 +8,8 @@ from typing import Any
 
 # user: the person's prompt; resume: listening again to a task; task/status/artifact/message/
 # notice: what the counterpart did (see connections.updates); tool_call/progress/question/
-# answer/tool_result: an MCP tool call and what happened in it; turn_end: the turn is over.
+# answer/tool_result: an MCP tool call and what happened in it; attachment: a resource attached
+# as context for the next message; turn_end: the turn is over.
 KINDS = (
     "user",
     "resume",
@@ -22,6 +23,7 @@ KINDS = (
     "question",
     "answer",
     "tool_result",
+    "attachment",
     "turn_end",
 )
 

@@ -103,6 +103,16 @@ class ChatService:
         )
         return turn
 
+    def attach(self, conversation_id: str, server: str, contents: list[dict[str, Any]]) -> int:
+        """Attach a resource's contents to the conversation: shown in the chat, and sent with
+        the next message as further parts."""
+        conversation = self._conversation(conversation_id)
+        turn = conversation.next_turn()
+        for item in contents:
+            conversation.record(turn, "attachment", {"server": server, **item})
+        conversation.record(turn, "turn_end", {"reason": "attached"})
+        return turn
+
     def answer(self, question_id: str, action: str, content: dict[str, Any] | None = None) -> bool:
         """The person's answer to a server's question (accept with content, decline, cancel).
         False when the question is no longer open."""
@@ -201,9 +211,11 @@ class ChatService:
 
     async def _ask(self, conversation: Conversation, text: str) -> AsyncIterator[Update]:
         agent = self._agent(conversation)
-        # Read after the previous turn has finished: its context and pending task count.
+        # Read after the previous turn has finished: its context, pending task, attachments.
         context_id, task_id = conversation.context_id(), conversation.pending_task()
-        async with contextlib.aclosing(agent.converse(text, context_id, task_id)) as stream:
+        attachments = conversation.pending_attachments()
+        updates = agent.converse(text, context_id, task_id, attachments)
+        async with contextlib.aclosing(updates) as stream:
             async for update in stream:
                 yield update
 

@@ -40,6 +40,7 @@ class TurnView:
     questions: list[dict[str, Any]] = field(default_factory=list)
     answers: dict[str, str] = field(default_factory=dict)
     result: dict[str, Any] = field(default_factory=dict)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
     ended: bool = False
     end_reason: str = ""
 
@@ -99,6 +100,8 @@ class TurnView:
             self.answers[data["id"]] = data.get("action", "")
         elif event.kind == "tool_result":
             self.result = data
+        elif event.kind == "attachment":
+            self.attachments.append(data)
         elif event.kind == "turn_end":
             self.ended, self.end_reason = True, data.get("reason", "")
 

@@ -9,19 +9,21 @@ agent's task; `cancel_task` is the separate CancelTask call.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from typing import Any
 
 import httpx
 from a2a.client import A2AClientError, A2AClientTimeoutError, ClientConfig, ClientFactory
 from a2a.client.client import Client
-from a2a.helpers import new_text_message
+from a2a.helpers import new_message, new_raw_part, new_text_part
 from a2a.types import (
     CancelTaskRequest,
     GetTaskRequest,
+    Part,
     Role,
     SendMessageRequest,
     StreamResponse,
@@ -108,14 +110,18 @@ class AgentConnection:
         self.status = "closed"
 
     async def converse(
-        self, text: str, context_id: str | None = None, task_id: str | None = None
+        self,
+        text: str,
+        context_id: str | None = None,
+        task_id: str | None = None,
+        attachments: Sequence[dict[str, Any]] = (),
     ) -> AsyncIterator[Update]:
-        """Send one user message and yield what happens until the task settles (terminal or
-        interrupted). A stream that ends early is resumed: resubscribe, else poll."""
+        """Send one user message (attached resources go as further parts) and yield what
+        happens until the task settles (terminal or interrupted). A stream that ends early is
+        resumed: resubscribe, else poll."""
         client = await self._require_client()
-        message = new_text_message(
-            text, role=Role.ROLE_USER, context_id=context_id, task_id=task_id
-        )
+        parts = [new_text_part(text), *(attachment_part(a) for a in attachments)]
+        message = new_message(parts, role=Role.ROLE_USER, context_id=context_id, task_id=task_id)
         tracker = _Tracker(task_id)
         self.wire.record("info", f"send message ({'stream' if self.streaming else 'blocking'})")
         try:
@@ -397,3 +403,13 @@ def body_message(response: httpx.Response) -> str:
         if isinstance(error, str):
             return error
     return ""
+
+
+def attachment_part(attachment: dict[str, Any]) -> Part:
+    """An attached resource as a message part: its text with its media type, or its bytes."""
+    name = attachment.get("uri", "").rsplit("/", 1)[-1]
+    media_type = attachment.get("media_type") or ""
+    if "bytes" in attachment:
+        data = base64.b64decode(attachment["bytes"])
+        return new_raw_part(data, media_type=media_type, filename=name)
+    return new_text_part(attachment.get("text", ""), media_type=media_type or "text/plain")

@@ -81,6 +81,7 @@ def resources_panel(ws: Workspace, server: McpConnection) -> None:
             uri = uri.replace("{" + variable + "}", value)
         if st.button("📖 Read", key=f"read-tpl-{server.name}-{template['uri_template']}"):
             show_resource(ws, server, uri)
+    attach_button(ws, server)
 
 
 def prompts_panel(ws: Workspace, server: McpConnection) -> None:
@@ -164,10 +165,28 @@ def completed_input(
 
 
 def show_resource(ws: Workspace, server: McpConnection, uri: str) -> None:
-    """Read a resource and draw its contents."""
+    """Read a resource and draw its contents; it can then be attached to the conversation."""
     contents = call(ws, server.read_resource(uri))
     for index, part in enumerate(contents or []):
         render_resource(part, live=False, key=f"res-{server.name}-{uri}-{index}")
+    if contents:
+        st.session_state[f"last-read-{server.name}"] = (uri, contents)
+
+
+def attach_button(ws: Workspace, server: McpConnection) -> None:
+    """Attach the resource read last to the current conversation (it goes with the next
+    message)."""
+    read = st.session_state.get(f"last-read-{server.name}")
+    if not read:
+        return
+    uri, contents = read
+    if st.button(f"📎 Attach `{uri}` to the conversation", key=f"attach-{server.name}"):
+        conversation = current_conversation(ws)
+        if conversation is None:
+            st.error("There is no conversation to attach it to: add an agent first.")
+            return
+        ws.chat.attach(conversation.id, server.name, contents)
+        st.switch_page(pages.chat(), query_params={CONVERSATION_PARAM: conversation.id})
 
 
 def call(ws: Workspace, coro: Coroutine[Any, Any, T], quiet: bool = False) -> T | None:

@@ -37,6 +37,9 @@ def render_turn(
         st.caption(f"Listening again to task `{view.resumed_task}`")
     if view.tool:
         render_tool_call(view, live, key, steps)
+    for index, attachment in enumerate(view.attachments):
+        with st.expander(f"📎 Attached `{attachment['uri']}` from {attachment['server']}"):
+            render_resource(attachment, live, f"{key}-att{index}")
     if view.state:
         render_state(view, live, steps)
     for artifact in view.artifacts.values():
