@@ -8,7 +8,7 @@ import contextlib
 import gc
 import math
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
@@ -18,7 +18,6 @@ from a2a.helpers import new_text_message
 from a2a.types import Role, SendMessageRequest, StreamResponse
 
 from switchboard.chat.conversation import Conversation
-from switchboard.chat.events import Event
 from switchboard.chat.workspace import Workspace
 from switchboard.config import AgentSettings, Settings
 from switchboard.connections.a2a_agent import AgentConnection
@@ -27,6 +26,8 @@ from switchboard.runtime import Runtime
 
 WAIT = 60.0  # upper bound for any single wait; never a measurement
 BINDINGS = ["JSONRPC", "HTTP+JSON"]
+DEFAULT_TIMEOUT = httpx.Timeout(5.0)  # httpx's own default
+STREAM_TIMEOUT = httpx.Timeout(10.0, read=None)  # what the product's connections use
 
 
 @dataclass
@@ -59,15 +60,10 @@ def freeze_heap() -> None:
     gc.freeze()
 
 
-def follow_turn(
-    conversation: Conversation,
-    turn: int,
-    on_batch: Callable[[list[Event]], None] | None = None,
-) -> None:
+def follow_turn(conversation: Conversation, turn: int) -> None:
     """Tail the conversation log from a script thread until `turn` ends (like the chat page)."""
-    for batch in conversation.log.follow(0, until=lambda e: e.ends(turn), timeout=WAIT):
-        if on_batch is not None:
-            on_batch(batch)
+    for _batch in conversation.log.follow(0, until=lambda e: e.ends(turn), timeout=WAIT):
+        pass
 
 
 async def consume(agent: AgentConnection, text: str) -> list[Update]:
@@ -89,9 +85,9 @@ async def sdk_events(client: Client, text: str) -> AsyncIterator[StreamResponse]
 
 
 @contextlib.asynccontextmanager
-async def sdk_client(url: str) -> AsyncIterator[Client]:
+async def sdk_client(url: str, timeouts: httpx.Timeout = DEFAULT_TIMEOUT) -> AsyncIterator[Client]:
     """A bare SDK client: a new httpx client, the card fetched, `ClientFactory(...).create`."""
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=timeouts) as http:
         card = await A2ACardResolver(http, url).get_agent_card()
         config = ClientConfig(
             httpx_client=http, streaming=True, supported_protocol_bindings=BINDINGS
@@ -104,8 +100,9 @@ async def sdk_client(url: str) -> AsyncIterator[Client]:
 
 
 class ConverseClock:
-    """Times every `agent.converse(...)` on the loop (start, first artifact chunk, end) by
-    wrapping the method on this one instance; the product code is not changed."""
+    """Times each `agent.converse(...)` on the loop: start, first artifact chunk, end."""
+
+    # It wraps the method on this one instance; the product code is not changed.
 
     def __init__(self, agent: AgentConnection) -> None:
         self.spans: list[Span] = []
@@ -127,19 +124,22 @@ class ConverseClock:
 
 
 class BareClient:
-    """A bare SDK client held open by one owner task on the runtime's loop (it enters and
-    exits the client's contexts itself, like the product's connection owners)."""
+    """A bare SDK client held open on the runtime's loop by one owner task."""
 
-    def __init__(self, runtime: Runtime, url: str) -> None:
+    # The owner enters and exits the client's contexts itself, like the product's owners.
+
+    def __init__(
+        self, runtime: Runtime, url: str, timeouts: httpx.Timeout = STREAM_TIMEOUT
+    ) -> None:
         self._runtime = runtime
         self._ready: concurrent.futures.Future[Client] = concurrent.futures.Future()
         self._stop = asyncio.Event()
-        self._owner = runtime.submit(self._own(url))
+        self._owner = runtime.submit(self._own(url, timeouts))
         self._owner.add_done_callback(self._failed)
         self.client = self._ready.result(WAIT)
 
-    async def _own(self, url: str) -> None:
-        async with sdk_client(url) as client:
+    async def _own(self, url: str, timeouts: httpx.Timeout) -> None:
+        async with sdk_client(url, timeouts) as client:
             self._ready.set_result(client)
             await self._stop.wait()
 

@@ -1,8 +1,7 @@
-"""A benchmark-only A2A agent that streams as many small artifact chunks as it is asked for.
+"""A benchmark-only A2A agent that streams as many small artifact chunks as it is asked for."""
 
-The prompt is ``COUNT [DELAY_MS [SIZE]]``: COUNT text chunks of SIZE characters, DELAY_MS
-apart (0: as fast as the server can). Serve it alone: ``python -m benchmarks.fast_agent --port P``.
-"""
+# The prompt is ``COUNT [DELAY_MS [SIZE]]``: COUNT text chunks of SIZE characters, DELAY_MS
+# apart (0: as fast as the server can). Serve it alone: python -m benchmarks.fast_agent --port P
 
 from __future__ import annotations
 
@@ -98,6 +97,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     port = parser.parse_args().port
     sock = socket.create_server(("127.0.0.1", port))
+    # Accepted sockets inherit this; asyncio only sets it itself for proto=IPPROTO_TCP sockets,
+    # and without it Nagle holds back small SSE writes on reused connections (~40 ms).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     app = build_app(f"http://127.0.0.1:{port}")
     config = uvicorn.Config(app, log_level="warning", lifespan="off", backlog=256)
     uvicorn.Server(config).run(sockets=[sock])

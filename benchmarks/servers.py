@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import math
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import httpx
 
@@ -32,21 +36,44 @@ def fast_agent_command(port: int) -> list[str]:
     return [sys.executable, "-m", "benchmarks.fast_agent", "--port", str(port)]
 
 
-@contextlib.contextmanager
-def agent_process(command: list[str], port: int) -> Iterator[str]:
-    """Start an agent subprocess, wait until its card answers, yield its base URL, stop it."""
-    base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    try:
-        wait_for_card(base, process)
-        yield base
-    finally:
-        process.terminate()
+@dataclass(frozen=True)
+class AgentProcess:
+    """A running agent: its base URL and process id."""
+
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds the agent process has used so far (NaN if unknown)."""
         try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+            with open(f"/proc/{self.pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return math.nan
+
+
+@contextlib.contextmanager
+def agent_process(command: list[str], port: int) -> Iterator[AgentProcess]:
+    """Start an agent process, wait for its card, yield it; stop it at the end."""
+    # Its stderr (the SDK logs every abandoned stream) is kept aside, shown only on failure.
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        try:
+            wait_for_card(base, process)
+            yield AgentProcess(base, process.pid)
+        except BaseException:
+            errors.seek(0)
+            sys.stderr.write(errors.read()[-4000:].decode("utf-8", "replace"))
+            raise
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
 
 
 def wait_for_card(base: str, process: subprocess.Popen[bytes]) -> None:

@@ -200,3 +200,12 @@ def test_an_agent_that_dies_mid_stream_for_good_ends_the_turn_with_what_to_do(
     assert [n["level"] for n in view.notices] == ["warning", "warning", "warning", "error"]
     assert "could not get it back after 2 attempts" in view.notices[-1]["text"]
     assert "press Resume" in view.notices[-1]["hint"]
+
+
+def test_the_wire_log_keeps_its_newest_entries() -> None:
+    from switchboard.connections.wire import WireLog
+
+    wire = WireLog(limit=3)
+    for n in range(5):
+        wire.record("info", f"entry {n}")
+    assert [e.title for e in wire.entries.snapshot()] == ["entry 2", "entry 3", "entry 4"]

@@ -28,6 +28,7 @@ def serve_app(
     On exit, open connections get `grace` seconds, then are cut, as when a server dies."""
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(("127.0.0.1", port))
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
     config = uvicorn.Config(

@@ -9,23 +9,53 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from switchboard.chat.events import Event
-from switchboard.chat.turns import TurnView, fold_turns, pending_task
+from switchboard.chat.turns import TurnView, fold_turns
+from switchboard.connections.updates import INTERRUPTED
 from switchboard.runtime import EventLog
 
 
 @dataclass
+class TurnFacts:
+    """What the loop needs to know of a turn, kept up to date as events are recorded."""
+
+    task_id: str = ""
+    state: str = ""
+    replied: bool = False
+    result_error: bool | None = None
+
+    def outcome(self) -> str:
+        """The task's state, else how a tool call or direct reply ended, else "error"."""
+        if self.state:
+            return self.state
+        if self.result_error is not None:
+            return "failed" if self.result_error else "completed"
+        return "replied" if self.replied else "error"
+
+
+@dataclass
 class Conversation:
-    """One conversation with one counterpart. Its log is the single source of truth."""
+    """One conversation with one counterpart. Its log is the single source of truth; the few
+    facts the loop asks for on every turn are kept up to date as events are recorded, so a turn
+    never re-reads the whole history."""
 
     id: str
     counterpart: str
     title: str = ""
     created: float = field(default_factory=time.time)
     log: EventLog[Event] = field(default_factory=EventLog, repr=False)
+    _facts: dict[int, TurnFacts] = field(default_factory=dict, init=False, repr=False)
+    _context_id: str | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for event in self.log.snapshot():
+            self._note(event)
 
     def record(self, turn: int, kind: str, data: dict[str, Any] | None = None) -> Event:
         """Append an event to the log (from any thread) and return it."""
         event = Event(turn, kind, dict(data or {}))
+        with self._lock:
+            self._note(event)
         self.log.append(event)
         return event
 
@@ -36,19 +66,37 @@ class Conversation:
         return fold_turns(self.log.snapshot())
 
     def next_turn(self) -> int:
-        events = self.log.snapshot()
-        return max((e.turn for e in events), default=0) + 1
+        with self._lock:
+            return max(self._facts, default=0) + 1
 
     def context_id(self) -> str | None:
         """The A2A contextId the counterpart gave this conversation, once it has one."""
-        for event in reversed(self.log.snapshot()):
-            if event.data.get("context_id"):
-                return str(event.data["context_id"])
-        return None
+        return self._context_id
+
+    def outcome(self, turn: int) -> str:
+        """How turn `turn` stands: its task state, a tool call's or reply's end, or "error"."""
+        with self._lock:
+            facts = self._facts.get(turn)
+        return facts.outcome() if facts else "error"
 
     def pending_task(self) -> str | None:
         """The task waiting for the person's reply (input- or auth-required), if any."""
-        return pending_task(self.turns())
+        with self._lock:
+            for number in sorted(self._facts, reverse=True):
+                facts = self._facts[number]
+                if facts.task_id:
+                    return facts.task_id if facts.state in INTERRUPTED else None
+                if facts.replied:
+                    return None
+        return None
+
+    def last_task(self) -> str | None:
+        """The most recent task of this conversation (for Cancel task and Resume)."""
+        with self._lock:
+            for number in sorted(self._facts, reverse=True):
+                if self._facts[number].task_id:
+                    return self._facts[number].task_id
+        return None
 
     def pending_attachments(self) -> list[dict[str, Any]]:
         """Resources attached since the person's previous message: they go with the next one."""
@@ -58,12 +106,19 @@ class Conversation:
         end = prompts[-1] if prompts else len(events)
         return [e.data for e in events[start:end] if e.kind == "attachment"]
 
-    def last_task(self) -> str | None:
-        """The most recent task of this conversation (for Cancel task and Resume)."""
-        for view in reversed(self.turns()):
-            if view.task_id:
-                return view.task_id
-        return None
+    def _note(self, event: Event) -> None:
+        facts = self._facts.setdefault(event.turn, TurnFacts())
+        data = event.data
+        if data.get("context_id"):
+            self._context_id = str(data["context_id"])
+        if event.kind in ("task", "status", "artifact") and data.get("task_id"):
+            facts.task_id = data["task_id"]
+        if event.kind in ("task", "status") and data.get("state"):
+            facts.state = data["state"]
+        elif event.kind == "message":
+            facts.replied = True
+        elif event.kind == "tool_result":
+            facts.result_error = bool(data.get("is_error"))
 
 
 class ConversationStore:

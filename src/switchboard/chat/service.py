@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from switchboard.chat.conversation import Conversation, ConversationStore
-from switchboard.chat.turns import fold_turns
 from switchboard.connections.a2a_agent import AgentCallError, AgentConnection
 from switchboard.connections.mcp_server import Interaction, McpCallError, McpConnection
 from switchboard.connections.registry import Registry
@@ -304,16 +303,7 @@ class ChatService:
         )
 
     def _outcome(self, turn: _Turn) -> str:
-        events = (e for e in turn.conversation.events() if e.turn == turn.number)
-        views = fold_turns(events)
-        if not views:
-            return "error"
-        view = views[0]
-        if view.state:
-            return view.state
-        if view.result:
-            return "failed" if view.result.get("is_error") else "completed"
-        return "replied" if view.messages else "error"
+        return turn.conversation.outcome(turn.number)
 
     def _conversation(self, conversation_id: str) -> Conversation:
         conversation = self.store.get(conversation_id)

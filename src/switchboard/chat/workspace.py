@@ -78,6 +78,8 @@ class Workspace:
         from switchboard.demo.agent import serve  # the demo server is only loaded when used
 
         sock = socket.socket()
+        # Accepted connections inherit it: stream events are not held back by delayed ACKs.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind(("127.0.0.1", 0))
         sock.listen(128)
         self.demo_url = f"http://127.0.0.1:{sock.getsockname()[1]}"

@@ -14,6 +14,8 @@ Origin = tuple[str, str, int]
 # No read timeout: SSE streams and blocking sends may be quiet for minutes (the SDK's own 5 s
 # default kills them). Connecting and writing still time out.
 TIMEOUT = httpx.Timeout(10.0, read=None)
+# Many conversations stream from one agent at once: keep their connections for reuse.
+LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=100)
 
 
 def origin_of(url: str | httpx.URL) -> Origin:
@@ -31,7 +33,8 @@ def make_http_client(
 
     Create it on the background loop: it belongs to the loop that first uses it.
     """
-    transport = PinnedHeadersTransport(origin_of(origin_url), headers, httpx.AsyncHTTPTransport())
+    inner = httpx.AsyncHTTPTransport(limits=LIMITS)
+    transport = PinnedHeadersTransport(origin_of(origin_url), headers, inner)
 
     async def log_request(request: httpx.Request) -> None:
         shown = dict(request.headers)

@@ -7,7 +7,9 @@ stream event must cost next to nothing on the loop, and most entries are never o
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -16,7 +18,6 @@ from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message
 
 from switchboard.connections.redaction import Redactor
-from switchboard.runtime import EventLog
 
 MAX_BODY = 20_000
 
@@ -46,18 +47,15 @@ class WireEntry:
 
 
 class WireLog:
-    """Append-only wire log of one connection, bounded in length."""
+    """The wire log of one connection: its newest `limit` entries."""
 
     def __init__(self, redactor: Redactor | None = None, limit: int = 5000) -> None:
         self.redactor = redactor or Redactor()
-        self.entries: EventLog[WireEntry] = EventLog()
-        self._limit = limit
+        self.entries = RecentEntries(limit)
 
     def record(self, direction: str, title: str, payload: Any = "") -> None:
-        """Add an entry; `payload` may be text, a JSON-like structure or a protobuf message
-        (not mutated afterwards)."""
-        if len(self.entries) >= self._limit:
-            return
+        """Add an entry; `payload` may be text, a JSON-like structure, or a protobuf or pydantic
+        message (not mutated afterwards)."""
         entry = WireEntry(time.time(), direction, self.redactor.text(title), payload, self.redactor)
         self.entries.append(entry)
 
@@ -67,3 +65,22 @@ class WireLog:
         """Add a request or response entry with its (redacted) headers above the body."""
         lines = [f"{name}: {value}" for name, value in self.redactor.headers(headers).items()]
         self.record(direction, title, "\n".join(lines) + ("\n\n" + body if body else ""))
+
+
+class RecentEntries:
+    """The newest entries, oldest first; appended on the loop, read from anywhere."""
+
+    def __init__(self, limit: int) -> None:
+        self._entries: deque[WireEntry] = deque(maxlen=limit)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def append(self, entry: WireEntry) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def snapshot(self) -> list[WireEntry]:
+        with self._lock:
+            return list(self._entries)

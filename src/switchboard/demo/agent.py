@@ -184,6 +184,7 @@ def main(port: int = 0, host: str = "127.0.0.1") -> None:
     """Run the demo agent in the foreground until interrupted (``switchboard demo-agent``)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.create_server((host, port), family=family)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # events are not held back
     server = uvicorn.Server(_config(build_app(_base_url(sock))))
     print(f"Demo agent on {_base_url(sock)}", flush=True)
     server.run(sockets=[sock])

@@ -381,6 +381,7 @@ def main(transport: str = "stdio", port: int = 0, host: str = "127.0.0.1") -> No
         raise ValueError(f"unknown transport {transport!r}: use stdio, http or sse")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.create_server((host, port), family=family)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # events are not held back
     app, path = (http_app(host), "/mcp") if transport == "http" else (sse_app(host), "/sse")
     print(f"Demo MCP server on {_base_url(sock)}{path}", flush=True)
     config = uvicorn.Config(app, log_level="warning", lifespan="on")

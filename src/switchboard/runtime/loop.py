@@ -140,16 +140,23 @@ def wait_for_future(
 ) -> T:
     """Wait for a loop future from a script thread in short slices; cancel it on timeout/abort."""
     deadline = time.monotonic() + timeout
-    try:
-        while not future.done():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError(f"no result within {timeout:g} s")
-            slice_ = remaining if stop_check is None else min(poll, remaining)
-            concurrent.futures.wait([future], timeout=slice_)
-            if not future.done() and stop_check is not None:
+    while True:
+        remaining = deadline - time.monotonic()
+        wait = max(0.0, remaining if stop_check is None else min(poll, remaining))
+        try:
+            return future.result(wait)
+        except TimeoutError:
+            if future.done():  # the coroutine's own TimeoutError keeps its meaning
+                raise
+        except BaseException:
+            future.cancel()
+            raise
+        if time.monotonic() >= deadline:
+            future.cancel()
+            raise TimeoutError(f"no result within {timeout:g} s")
+        if stop_check is not None:
+            try:
                 stop_check()
-    except BaseException:
-        future.cancel()
-        raise
-    return future.result()
+            except BaseException:
+                future.cancel()
+                raise
