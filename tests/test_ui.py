@@ -98,16 +98,20 @@ def test_text_is_markdown_and_never_raw_html(app: AppTest) -> None:
     assert any("<script>" in m.value for m in [*markdown, *app.chat_message[0].markdown])
 
 
-def test_stop_leaves_the_task_running_then_cancel_task_cancels_it(
-    app: AppTest, config: Path
-) -> None:
-    ws, conversation_id = workspace_of(config), app.query_params["c"]
+def stop_a_slow_turn(ws: Workspace, conversation_id: str) -> None:
+    """Start the demo's `slow` task and stop listening after its second chunk."""
     conversation = ws.store.get(conversation_id)
     assert conversation is not None
     turn = ws.chat.send(conversation_id, "slow")
     wait_for(lambda: sum(e.kind == "artifact" for e in conversation.events()) >= 2)
     ws.chat.stop(conversation_id)
     wait_turn(conversation, turn)
+
+
+def test_stop_leaves_the_task_running_then_cancel_task_cancels_it(
+    app: AppTest, config: Path
+) -> None:
+    stop_a_slow_turn(workspace_of(config), app.query_params["c"])
 
     app.run()
     assert any("Stopped listening" in i.value for i in app.info)
@@ -121,13 +125,7 @@ def test_stop_leaves_the_task_running_then_cancel_task_cancels_it(
 
 
 def test_resume_after_stop_shows_the_whole_answer_once(app: AppTest, config: Path) -> None:
-    ws, conversation_id = workspace_of(config), app.query_params["c"]
-    conversation = ws.store.get(conversation_id)
-    assert conversation is not None
-    turn = ws.chat.send(conversation_id, "slow")
-    wait_for(lambda: sum(e.kind == "artifact" for e in conversation.events()) >= 2)
-    ws.chat.stop(conversation_id)
-    wait_turn(conversation, turn)
+    stop_a_slow_turn(workspace_of(config), app.query_params["c"])
     app.run()
 
     app.button(key="resume").click().run()

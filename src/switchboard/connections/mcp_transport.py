@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any, Self
 
+import anyio
 from mcp.shared.message import SessionMessage
 
 from switchboard.connections.wire import WireLog
@@ -22,7 +23,27 @@ async def logged(transport: Any, wire: WireLog, ended: asyncio.Event) -> AsyncIt
         yield LoggedReadStream(read, wire, ended), LoggedWriteStream(write, wire)
 
 
-class LoggedReadStream:
+class _Stream:
+    """`async with stream:` closes the wrapped stream, as the SDK's streams do."""
+
+    _inner: Any
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class LoggedReadStream(_Stream):
     """The server → client stream, logging each message (the SDK's ReadStream protocol)."""
 
     def __init__(self, inner: Any, wire: WireLog, ended: asyncio.Event) -> None:
@@ -43,33 +64,17 @@ class LoggedReadStream:
         _log(self._wire, "←", item)
         return item
 
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
     def __aiter__(self) -> Self:
         return self
 
     async def __anext__(self) -> Any:
         try:
             return await self.receive()
-        except Exception as exc:
-            if type(exc).__name__ in ("EndOfStream", "ClosedResourceError"):
-                raise StopAsyncIteration from None
-            raise
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_val: BaseException | None,
-        exc_tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
+        except (anyio.EndOfStream, anyio.ClosedResourceError):
+            raise StopAsyncIteration from None
 
 
-class LoggedWriteStream:
+class LoggedWriteStream(_Stream):
     """The client → server stream, logging each message (the SDK's WriteStream protocol)."""
 
     def __init__(self, inner: Any, wire: WireLog) -> None:
@@ -79,20 +84,6 @@ class LoggedWriteStream:
     async def send(self, item: SessionMessage, /) -> None:
         _log(self._wire, "→", item)
         await self._inner.send(item)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_val: BaseException | None,
-        exc_tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 def _log(wire: WireLog, arrow: str, item: Any) -> None:

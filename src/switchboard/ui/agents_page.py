@@ -11,18 +11,15 @@ from switchboard.config import BINDINGS, VERSIONS, AgentSettings, ConfigError, c
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.http import origin_of
 from switchboard.connections.redaction import mask
-from switchboard.runtime.loop import wait_for_future
 from switchboard.ui import pages
 from switchboard.ui.state import (
     CONVERSATION_PARAM,
+    STATUS_ICONS,
     await_connections,
     start_conversation,
-    stop_check,
+    wait_connected,
     workspace,
 )
-
-STATUS_ICONS = {"ready": "🟢", "connecting": "🟡", "idle": "⚪", "failed": "🔴", "closed": "⚫"}
-CONNECT_WAIT = 20.0
 
 
 def agents_page() -> None:
@@ -82,11 +79,8 @@ def connect_and_report(
 ) -> None:
     """Connect (waiting a bounded time) and say how it went."""
     future = ws.add_agent(settings, replace=replace, name_from_card=name_from_card)
-    try:
-        with st.spinner(f"Connecting to {settings.url}…"):
-            agent = wait_for_future(future, CONNECT_WAIT, stop_check=stop_check())
-    except TimeoutError:
-        st.warning("Still connecting; the agent's status below will update.")
+    agent = wait_connected(future, settings.url)
+    if agent is None:
         return
     if agent.status == "ready":
         st.success(f"Connected to **{agent.name}** ({agent.protocol}).")

@@ -12,26 +12,15 @@ import streamlit as st
 from switchboard.chat.workspace import Workspace
 from switchboard.config import ERAS, McpServerSettings, parse_mcp_servers
 from switchboard.connections.mcp_server import McpConnection
-from switchboard.runtime.loop import wait_for_future
 from switchboard.ui.mcp_panels import logs_panel, prompts_panel, resources_panel, tools_panel
 from switchboard.ui.state import (
+    STATUS_ICONS,
     await_connections,
     environment,
-    stop_check,
+    wait_connected,
     watch_connections,
     workspace,
 )
-
-STATUS_ICONS = {
-    "ready": "🟢",
-    "connecting": "🟡",
-    "reconnecting": "🟠",
-    "idle": "⚪",
-    "failed": "🔴",
-    "closed": "⚫",
-    "disabled": "⏸️",
-}
-CONNECT_WAIT = 30.0
 
 
 def mcp_page() -> None:
@@ -111,11 +100,8 @@ def connect_and_report(ws: Workspace, settings: McpServerSettings, replace: bool
     if settings.disabled:
         st.info(f"{settings.name} added, disabled.")
         return
-    try:
-        with st.spinner(f"Connecting to {settings.name}…"):
-            server = wait_for_future(future, CONNECT_WAIT, stop_check=stop_check())
-    except TimeoutError:
-        st.warning(f"{settings.name} is still connecting; its status below will update.")
+    server = wait_connected(future, settings.name)
+    if server is None:
         return
     if server.status == "ready":
         st.success(f"Connected to **{server.name}** (protocol {server.protocol_version}).")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 import contextlib
 import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import streamlit as st
 
@@ -17,8 +19,20 @@ from switchboard.chat.workspace import Workspace
 from switchboard.config import load_settings, resolve_config_path
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.mcp_server import McpConnection
+from switchboard.runtime.loop import wait_for_future
 
+T = TypeVar("T")
 CONVERSATION_PARAM = "c"
+STATUS_ICONS = {
+    "ready": "🟢",
+    "connecting": "🟡",
+    "reconnecting": "🟠",
+    "idle": "⚪",
+    "failed": "🔴",
+    "closed": "⚫",
+    "disabled": "⏸️",
+}
+CONNECTED_WAIT = 30.0  # seconds the Agents and MCP pages wait for a connection they just made
 CONNECT_WAIT = 5.0  # seconds a page waits for connecting agents before drawing without them
 
 
@@ -71,6 +85,17 @@ def await_connections(ws: Workspace, names: list[str] | None = None) -> None:
         return
     with contextlib.suppress(TimeoutError), st.spinner("Connecting…"):
         ws.runtime.call(_connect_all(pending), timeout=CONNECT_WAIT, stop_check=stop_check())
+
+
+def wait_connected(future: concurrent.futures.Future[T], what: str) -> T | None:
+    """Wait (bounded, rerun-aware, with a spinner) for a connection being made; None, with a
+    note that its status will update, if it takes longer."""
+    try:
+        with st.spinner(f"Connecting to {what}…"):
+            return wait_for_future(future, CONNECTED_WAIT, stop_check=stop_check())
+    except TimeoutError:
+        st.warning(f"{what} is still connecting; its status below will update.")
+        return None
 
 
 def current_conversation(ws: Workspace) -> Conversation | None:
