@@ -242,3 +242,26 @@ def test_a_read_resource_is_attached_to_the_conversation(config: Path) -> None:
     next(b for b in at.button if b.label.startswith("📎 Attach")).click().run()
     (conversation,) = workspace_of(config).store.list()
     assert conversation.pending_attachments()[0]["uri"] == "demo://readme"
+
+
+def test_one_session_serves_many_reruns_and_calls(config: Path) -> None:
+    from tests.test_mcp_servers import child_pids
+
+    at = page(config)
+    server = workspace_of(config).registry.server("demo")
+    assert server is not None
+    processes = child_pids("demo-mcp")
+    for n in range(5):
+        next(n_ for n_ in at.number_input if n_.label == "A *").set_value(n)
+        next(n_ for n_ in at.number_input if n_.label == "B *").set_value(1)
+        next(b for b in at.button if b.label == "▶ Call in the chat").click().run()
+        assert not at.exception
+        at = page(config)
+    assert workspace_of(config).registry.server("demo") is server, "the same connection"
+    assert child_pids("demo-mcp") == processes, "the same server process: no reconnect"
+    (conversation,) = workspace_of(config).store.list()
+    wait_for(lambda: sum(e.kind == "tool_result" for e in conversation.events()) == 5)
+    results = [
+        e.data["structured"]["result"] for e in conversation.events() if e.kind == "tool_result"
+    ]
+    assert results == [1, 2, 3, 4, 5]
