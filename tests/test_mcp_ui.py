@@ -259,9 +259,11 @@ def test_one_session_serves_many_reruns_and_calls(config: Path) -> None:
         at = page(config)
     assert workspace_of(config).registry.server("demo") is server, "the same connection"
     assert child_pids("demo-mcp") == processes, "the same server process: no reconnect"
-    (conversation,) = workspace_of(config).store.list()
-    wait_for(lambda: sum(e.kind == "tool_result" for e in conversation.events()) == 5)
-    results = [
-        e.data["structured"]["result"] for e in conversation.events() if e.kind == "tool_result"
-    ]
-    assert results == [1, 2, 3, 4, 5]
+    conversations = workspace_of(config).store.list()  # a new session each time: its own
+
+    def results() -> list[int]:
+        events = [e for c in conversations for e in c.events() if e.kind == "tool_result"]
+        return sorted(e.data["structured"]["result"] for e in events)
+
+    wait_for(lambda: len(results()) == 5)
+    assert results() == [1, 2, 3, 4, 5]
