@@ -12,14 +12,17 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
+import httpx2
+import mcp
 from a2a.client import A2ACardResolver, ClientConfig, ClientFactory
 from a2a.client.client import Client
 from a2a.helpers import new_text_message
 from a2a.types import Role, SendMessageRequest, StreamResponse
+from mcp.client.streamable_http import streamable_http_client
 
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.workspace import Workspace
-from switchboard.config import AgentSettings, Settings
+from switchboard.config import AgentSettings, McpServerSettings, Settings
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.updates import Update
 from switchboard.runtime import Runtime
@@ -28,6 +31,7 @@ WAIT = 60.0  # upper bound for any single wait; never a measurement
 BINDINGS = ["JSONRPC", "HTTP+JSON"]
 DEFAULT_TIMEOUT = httpx.Timeout(5.0)  # httpx's own default
 STREAM_TIMEOUT = httpx.Timeout(10.0, read=None)  # what the product's connections use
+MCP_TIMEOUT = httpx2.Timeout(30, read=None)  # what the product's MCP connections use
 
 
 @dataclass
@@ -150,5 +154,49 @@ class BareClient:
 
     def close(self) -> None:
         """Ask the owner to close the client, and wait for it."""
+        self._runtime.loop.call_soon_threadsafe(self._stop.set)
+        self._owner.result(WAIT)
+
+
+@contextlib.asynccontextmanager
+async def sdk_mcp_client(settings: McpServerSettings) -> AsyncIterator[mcp.Client]:
+    """A bare `mcp.Client` session in `settings.era`: over stdio its own server process, over
+    streamable HTTP a new `httpx2.AsyncClient` (with the product's timeouts) and session."""
+    if settings.transport == "stdio":
+        params = mcp.StdioServerParameters(command=settings.command, args=list(settings.args))
+        async with mcp.Client(params, mode=settings.era) as client:
+            yield client
+        return
+    async with httpx2.AsyncClient(timeout=MCP_TIMEOUT) as http:
+        transport = streamable_http_client(settings.url, http_client=http)
+        async with mcp.Client(transport, mode=settings.era) as client:
+            yield client
+
+
+class BareMcpClient:
+    """A bare `mcp.Client` session held open on the runtime's loop by one owner task."""
+
+    # Like BareClient: the owner enters and exits the session's contexts itself.
+
+    def __init__(self, runtime: Runtime, settings: McpServerSettings) -> None:
+        self._runtime = runtime
+        self._ready: concurrent.futures.Future[mcp.Client] = concurrent.futures.Future()
+        self._stop = asyncio.Event()
+        self._owner = runtime.submit(self._own(settings))
+        self._owner.add_done_callback(self._failed)
+        self.client = self._ready.result(WAIT)
+
+    async def _own(self, settings: McpServerSettings) -> None:
+        async with sdk_mcp_client(settings) as client:
+            self._ready.set_result(client)
+            await self._stop.wait()
+
+    def _failed(self, owner: concurrent.futures.Future[None]) -> None:
+        if not self._ready.done():
+            error = None if owner.cancelled() else owner.exception()
+            self._ready.set_exception(error or RuntimeError("the MCP client owner stopped"))
+
+    def close(self) -> None:
+        """Ask the owner to close the session, and wait for it."""
         self._runtime.loop.call_soon_threadsafe(self._stop.set)
         self._owner.result(WAIT)

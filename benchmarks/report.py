@@ -110,8 +110,9 @@ def markdown(results: list[Result], host: Machine, command: str, seconds: float)
         f"- Machine: {host.cpus} CPUs (`nproc`), {host.cpu_model or 'unknown CPU'}; {host.system}",
         f"- Python: {host.python} (`{sys.executable}`)",
         f"- Load average (1/5/15 min) before: {host.load_before}; after: {host.load_after}",
-        "- Agents run in their own processes (`switchboard demo-agent`, "
-        "`python -m benchmarks.fast_agent`) on 127.0.0.1, so their CPU is not the client's.",
+        "- Agents and MCP servers run in their own processes (`switchboard demo-agent`, "
+        "`python -m benchmarks.fast_agent`, `switchboard demo-mcp`) on 127.0.0.1, so their CPU "
+        "is not the client's.",
         "- After set-up each benchmark calls `gc.collect(); gc.freeze()`, as the app does after "
         "start-up (`src/switchboard/ui/state.py`).",
         "",

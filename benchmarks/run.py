@@ -10,11 +10,18 @@ import sys
 import time
 from dataclasses import replace
 
-from benchmarks import exchange, lag, report, streaming, submit
+from benchmarks import exchange, lag, mcp_calls, report, streaming, submit
 from benchmarks.results import Result
-from benchmarks.servers import agent_process, demo_agent_command, fast_agent_command, free_port
+from benchmarks.servers import (
+    agent_process,
+    demo_agent_command,
+    demo_mcp_command,
+    fast_agent_command,
+    free_port,
+    mcp_server_process,
+)
 
-NAMES = ("submit", "exchange", "streaming", "lag")
+NAMES = ("submit", "exchange", "streaming", "lag", "mcp_calls")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -31,7 +38,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def run_all(quick: bool, names: tuple[str, ...]) -> list[Result]:
-    """Run the chosen benchmarks in order, each agent in its own process."""
+    """Run the chosen benchmarks in order, each agent (and the HTTP MCP server) in its own
+    process."""
     results: list[Result] = []
     if "submit" in names:
         results.append(submit.run(quick))
@@ -46,6 +54,9 @@ def run_all(quick: bool, names: tuple[str, ...]) -> list[Result]:
                 results.append(streaming.run(quick, fast.url))
             if "lag" in names:
                 results.append(lag.run(quick, fast))
+    if "mcp_calls" in names:
+        with mcp_server_process(demo_mcp_command("http")) as mcp_http:
+            results.append(mcp_calls.run(quick, mcp_http.url))
     return results
 
 

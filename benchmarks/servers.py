@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import httpx
 
 CARD_PATH = "/.well-known/agent-card.json"
 START_TIMEOUT = 30.0
+MCP_READY = "Demo MCP server on "  # what `switchboard demo-mcp` prints once it listens
 
 
 def free_port() -> int:
@@ -34,6 +36,12 @@ def demo_agent_command(port: int) -> list[str]:
 def fast_agent_command(port: int) -> list[str]:
     """The benchmark-only streaming agent (`benchmarks.fast_agent`)."""
     return [sys.executable, "-m", "benchmarks.fast_agent", "--port", str(port)]
+
+
+def demo_mcp_command(transport: str = "stdio") -> list[str]:
+    """The bundled demo MCP server (`switchboard demo-mcp`); over HTTP/SSE on a port it picks."""
+    command = [sys.executable, "-m", "switchboard", "demo-mcp"]
+    return command if transport == "stdio" else [*command, "--transport", transport, "--port", "0"]
 
 
 @dataclass(frozen=True)
@@ -87,3 +95,40 @@ def wait_for_card(base: str, process: subprocess.Popen[bytes]) -> None:
                 return
         time.sleep(0.05)
     raise RuntimeError(f"agent at {base} did not answer within {START_TIMEOUT:g} s")
+
+
+@contextlib.contextmanager
+def mcp_server_process(command: list[str]) -> Iterator[AgentProcess]:
+    """Start an MCP server that prints its URL (`demo-mcp --port 0`); stop it at the end."""
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, bufsize=0)
+        try:
+            line = read_line(process, START_TIMEOUT)
+            if not line.startswith(MCP_READY):
+                raise RuntimeError(f"MCP server process said {line!r}: {process.args}")
+            yield AgentProcess(line.removeprefix(MCP_READY).strip(), process.pid)
+        except BaseException:
+            errors.seek(0)
+            sys.stderr.write(errors.read()[-4000:].decode("utf-8", "replace"))
+            raise
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+            if process.stdout is not None:
+                process.stdout.close()
+
+
+def read_line(process: subprocess.Popen[bytes], timeout: float) -> str:
+    """The next line the process prints on stdout; fail if it exits or stays silent too long."""
+    # stdout must be unbuffered (bufsize=0): a line left in a buffer would escape select().
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], timeout)
+    line = process.stdout.readline().decode("utf-8", "replace") if ready else ""
+    if not line:
+        state = "exited" if process.poll() is not None else f"printed nothing in {timeout:g} s"
+        raise RuntimeError(f"process {state}: {process.args}")
+    return line
