@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from switchboard.chat.events import Event
+from switchboard.chat.events import KINDS, Event
 from switchboard.chat.turns import TurnView, fold_turns
 from switchboard.connections.updates import INTERRUPTED
 from switchboard.runtime import EventLog
@@ -53,6 +53,8 @@ class Conversation:
 
     def record(self, turn: int, kind: str, data: dict[str, Any] | None = None) -> Event:
         """Append an event to the log (from any thread) and return it."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown event kind {kind!r}")
         event = Event(turn, kind, dict(data or {}))
         with self._lock:
             self._note(event)

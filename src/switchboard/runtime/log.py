@@ -20,7 +20,6 @@ class EventLog(Generic[T]):
     def __init__(self, items: Iterable[T] = ()) -> None:
         self._items: list[T] = list(items)
         self._cond = threading.Condition()
-        self._listeners: list[Callable[[T], None]] = []
 
     def __len__(self) -> int:
         with self._cond:
@@ -30,17 +29,8 @@ class EventLog(Generic[T]):
         """Add an item, wake every waiting reader, and return the item's offset."""
         with self._cond:
             self._items.append(item)
-            offset = len(self._items) - 1
             self._cond.notify_all()
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener(item)
-        return offset
-
-    def subscribe(self, listener: Callable[[T], None]) -> None:
-        """Call `listener(item)` after each append (on the appending thread); used by stores."""
-        with self._cond:
-            self._listeners.append(listener)
+            return len(self._items) - 1
 
     def snapshot(self, start: int = 0) -> list[T]:
         """The items from `start` on, as they are now."""
