@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO
 
 import httpx
 
@@ -72,16 +73,26 @@ def agent_process(command: list[str], port: int) -> Iterator[AgentProcess]:
             wait_for_card(base, process)
             yield AgentProcess(base, process.pid)
         except BaseException:
-            errors.seek(0)
-            sys.stderr.write(errors.read()[-4000:].decode("utf-8", "replace"))
+            show_stderr(errors)
             raise
         finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
+            stop(process)
+
+
+def show_stderr(errors: IO[bytes]) -> None:
+    """Print the tail of what a server process wrote to stderr (why it failed to start)."""
+    errors.seek(0)
+    sys.stderr.write(errors.read()[-4000:].decode("utf-8", "replace"))
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a server process, killing it if it does not exit in 10 s."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
 
 
 def wait_for_card(base: str, process: subprocess.Popen[bytes]) -> None:
@@ -108,16 +119,10 @@ def mcp_server_process(command: list[str]) -> Iterator[AgentProcess]:
                 raise RuntimeError(f"MCP server process said {line!r}: {process.args}")
             yield AgentProcess(line.removeprefix(MCP_READY).strip(), process.pid)
         except BaseException:
-            errors.seek(0)
-            sys.stderr.write(errors.read()[-4000:].decode("utf-8", "replace"))
+            show_stderr(errors)
             raise
         finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
+            stop(process)
             if process.stdout is not None:
                 process.stdout.close()
 
