@@ -254,3 +254,28 @@ def test_every_part_type_renders_by_media_type() -> None:
     assert at.get("image") and at.get("audio") and at.get("video")
     assert [b.proto.label for b in at.get("download_button")] == ["📎 Download report.pdf"]
     assert "[file](http://127.0.0.1:1/doc.txt)" in at.markdown[-1].value
+
+
+def test_conversations_are_listed_searched_renamed_and_deleted(app: AppTest, config: Path) -> None:
+    app.chat_input[0].set_value("story").run()
+    first = app.query_params["c"]
+    next(b for b in app.button if b.label == "➕ New conversation").click().run()
+    app.chat_input[0].set_value("hello there").run()
+    second = app.query_params["c"]
+
+    def listed() -> list[str]:
+        return [b.label for b in app.button if b.key and b.key.startswith("open-")]
+
+    assert listed() == ["hello there · Demo Agent", "story · Demo Agent"], "newest first"
+    app.text_input(key="conversation-search").set_value("STORY").run()
+    assert listed() == ["story · Demo Agent"]
+    app.text_input(key="conversation-search").set_value("").run()
+
+    app.text_input(key=f"title-{first}").set_value("Tales")
+    app.button(key=f"rename-{first}").click().run()
+    assert "Tales · Demo Agent" in listed()
+
+    app.button(key=f"delete-{second}").click().run()
+    assert app.query_params["c"] not in (second, "")
+    assert "hello there · Demo Agent" not in listed()
+    assert workspace_of(config).store.get(second) is None

@@ -124,29 +124,44 @@ class Conversation:
 
 
 class ConversationStore:
-    """Conversations of this process, in memory. The persistence issue puts a durable store
-    behind the same methods."""
+    """Conversations of this process, in memory. The durable store has the same methods."""
 
     def __init__(self) -> None:
-        self._conversations: dict[str, Conversation] = {}
+        self._conversations: dict[str, tuple[str, Conversation]] = {}
         self._lock = threading.Lock()
 
-    def create(self, counterpart: str, title: str = "") -> Conversation:
+    def create(self, counterpart: str, title: str = "", owner: str = "local") -> Conversation:
         conversation = Conversation(id=uuid.uuid4().hex[:12], counterpart=counterpart, title=title)
         with self._lock:
-            self._conversations[conversation.id] = conversation
+            self._conversations[conversation.id] = (owner, conversation)
         return conversation
 
-    def get(self, conversation_id: str) -> Conversation | None:
+    def get(self, conversation_id: str, owner: str = "local") -> Conversation | None:
         with self._lock:
-            return self._conversations.get(conversation_id)
+            found = self._conversations.get(conversation_id)
+        return found[1] if found and found[0] == owner else None
 
-    def list(self) -> list[Conversation]:
-        """Newest first."""
+    def list(self, owner: str = "local", search: str = "") -> list[Conversation]:
+        """Newest first; `search` matches titles and the person's prompts, in any case."""
         with self._lock:
-            conversations = list(self._conversations.values())
-        return sorted(conversations, key=lambda c: c.created, reverse=True)
+            mine = [c for who, c in self._conversations.values() if who == owner]
+        if search:
+            mine = [c for c in mine if matches(c, search)]
+        return sorted(mine, key=lambda c: c.created, reverse=True)
+
+    def rename(self, conversation_id: str, title: str) -> None:
+        with self._lock:
+            found = self._conversations.get(conversation_id)
+        if found is not None:
+            found[1].title = title.strip() or found[1].title
 
     def delete(self, conversation_id: str) -> None:
         with self._lock:
             self._conversations.pop(conversation_id, None)
+
+
+def matches(conversation: Conversation, search: str) -> bool:
+    """True when the title or one of the person's prompts contains `search` (any case)."""
+    needle = search.casefold()
+    prompts = (e.data.get("text", "") for e in conversation.events() if e.kind == "user")
+    return any(needle in text.casefold() for text in (conversation.title, *prompts))

@@ -133,6 +133,13 @@ class ChatService:
         self.runtime.loop.call_soon_threadsafe(self._stop, turn)
         return True
 
+    def delete(self, conversation_id: str) -> None:
+        """Delete a conversation; a turn still running in it stops first (on intent)."""
+        self.stop(conversation_id)
+        with self._lock:
+            self._turns.pop(conversation_id, None)
+        self.store.delete(conversation_id)
+
     def cancel_task(self, conversation_id: str) -> concurrent.futures.Future[None]:
         """Ask the agent to cancel the conversation's last task (CancelTask); the outcome, or
         why it could not be done, lands in the log."""

@@ -12,12 +12,12 @@ from switchboard.chat.turns import TurnView, fold_turns, pending_task
 from switchboard.chat.workspace import Workspace
 from switchboard.connections.updates import SETTLED
 from switchboard.runtime.loop import wait_for_future
+from switchboard.ui.conversations import render_conversation_list
 from switchboard.ui.render import render_turn
 from switchboard.ui.schema_form import missing_required, schema_form
 from switchboard.ui.state import (
     await_connections,
     current_conversation,
-    open_conversation,
     start_conversation,
     stop_check,
     workspace,
@@ -244,17 +244,7 @@ def render_sidebar(ws: Workspace, conversation: Conversation | None) -> None:
             on_click=lambda: start_conversation(ws, current),
         )
         st.toggle("Show task steps", key="show-steps", help="Open each turn's state history.")
-        st.caption("Conversations")
-        for other in ws.store.list()[:30]:
-            title = other.title or "(new conversation)"
-            st.button(
-                f"{title} · {other.counterpart}",
-                key=f"open-{other.id}",
-                disabled=conversation is not None and other.id == conversation.id,
-                width="stretch",
-                on_click=open_conversation,
-                args=(other,),
-            )
+        render_conversation_list(ws, conversation)
 
 
 def switch_counterpart(ws: Workspace, key: str) -> None:
