@@ -279,3 +279,25 @@ def test_conversations_are_listed_searched_renamed_and_deleted(app: AppTest, con
     assert app.query_params["c"] not in (second, "")
     assert "hello there · Demo Agent" not in listed()
     assert workspace_of(config).store.get(second) is None
+
+
+def test_a_conversation_exports_and_imports_back_to_the_same_chat(
+    app: AppTest, config: Path
+) -> None:
+    from switchboard.chat.export import from_json, to_json, to_markdown
+
+    app.chat_input[0].set_value("story").run()
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels == ["⬇ Markdown", "⬇ JSON"]
+    ws = workspace_of(config)
+    original = ws.store.get(app.query_params["c"])
+    assert original is not None
+    assert "**You:** story" in to_markdown(original)
+
+    imported = ws.store.add(*from_json(to_json(original)))
+    assert imported.id != original.id
+    reopened = AppTest.from_file(APP, default_timeout=30)
+    reopened.query_params["c"] = imported.id
+    reopened.run()
+    assert [m.name for m in reopened.chat_message] == ["user", "assistant"]
+    assert assistant_text(reopened) == assistant_text(app)

@@ -149,6 +149,21 @@ class ConversationStore:
             mine = [c for c in mine if matches(c, search)]
         return sorted(mine, key=lambda c: c.created, reverse=True)
 
+    def add(
+        self, counterpart: str, title: str, events: list[Event], owner: str = "local"
+    ) -> Conversation:
+        """A new conversation holding `events` (an import), under a new id."""
+        conversation = Conversation(
+            id=uuid.uuid4().hex[:12],
+            counterpart=counterpart,
+            title=title,
+            created=events[0].ts if events else time.time(),
+            log=EventLog(events),
+        )
+        with self._lock:
+            self._conversations[conversation.id] = (owner, conversation)
+        return conversation
+
     def rename(self, conversation_id: str, title: str) -> None:
         with self._lock:
             found = self._conversations.get(conversation_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from switchboard.chat.conversation import Conversation
+from switchboard.chat.export import ConversationImportError, from_json, to_json, to_markdown
 from switchboard.chat.workspace import Workspace
 from switchboard.ui.state import CONVERSATION_PARAM, open_conversation
 
@@ -14,6 +15,9 @@ SHOWN = 50
 def render_conversation_list(ws: Workspace, current: Conversation | None) -> None:
     """Newest first, filtered by the search box; each with a menu to rename or delete it."""
     st.caption("Conversations")
+    if current is not None and current.events():
+        render_export(current)
+    render_import(ws)
     search = st.text_input(
         "Search conversations",
         key="conversation-search",
@@ -48,6 +52,43 @@ def render_conversation_list(ws: Workspace, current: Conversation | None) -> Non
                 on_click=delete,
                 args=(ws, other.id, is_current),
             )
+
+
+def render_import(ws: Workspace) -> None:
+    """Import a conversation exported as JSON; it opens under a new id."""
+    with st.popover("⬆ Import a conversation", width="stretch"):
+        uploaded = st.file_uploader("A Switchboard JSON export", type=["json"], key="import-file")
+        if uploaded is None or not st.button("Import", key="import", type="primary"):
+            return
+        try:
+            counterpart, title, events = from_json(uploaded.getvalue().decode("utf-8", "replace"))
+        except ConversationImportError as exc:
+            st.error(str(exc))
+            return
+        open_conversation(ws.store.add(counterpart, title, events))
+        st.rerun()
+
+
+def render_export(conversation: Conversation) -> None:
+    """Download the conversation as Markdown (to read) or JSON (to import again)."""
+    stem = f"switchboard-{conversation.id}"
+    markdown, data = st.columns(2)
+    markdown.download_button(
+        "⬇ Markdown",
+        to_markdown(conversation),
+        file_name=f"{stem}.md",
+        mime="text/markdown",
+        key="export-md",
+        width="stretch",
+    )
+    data.download_button(
+        "⬇ JSON",
+        to_json(conversation),
+        file_name=f"{stem}.json",
+        mime="application/json",
+        key="export-json",
+        width="stretch",
+    )
 
 
 def rename(ws: Workspace, conversation_id: str, title_key: str) -> None:
