@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -40,6 +41,12 @@ def no_asyncio_errors() -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
     assert [r.getMessage() for r in handler.records] == []
+
+
+@pytest.fixture(autouse=True)
+def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test keeps the app's conversations in its own directory, never in ~/.switchboard."""
+    monkeypatch.setenv("SWITCHBOARD_DATA_DIR", str(tmp_path / "data"))
 
 
 @pytest.fixture(scope="session")

@@ -301,3 +301,19 @@ def test_a_conversation_exports_and_imports_back_to_the_same_chat(
     reopened.run()
     assert [m.name for m in reopened.chat_message] == ["user", "assistant"]
     assert assistant_text(reopened) == assistant_text(app)
+
+
+def test_a_conversation_survives_a_restart_of_the_app(app: AppTest, config: Path) -> None:
+    app.chat_input[0].set_value("story").run()
+    conversation_id, answer = app.query_params["c"], assistant_text(app)
+    old = workspace_of(config)
+    state._workspace.clear()  # the server process restarts: every in-memory object is gone
+    old.close()
+
+    reopened = AppTest.from_file(APP, default_timeout=30)
+    reopened.query_params["c"] = conversation_id
+    reopened.run()
+    assert workspace_of(config) is not old
+    assert [m.name for m in reopened.chat_message] == ["user", "assistant"]
+    assert assistant_text(reopened) == answer
+    assert any(b.label == "story · Demo Agent" for b in reopened.button)

@@ -11,12 +11,15 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 CONFIG_ENV = "SWITCHBOARD_CONFIG"
+DATA_DIR_ENV = "SWITCHBOARD_DATA_DIR"
+DATABASE_URL_ENV = "SWITCHBOARD_DATABASE_URL"
+DEFAULT_DATA_DIR = "~/.switchboard"
 DEFAULT_CONFIG_FILE = "switchboard.json"
 BINDINGS = ("auto", "JSONRPC", "HTTP+JSON")
 VERSIONS = ("auto", "1.0", "0.3")
@@ -81,6 +84,8 @@ class Settings:
     mcp_servers: tuple[McpServerSettings, ...] = ()
     roots: tuple[str, ...] = ()
     allow_stdio_from_ui: bool | None = None  # None: only when the app listens on loopback
+    data_dir: str = ""  # SQLite conversations here ("" keeps them in memory)
+    database_url: str = field(default="", repr=False)  # PostgreSQL instead, for several replicas
     problems: tuple[str, ...] = ()
     embedded_demo: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
@@ -99,7 +104,21 @@ def resolve_config_path(
 
 
 def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Settings:
-    """Read and validate the config at `path` (None: the embedded demo). Never raises."""
+    """Read and validate the config at `path` (None: the embedded demo), with where the
+    conversations are stored (env, else the config, else ~/.switchboard). Never raises."""
+    env = os.environ if env is None else env
+    settings = _load_settings(path, env)
+    data_dir = env.get(DATA_DIR_ENV) or settings.raw.get("dataDir") or DEFAULT_DATA_DIR
+    url = env.get(DATABASE_URL_ENV) or settings.raw.get("databaseUrl") or ""
+    try:
+        data_dir = str(Path(expand(data_dir, env, "'dataDir'")).expanduser())
+        url = expand(url, env, "'databaseUrl'")
+    except ConfigError as exc:
+        return replace(settings, problems=(*settings.problems, str(exc)))
+    return replace(settings, data_dir=data_dir, database_url=url)
+
+
+def _load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
     if path is None:
         return Settings(source="embedded demo", embedded_demo=True)
     try:

@@ -73,6 +73,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, server_log: Path) -> Itera
     port = _free_port()
     workdir = tmp_path_factory.mktemp("switchboard-cwd")
     env = {k: v for k, v in os.environ.items() if k != "SWITCHBOARD_CONFIG"}
+    env["SWITCHBOARD_DATA_DIR"] = str(workdir / "data")  # conversations stay in this run
     command = [
         sys.executable,
         "-m",

@@ -174,6 +174,17 @@ class ConversationStore:
         with self._lock:
             self._conversations.pop(conversation_id, None)
 
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Nothing to write: everything is in memory."""
+        return True
+
+    def health(self) -> str | None:
+        """Always healthy (and always forgetful: nothing survives a restart)."""
+        return None
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Nothing to release."""
+
 
 def matches(conversation: Conversation, search: str) -> bool:
     """True when the title or one of the person's prompts contains `search` (any case)."""

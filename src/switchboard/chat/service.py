@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from switchboard.chat.conversation import Conversation, ConversationStore
+from switchboard.chat.store import SqlStore
 from switchboard.connections.a2a_agent import AgentCallError, AgentConnection
 from switchboard.connections.mcp_server import Interaction, McpCallError, McpConnection
 from switchboard.connections.registry import Registry
@@ -46,7 +47,9 @@ class _Turn:
 class ChatService:
     """Starts, stops and cancels turns; one running turn per conversation."""
 
-    def __init__(self, runtime: Runtime, registry: Registry, store: ConversationStore) -> None:
+    def __init__(
+        self, runtime: Runtime, registry: Registry, store: ConversationStore | SqlStore
+    ) -> None:
         self.runtime = runtime
         self.registry = registry
         self.store = store

@@ -11,6 +11,7 @@ from typing import Any
 
 from switchboard.chat.conversation import ConversationStore
 from switchboard.chat.service import ChatService
+from switchboard.chat.store import SqlStore, StoreError
 from switchboard.config import AgentSettings, McpServerSettings, Settings
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.mcp_server import McpConnection
@@ -29,7 +30,11 @@ class Workspace:
         self.settings = settings
         self.runtime = runtime or Runtime()
         self.registry = Registry(settings.roots)
-        self.store = ConversationStore()
+        self.store_problem = ""
+        try:
+            self.store: ConversationStore | SqlStore = open_store(settings)
+        except StoreError as exc:  # say so, and keep working in memory
+            self.store, self.store_problem = ConversationStore(), str(exc)
         self.chat = ChatService(self.runtime, self.registry, self.store)
         self.demo_url = ""
         self._demo: asyncio.Task[None] | None = None
@@ -90,13 +95,25 @@ class Workspace:
         return self.demo_url
 
     def close(self, timeout: float = 10.0) -> None:
-        """Close every connection, the demo server and the loop."""
+        """Close every connection, the demo server and the loop; then write what the store
+        still holds (after the loop, whose last turns may still record)."""
         self.runtime.close(timeout)
+        self.store.close(timeout)
 
     async def _stop_demo(self) -> None:
         if self._demo is not None and not self._demo.done():
             self._demo.cancel()
             await asyncio.wait({self._demo})
+
+
+def open_store(settings: Settings) -> ConversationStore | SqlStore:
+    """PostgreSQL when a database URL is set, SQLite in the data directory when one is set,
+    else memory (tests, and workspaces that need not outlive their process)."""
+    if settings.database_url:
+        return SqlStore(url=settings.database_url)
+    if settings.data_dir:
+        return SqlStore(settings.data_dir)
+    return ConversationStore()
 
 
 async def _spawn(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:

@@ -15,6 +15,9 @@ SHOWN = 50
 def render_conversation_list(ws: Workspace, current: Conversation | None) -> None:
     """Newest first, filtered by the search box; each with a menu to rename or delete it."""
     st.caption("Conversations")
+    problem = ws.store_problem or ws.store.health()
+    if problem:
+        st.warning(f"Conversations are not being saved: {problem}", icon="⚠️")
     if current is not None and current.events():
         render_export(current)
     render_import(ws)

@@ -1,0 +1,541 @@
+"""The durable conversation store: SQLite in a data directory, or PostgreSQL by URL.
+
+Same methods as the in-memory `ConversationStore`. Conversations are loaded once per process
+and kept (so every caller shares one log); every event recorded on them is queued and written
+by one writer thread, so recording never waits on the database. The schema is versioned by the
+numbered migrations at the bottom of this module.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from switchboard.chat.conversation import Conversation, matches
+from switchboard.chat.events import Event
+from switchboard.runtime import EventLog
+
+log = logging.getLogger(__name__)
+
+DB_FILE = "conversations.db"
+
+
+class StoreError(Exception):
+    """The store cannot be opened or read; the message says what happened and what to do."""
+
+
+@dataclass(eq=False)
+class StoredConversation(Conversation):
+    """A conversation whose recorded events and title changes are also queued for writing."""
+
+    _writer: _Writer | None = field(default=None, repr=False)
+    _seq: int = field(default=0, repr=False)
+    _write_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def record(self, turn: int, kind: str, data: dict[str, Any] | None = None) -> Event:
+        """Append an event to the log (from any thread), queue it for the store, return it."""
+        with self._write_lock:  # the log order and the stored order are the same
+            event = super().record(turn, kind, data)
+            if self._writer is not None:
+                self._writer.put(("event", _event_row(self.id, self._seq, event)))
+                self._seq += 1
+        return event
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name == "title":
+            writer = self.__dict__.get("_writer")
+            if writer is not None:
+                writer.put(("title", self.id, value))
+
+    def _detach(self) -> None:
+        with self._write_lock:
+            self._writer = None
+
+
+class SqlStore:
+    """Conversations in SQLite (`data_dir`/conversations.db) or in PostgreSQL (`url`)."""
+
+    def __init__(
+        self,
+        data_dir: str | Path | None = None,
+        *,
+        url: str | None = None,
+        lock_timeout: float = 5.0,
+        read_timeout: float = 10.0,
+    ) -> None:
+        if url is None:
+            if data_dir is None:
+                raise ValueError("SqlStore needs a data directory or a database URL")
+            path = Path(data_dir).expanduser().resolve() / DB_FILE
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(
+                    f"Cannot create the data directory {path.parent}: {error}. "
+                    "Choose a directory you can write to."
+                ) from error
+            _check_sqlite_file(path, lock_timeout)
+            target = sa.URL.create("sqlite+pysqlite", database=str(path))
+            self.where = str(path)
+        else:
+            target = sa.make_url(url)
+            if target.drivername in ("postgresql", "postgres"):
+                target = target.set(drivername="postgresql+psycopg")
+            self.where = target.render_as_string(hide_password=True)
+        self._engine = _engine(target, lock_timeout)
+        self._read_timeout = read_timeout
+        try:
+            with self._engine.begin() as conn:
+                _migrate(conn, self.where)
+        except StoreError:
+            self._engine.dispose()
+            raise
+        except sa.exc.SQLAlchemyError as error:
+            self._engine.dispose()
+            raise StoreError(_open_advice(self.where, error)) from error
+        self._writer = _Writer(self._engine, self.where)
+        self._cache: dict[str, tuple[str, StoredConversation]] = {}
+        self._deleted: set[str] = set()
+        self._lock = threading.Lock()
+        self._last_created = 0.0
+
+    def create(self, counterpart: str, title: str = "", owner: str = "local") -> Conversation:
+        """A new conversation, kept at once and written in the background."""
+        with self._lock:
+            created = max(time.time(), self._last_created + 1e-6)  # newest-first stays strict
+            self._last_created = created
+        conversation = StoredConversation(
+            id=uuid.uuid4().hex[:12], counterpart=counterpart, title=title, created=created
+        )
+        row = {
+            "id": conversation.id,
+            "counterpart": counterpart,
+            "title": title,
+            "created": created,
+            "owner": owner,
+        }
+        with self._lock:
+            self._cache[conversation.id] = (owner, conversation)
+            self._writer.put(("conversation", row))
+            conversation._writer = self._writer
+        return conversation
+
+    def add(
+        self, counterpart: str, title: str, events: list[Event], owner: str = "local"
+    ) -> Conversation:
+        """A new conversation holding `events` (an import), under a new id, written at once
+        in the background."""
+        created = events[0].ts if events else time.time()
+        conversation = StoredConversation(
+            id=uuid.uuid4().hex[:12],
+            counterpart=counterpart,
+            title=title,
+            created=created,
+            log=EventLog(events),
+        )
+        row = {
+            "id": conversation.id,
+            "counterpart": counterpart,
+            "title": title,
+            "created": created,
+            "owner": owner,
+        }
+        with self._lock:
+            self._cache[conversation.id] = (owner, conversation)
+            self._writer.put(("conversation", row))
+            for seq, event in enumerate(events):
+                self._writer.put(("event", _event_row(conversation.id, seq, event)))
+            conversation._seq = len(events)
+            conversation._writer = self._writer
+        return conversation
+
+    def get(self, conversation_id: str, owner: str = "local") -> Conversation | None:
+        """The conversation with all its events, or None (unknown, or someone else's)."""
+        with self._lock:
+            found = self._cache.get(conversation_id)
+        if found is None:
+            self.flush(self._read_timeout)
+            found = self._load(
+                sa.select(_conversations).where(_conversations.c.id == conversation_id)
+            ).get(conversation_id)
+        return found[1] if found is not None and found[0] == owner else None
+
+    def list(self, owner: str = "local", search: str = "") -> list[Conversation]:
+        """Newest first; `search` matches titles and the person's prompts, in any case."""
+        self.flush(self._read_timeout)
+        query = (
+            sa.select(_conversations)
+            .where(_conversations.c.owner == owner)
+            .order_by(_conversations.c.created.desc())
+        )
+        found = self._load(query)
+        mine = [c for who, c in found.values() if who == owner]
+        if search:
+            mine = [c for c in mine if matches(c, search)]
+        return sorted(mine, key=lambda c: c.created, reverse=True)
+
+    def rename(self, conversation_id: str, title: str) -> None:
+        """Give the conversation a new title (a blank one keeps the old title)."""
+        with self._lock:
+            found = self._cache.get(conversation_id)
+        if found is None:
+            self.flush(self._read_timeout)
+            found = self._load(
+                sa.select(_conversations).where(_conversations.c.id == conversation_id)
+            ).get(conversation_id)
+        if found is not None:
+            found[1].title = title.strip() or found[1].title
+
+    def delete(self, conversation_id: str) -> None:
+        """Forget the conversation and its events; events still recorded on it are not kept."""
+        with self._lock:
+            found = self._cache.pop(conversation_id, None)
+            self._deleted.add(conversation_id)
+            self._writer.put(("delete", conversation_id))
+        if found is not None:
+            found[1]._detach()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything queued so far is written (or failed); False on timeout."""
+        return self._writer.flush(timeout)
+
+    def health(self) -> str | None:
+        """The last write failure, for the UI; None while every write has succeeded."""
+        return self._writer.error
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Write what is queued, stop the writer thread and close the database."""
+        with self._lock:
+            cached = [c for _, c in self._cache.values()]
+        for conversation in cached:
+            conversation._detach()
+        self._writer.close(timeout)
+        self._engine.dispose()
+
+    def _load(self, query: sa.Select[Any]) -> dict[str, tuple[str, StoredConversation]]:
+        """The conversations `query` selects, each with its events, from the cache when there."""
+        try:
+            with self._engine.connect() as conn:
+                rows = conn.execute(query).mappings().all()
+                with self._lock:
+                    missing = [r["id"] for r in rows if r["id"] not in self._cache]
+                events: dict[str, list[tuple[int, Event]]] = {cid: [] for cid in missing}
+                for chunk in _chunks(missing, 500):
+                    selected = (
+                        sa.select(_events)
+                        .where(_events.c.conversation_id.in_(chunk))
+                        .order_by(_events.c.conversation_id, _events.c.seq)
+                    )
+                    for e in conn.execute(selected).mappings():
+                        event = Event(e["turn"], e["kind"], json.loads(e["data"]), e["ts"])
+                        events[e["conversation_id"]].append((e["seq"], event))
+        except sa.exc.SQLAlchemyError as error:
+            raise StoreError(
+                f"Cannot read conversations from {self.where}: {_reason(error)}. "
+                "Check that the database is reachable and not locked by another program."
+            ) from error
+        found: dict[str, tuple[str, StoredConversation]] = {}
+        for r in rows:
+            cid = r["id"]
+            with self._lock:
+                if cid in self._deleted:  # deleted while we were reading
+                    continue
+                cached = self._cache.get(cid)
+                if cached is None:
+                    loaded = events[cid]
+                    conversation = StoredConversation(
+                        id=cid,
+                        counterpart=r["counterpart"],
+                        title=r["title"],
+                        created=r["created"],
+                        log=EventLog(e for _, e in loaded),
+                        _seq=loaded[-1][0] + 1 if loaded else 0,
+                    )
+                    conversation._writer = self._writer
+                    cached = self._cache[cid] = (r["owner"], conversation)
+            found[cid] = cached
+        return found
+
+
+# The current schema, for queries; the migrations below create and change it.
+_metadata = sa.MetaData()
+_conversations = sa.Table(
+    "conversations",
+    _metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("counterpart", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("created", sa.Double, nullable=False),
+    sa.Column("owner", sa.String(200), nullable=False),
+)
+_events = sa.Table(
+    "events",
+    _metadata,
+    sa.Column("conversation_id", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("turn", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("ts", sa.Double, nullable=False),
+)
+_schema_version = sa.Table(
+    "schema_version",
+    _metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("applied", sa.Double, nullable=False),
+)
+
+
+def _migration_1(conn: Connection) -> None:
+    """Conversations and their events."""
+    conn.exec_driver_sql(
+        "CREATE TABLE conversations ("
+        " id VARCHAR(64) PRIMARY KEY,"
+        " counterpart TEXT NOT NULL,"
+        " title TEXT NOT NULL DEFAULT '',"
+        " created DOUBLE PRECISION NOT NULL,"
+        " owner VARCHAR(200) NOT NULL DEFAULT 'local')"
+    )
+    conn.exec_driver_sql(
+        "CREATE INDEX conversations_owner_created ON conversations (owner, created)"
+    )
+    conn.exec_driver_sql(
+        "CREATE TABLE events ("
+        " conversation_id VARCHAR(64) NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,"
+        " seq INTEGER NOT NULL,"
+        " turn INTEGER NOT NULL,"
+        " kind VARCHAR(32) NOT NULL,"
+        " data TEXT NOT NULL,"
+        " ts DOUBLE PRECISION NOT NULL,"
+        " PRIMARY KEY (conversation_id, seq))"
+    )
+
+
+# Numbered migrations: MIGRATIONS[n - 1] takes a database from version n - 1 to n. Append only.
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1,)
+
+
+def _migrate(conn: Connection, where: str) -> None:
+    """Bring the database up to the last migration, each one in the open transaction."""
+    _schema_version.create(conn, checkfirst=True)
+    current = conn.execute(sa.select(sa.func.max(_schema_version.c.version))).scalar() or 0
+    if current > len(MIGRATIONS):
+        raise StoreError(
+            f"The database {where} has schema version {current}, newer than this switchboard "
+            f"knows ({len(MIGRATIONS)}). Upgrade switchboard, or use another data directory."
+        )
+    for version in range(current + 1, len(MIGRATIONS) + 1):
+        MIGRATIONS[version - 1](conn)
+        conn.execute(sa.insert(_schema_version).values(version=version, applied=time.time()))
+        log.info("store %s migrated to schema version %d", where, version)
+
+
+_STOP = ("stop",)
+
+
+class _Writer:
+    """The one thread that writes: takes queued operations in batches, one transaction each."""
+
+    def __init__(self, engine: Engine, where: str) -> None:
+        self.error: str | None = None
+        self._engine = engine
+        self._where = where
+        self._queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self._cond = threading.Condition()
+        self._queued = 0
+        self._done = 0
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="switchboard-store", daemon=True)
+        self._thread.start()
+
+    def put(self, op: tuple[Any, ...]) -> None:
+        with self._cond:
+            if self._closed:
+                log.warning("store %s is closed: %s not written", self._where, op[0])
+                return
+            self._queued += 1
+            self._queue.put(op)
+
+    def flush(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            target = self._queued
+            while self._done < target:
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._thread.is_alive():
+                    return False
+                self._cond.wait(left)
+        return True
+
+    def close(self, timeout: float) -> None:
+        with self._cond:
+            if self._closed:
+                return
+            self._queued += 1
+            self._queue.put(_STOP)
+            self._closed = True
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            log.error("store %s: the writer did not finish within %.1f s", self._where, timeout)
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < 1000:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            ops = [op for op in batch if op is not _STOP]
+            if ops:
+                self._write(ops)
+            with self._cond:
+                self._done += len(batch)
+                self._cond.notify_all()
+            if len(ops) < len(batch):
+                return
+
+    def _write(self, ops: list[tuple[Any, ...]]) -> None:
+        """All of `ops` in one transaction; if that fails, each on its own, logging failures."""
+        try:
+            with self._engine.begin() as conn:
+                _apply(conn, ops)
+            return
+        except Exception as error:  # a write failure must never stop the writer
+            if len(ops) == 1:
+                self._failed(ops, error)
+                return
+        for op in ops:
+            try:
+                with self._engine.begin() as conn:
+                    _apply(conn, [op])
+            except Exception as error:
+                self._failed([op], error)
+
+    def _failed(self, ops: list[tuple[Any, ...]], error: Exception) -> None:
+        what = ", ".join(sorted({op[0] for op in ops}))
+        self.error = (
+            f"Could not save to {self._where} ({what}): {_reason(error)}. This session's "
+            "conversations stay in memory; check the disk, the file's permissions or the server."
+        )
+        log.error("store write failed: %s", self.error)
+
+
+def _apply(conn: Connection, ops: Sequence[tuple[Any, ...]]) -> None:
+    """Run `ops` in order, inserting runs of consecutive events together."""
+    rows: list[dict[str, Any]] = []
+    for op in ops:
+        if op[0] == "event":
+            rows.append(op[1])
+            continue
+        if rows:
+            conn.execute(sa.insert(_events), rows)
+            rows = []
+        if op[0] == "conversation":
+            conn.execute(sa.insert(_conversations), [op[1]])
+        elif op[0] == "title":
+            conn.execute(
+                sa.update(_conversations).where(_conversations.c.id == op[1]).values(title=op[2])
+            )
+        elif op[0] == "delete":
+            conn.execute(sa.delete(_events).where(_events.c.conversation_id == op[1]))
+            conn.execute(sa.delete(_conversations).where(_conversations.c.id == op[1]))
+    if rows:
+        conn.execute(sa.insert(_events), rows)
+
+
+def _event_row(conversation_id: str, seq: int, event: Event) -> dict[str, Any]:
+    return {
+        "conversation_id": conversation_id,
+        "seq": seq,
+        "turn": event.turn,
+        "kind": event.kind,
+        "data": json.dumps(event.data, ensure_ascii=False, default=str),
+        "ts": event.ts,
+    }
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _engine(url: sa.URL, lock_timeout: float) -> Engine:
+    """An engine for `url`; SQLite connections wait `lock_timeout` for locks and enforce keys."""
+    if url.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(
+        url, connect_args={"timeout": lock_timeout, "check_same_thread": False}
+    )
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # SQLAlchemy's BEGIN below, so DDL is transactional
+        dbapi_conn.execute("PRAGMA foreign_keys = ON")
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _check_sqlite_file(path: Path, lock_timeout: float) -> None:
+    """Open the file once by hand, so a corrupt or locked database fails now, clearly."""
+    try:
+        raw = sqlite3.connect(path, timeout=lock_timeout, isolation_level=None)
+    except sqlite3.Error as error:
+        raise StoreError(
+            f"Cannot open the conversation database {path}: {error}. "
+            "Check that the directory exists and that you may write to it."
+        ) from error
+    try:
+        raw.execute("BEGIN IMMEDIATE")  # takes the write lock: fails now if someone holds it
+        raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        raw.execute("ROLLBACK")
+        raw.execute("PRAGMA journal_mode = WAL")  # readers and the writer do not block each other
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise StoreError(
+                f"The conversation database {path} is locked by another program ({error}). "
+                "Close the other switchboard (or whatever holds the file) and start again, "
+                "or use another data directory."
+            ) from error
+        raise StoreError(_corrupt_advice(path, error)) from error
+    except sqlite3.DatabaseError as error:
+        raise StoreError(_corrupt_advice(path, error)) from error
+    finally:
+        raw.close()
+
+
+def _corrupt_advice(path: Path, error: Exception) -> str:
+    return (
+        f"The conversation database {path} cannot be read ({error}): it is damaged or is not "
+        "a SQLite database. Move it aside (your conversations in it are lost unless you can "
+        "repair it with `sqlite3 .recover`) and start again, or use another data directory."
+    )
+
+
+def _open_advice(where: str, error: sa.exc.SQLAlchemyError) -> str:
+    return (
+        f"Cannot open the conversation database {where}: {_reason(error)}. Check that the "
+        "server is running and reachable, and the URL, user and password are right."
+    )
+
+
+def _reason(error: Exception) -> str:
+    """The driver's own message, without SQLAlchemy's statement dump."""
+    original = getattr(error, "orig", None)
+    return str(original or error).strip().splitlines()[0]
