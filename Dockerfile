@@ -10,7 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-RUN useradd --create-home --uid 10001 switchboard
+RUN useradd --create-home --uid 10001 switchboard \
+    && mkdir /data && chown 10001 /data
 WORKDIR /app
 
 COPY pyproject.toml README.md ./
@@ -18,6 +19,10 @@ COPY src ./src
 RUN pip install --no-cache-dir .
 
 USER 10001
+# Conversations live here (SQLite); mount a volume to keep them across containers, or set
+# SWITCHBOARD_DATABASE_URL to share a PostgreSQL database between replicas.
+ENV SWITCHBOARD_DATA_DIR=/data
+VOLUME ["/data"]
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4)"]
