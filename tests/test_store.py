@@ -410,3 +410,55 @@ def test_a_store_that_cannot_open_leaves_the_app_working_and_says_why(tmp_path: 
         assert ws.chat.new_conversation("someone").id
     finally:
         ws.close()
+
+
+def test_a_restart_mid_task_resumes_the_task_and_the_answer_completes(tmp_path: Path) -> None:
+    from switchboard.chat.workspace import Workspace
+    from switchboard.config import AgentSettings, Settings
+    from switchboard.demo.agent import build_app
+    from tests.conftest import wait_for, wait_turn
+    from tests.support.servers import serve_app
+
+    with serve_app(build_app) as url:  # the agent outlives the app
+        settings = Settings(
+            source="test",
+            data_dir=str(tmp_path / "data"),
+            agents=(AgentSettings(name="demo", url=url),),
+        )
+        first = Workspace.open(settings)
+        conversation = first.chat.new_conversation("demo")
+        turn = first.chat.send(conversation.id, "slow")
+        wait_for(lambda: sum(e.kind == "artifact" for e in conversation.events()) >= 3)
+        first.close()  # the app stops in the middle of the task
+        assert conversation.open_turns() == [(turn, conversation.last_task())]
+
+        second = Workspace.open(settings)
+        try:
+            reopened = second.store.get(conversation.id)
+            assert reopened is not None
+            view = wait_turn(reopened, turn)
+            assert view.state == "completed"
+            assert view.text().splitlines() == [f"step {i} of 40" for i in range(1, 41)]
+            assert "restarted during this turn" in view.notices[0]["text"]
+            assert [e.kind for e in reopened.events()].count("turn_end") == 1
+        finally:
+            second.close()
+
+
+def test_a_restart_marks_a_turn_it_cannot_resume_as_interrupted(tmp_path: Path) -> None:
+    from switchboard.chat.workspace import Workspace
+    from switchboard.config import Settings
+
+    settings = Settings(source="test", data_dir=str(tmp_path / "data"))
+    first = Workspace(settings)
+    conversation = first.chat.new_conversation("gone")
+    conversation.record(1, "user", {"text": "hello?"})  # the app stopped right after this
+    first.close()
+
+    second = Workspace.open(settings)
+    try:
+        view = second.store.get(conversation.id).turns()[-1]
+        assert view.end_reason == "interrupted"
+        assert "Interrupted" in view.notices[-1]["text"]
+    finally:
+        second.close()

@@ -22,6 +22,7 @@ class TurnFacts:
     state: str = ""
     replied: bool = False
     result_error: bool | None = None
+    ended: bool = False
 
     def outcome(self) -> str:
         """The task's state, else how a tool call or direct reply ended, else "error"."""
@@ -100,6 +101,12 @@ class Conversation:
                     return self._facts[number].task_id
         return None
 
+    def open_turns(self) -> list[tuple[int, str]]:
+        """(turn, task id or "") of every turn that has not ended: after a restart, the turns
+        the app was in the middle of."""
+        with self._lock:
+            return [(n, f.task_id) for n, f in sorted(self._facts.items()) if not f.ended]
+
     def pending_attachments(self) -> list[dict[str, Any]]:
         """Resources attached since the person's previous message: they go with the next one."""
         events = self.log.snapshot()
@@ -121,6 +128,8 @@ class Conversation:
             facts.replied = True
         elif event.kind == "tool_result":
             facts.result_error = bool(data.get("is_error"))
+        elif event.kind == "turn_end":
+            facts.ended = True
 
 
 class ConversationStore:
@@ -173,6 +182,12 @@ class ConversationStore:
     def delete(self, conversation_id: str) -> None:
         with self._lock:
             self._conversations.pop(conversation_id, None)
+
+    def unfinished(self) -> list[Conversation]:
+        """Conversations with a turn that has not ended."""
+        with self._lock:
+            everything = [c for _, c in self._conversations.values()]
+        return [c for c in everything if c.open_turns()]
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Nothing to write: everything is in memory."""

@@ -56,6 +56,7 @@ class ChatService:
         self._turns: dict[str, _Turn] = {}
         self._questions: dict[str, tuple[McpConnection, Interaction, Conversation, int]] = {}
         self._lock = threading.Lock()
+        self._shutting_down = False
 
     def new_conversation(self, counterpart: str) -> Conversation:
         """A new conversation (a new A2A context) with `counterpart`."""
@@ -127,6 +128,36 @@ class ChatService:
         self.runtime.loop.call_soon_threadsafe(server.answer, interaction, action, content)
         return True
 
+    def recover(self, conversation: Conversation) -> None:
+        """After a restart: follow again, in the same turn, the agent task the app was
+        listening to; mark any other unfinished turn interrupted."""
+        unfinished = conversation.open_turns()
+        for number, task_id in unfinished:
+            last = number == unfinished[-1][0]
+            if last and task_id and self.registry.agent(conversation.counterpart) is not None:
+                text = f"The app restarted during this turn; following task {task_id} again."
+                conversation.record(number, "notice", {"level": "info", "text": text})
+                self._start(conversation, number, lambda t=task_id: self._follow(conversation, t))
+                continue
+            notice = {
+                "level": "warning",
+                "text": "Interrupted: the app stopped during this turn.",
+                "hint": "Send the message again if you still need the answer.",
+            }
+            conversation.record(number, "notice", notice)
+            conversation.record(number, "turn_end", {"reason": "interrupted"})
+
+    async def shutdown(self) -> None:
+        """On the loop, when the app stops: end the running turns without recording an end, so
+        that the next start can pick them up (`recover`). Not an intent to stop them."""
+        self._shutting_down = True
+        with self._lock:
+            tasks = [t.task for t in self._turns.values() if t.task and not t.ended]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
+
     def stop(self, conversation_id: str) -> bool:
         """Stop listening to the running turn (the agent's task goes on). True if one ran."""
         with self._lock:
@@ -186,6 +217,8 @@ class ChatService:
                 async for update in stream:
                     conversation.record(turn.number, update.kind, update.data)
         except asyncio.CancelledError:
+            if self._shutting_down:  # left open on purpose: the next start recovers it
+                raise
             outcome = self._outcome(turn)
             if outcome in SETTLED:
                 self._finish(turn, outcome)

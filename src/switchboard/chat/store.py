@@ -187,6 +187,22 @@ class SqlStore:
             mine = [c for c in mine if matches(c, search)]
         return sorted(mine, key=lambda c: c.created, reverse=True)
 
+    def unfinished(self) -> list[Conversation]:
+        """Conversations (of every owner) with a turn that started but never ended: after a
+        restart, the ones the app was in the middle of."""
+        self.flush(self._read_timeout)
+        started = sa.select(_events.c.conversation_id, _events.c.turn).where(
+            _events.c.kind.in_(("user", "resume", "tool_call"))
+        )
+        ended = sa.select(_events.c.conversation_id, _events.c.turn).where(
+            _events.c.kind == "turn_end"
+        )
+        open_turns = started.except_(ended).subquery()
+        query = sa.select(_conversations).where(
+            _conversations.c.id.in_(sa.select(open_turns.c.conversation_id))
+        )
+        return [conversation for _, conversation in self._load(query).values()]
+
     def rename(self, conversation_id: str, title: str) -> None:
         """Give the conversation a new title (a blank one keeps the old title)."""
         with self._lock:

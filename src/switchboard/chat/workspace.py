@@ -40,6 +40,7 @@ class Workspace:
         self._demo: asyncio.Task[None] | None = None
         self.runtime.add_closer(self._stop_demo)
         self.runtime.add_closer(self.registry.close_all)
+        self.runtime.add_closer(self.chat.shutdown)  # closers run last-first: turns end first
 
     @classmethod
     def open(cls, settings: Settings) -> Workspace:
@@ -52,6 +53,8 @@ class Workspace:
             workspace.add_agent(agent)
         for server in settings.mcp_servers:
             workspace.add_server(server)
+        for conversation in workspace.store.unfinished():
+            workspace.chat.recover(conversation)
         return workspace
 
     def add_server(
