@@ -317,3 +317,37 @@ def test_a_conversation_survives_a_restart_of_the_app(app: AppTest, config: Path
     assert [m.name for m in reopened.chat_message] == ["user", "assistant"]
     assert assistant_text(reopened) == answer
     assert any(b.label == "story · Demo Agent" for b in reopened.button)
+
+
+def test_signed_in_users_see_only_their_own_conversations(config: Path) -> None:
+    ada = AppTest.from_file(APP, default_timeout=30)
+    ada.user = {"email": "ada@example.com", "is_logged_in": True}
+    ada.run()
+    adas = ada.query_params["c"]
+    ws = workspace_of(config)
+    conversation = ws.store.get(adas, "ada@example.com")
+    assert conversation is not None, "created for the signed-in user"
+    # (AppTest forgets `user` across an st.rerun, so the turn is sent here, not typed.)
+    wait_turn(conversation, ws.chat.send(adas, "story"))
+    ada.run()
+    assert any("Signed in as ada@example.com" in c.value for c in ada.caption)
+    assert "# The Night Operator" in assistant_text(ada)
+
+    grace = AppTest.from_file(APP, default_timeout=30)
+    grace.user = {"email": "grace@example.com", "is_logged_in": True}
+    grace.query_params["c"] = adas  # a link to Ada's conversation
+    grace.run()
+    assert grace.query_params["c"] != adas, "someone else's conversation does not open"
+    assert not grace.chat_message
+    assert not any(b.label.startswith("story ·") for b in grace.button)
+    assert [c.id for c in ws.store.list("ada@example.com")] == [adas]
+    assert ws.store.get(adas, "grace@example.com") is None
+
+
+def test_with_login_configured_nothing_shows_before_logging_in(config: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["auth"] = {"client_id": "x"}
+    at.user = {}
+    at.run()
+    assert [b.label for b in at.button] == ["Log in"]
+    assert not at.chat_input

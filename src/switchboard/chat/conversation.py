@@ -145,10 +145,11 @@ class ConversationStore:
             self._conversations[conversation.id] = (owner, conversation)
         return conversation
 
-    def get(self, conversation_id: str, owner: str = "local") -> Conversation | None:
+    def get(self, conversation_id: str, owner: str | None = "local") -> Conversation | None:
+        """The conversation, or None (unknown, or someone else's; `owner` None: anyone's)."""
         with self._lock:
             found = self._conversations.get(conversation_id)
-        return found[1] if found and found[0] == owner else None
+        return found[1] if found and owner in (None, found[0]) else None
 
     def list(self, owner: str = "local", search: str = "") -> list[Conversation]:
         """Newest first; `search` matches titles and the person's prompts, in any case."""

@@ -58,9 +58,9 @@ class ChatService:
         self._lock = threading.Lock()
         self._shutting_down = False
 
-    def new_conversation(self, counterpart: str) -> Conversation:
-        """A new conversation (a new A2A context) with `counterpart`."""
-        return self.store.create(counterpart)
+    def new_conversation(self, counterpart: str, owner: str = "local") -> Conversation:
+        """A new conversation (a new A2A context) with `counterpart`, for `owner`."""
+        return self.store.create(counterpart, owner=owner)
 
     def send(self, conversation_id: str, text: str) -> int:
         """Record the prompt and start its turn on the loop; returns the turn number.
@@ -349,7 +349,7 @@ class ChatService:
         return turn.conversation.outcome(turn.number)
 
     def _conversation(self, conversation_id: str) -> Conversation:
-        conversation = self.store.get(conversation_id)
+        conversation = self.store.get(conversation_id, owner=None)  # the page checked the owner
         if conversation is None:
             raise KeyError(f"no conversation {conversation_id!r}")
         return conversation

@@ -162,8 +162,9 @@ class SqlStore:
             conversation._writer = self._writer
         return conversation
 
-    def get(self, conversation_id: str, owner: str = "local") -> Conversation | None:
-        """The conversation with all its events, or None (unknown, or someone else's)."""
+    def get(self, conversation_id: str, owner: str | None = "local") -> Conversation | None:
+        """The conversation with all its events, or None (unknown, or someone else's; `owner`
+        None: anyone's, for the service acting on a conversation a page already checked)."""
         with self._lock:
             found = self._cache.get(conversation_id)
         if found is None:
@@ -171,7 +172,7 @@ class SqlStore:
             found = self._load(
                 sa.select(_conversations).where(_conversations.c.id == conversation_id)
             ).get(conversation_id)
-        return found[1] if found is not None and found[0] == owner else None
+        return found[1] if found is not None and owner in (None, found[0]) else None
 
     def list(self, owner: str = "local", search: str = "") -> list[Conversation]:
         """Newest first; `search` matches titles and the person's prompts, in any case."""

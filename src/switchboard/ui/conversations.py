@@ -7,7 +7,7 @@ import streamlit as st
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.export import ConversationImportError, from_json, to_json, to_markdown
 from switchboard.chat.workspace import Workspace
-from switchboard.ui.state import CONVERSATION_PARAM, open_conversation
+from switchboard.ui.state import CONVERSATION_PARAM, open_conversation, owner
 
 SHOWN = 50
 
@@ -15,6 +15,9 @@ SHOWN = 50
 def render_conversation_list(ws: Workspace, current: Conversation | None) -> None:
     """Newest first, filtered by the search box; each with a menu to rename or delete it."""
     st.caption("Conversations")
+    if st.user.get("is_logged_in"):
+        st.caption(f"Signed in as {owner()}")
+        st.button("Log out", key="logout", on_click=st.logout)
     problem = ws.store_problem or ws.store.health()
     if problem:
         st.warning(f"Conversations are not being saved: {problem}", icon="⚠️")
@@ -27,7 +30,7 @@ def render_conversation_list(ws: Workspace, current: Conversation | None) -> Non
         placeholder="Search titles and prompts",
         label_visibility="collapsed",
     )
-    shown = ws.store.list(search=search)[:SHOWN]
+    shown = ws.store.list(owner(), search)[:SHOWN]
     if search and not shown:
         st.caption("No conversation matches.")
     for other in shown:
@@ -68,7 +71,7 @@ def render_import(ws: Workspace) -> None:
         except ConversationImportError as exc:
             st.error(str(exc))
             return
-        open_conversation(ws.store.add(counterpart, title, events))
+        open_conversation(ws.store.add(counterpart, title, events, owner()))
         st.rerun()
 
 

@@ -23,6 +23,7 @@ from switchboard.runtime.loop import wait_for_future
 
 T = TypeVar("T")
 CONVERSATION_PARAM = "c"
+LOCAL_USER = "local"
 STATUS_ICONS = {
     "ready": "🟢",
     "connecting": "🟡",
@@ -98,12 +99,32 @@ def wait_connected(future: concurrent.futures.Future[T], what: str) -> T | None:
         return None
 
 
+def owner() -> str:
+    """Whose conversations these are: the signed-in user's when Streamlit's OIDC login is
+    configured (`[auth]` in secrets.toml), else the one local user's."""
+    if st.user.get("is_logged_in"):
+        return str(st.user.get("email") or st.user.get("sub") or "user")
+    return LOCAL_USER
+
+
+def require_login() -> bool:
+    """With `[auth]` configured, ask for a login before anything else; True when the app may
+    be drawn."""
+    with contextlib.suppress(Exception):  # no secrets.toml at all: no login
+        if "auth" in st.secrets and not st.user.get("is_logged_in"):
+            st.title("Switchboard")
+            st.write("Log in to see your conversations.")
+            st.button("Log in", type="primary", on_click=st.login)
+            return False
+    return True
+
+
 def current_conversation(ws: Workspace) -> Conversation | None:
     """The conversation named in the URL, else this session's last one, else a new one with the
     first agent. None when there is no agent to talk to."""
     wanted = st.query_params.get(CONVERSATION_PARAM) or st.session_state.get("conversation")
     if wanted:
-        found = ws.store.get(wanted)
+        found = ws.store.get(wanted, owner())
         if found is not None:
             open_conversation(found)
             return found
@@ -116,7 +137,7 @@ def current_conversation(ws: Workspace) -> Conversation | None:
 
 def start_conversation(ws: Workspace, counterpart: str) -> Conversation:
     """A new conversation with `counterpart`, made current."""
-    conversation = ws.chat.new_conversation(counterpart)
+    conversation = ws.chat.new_conversation(counterpart, owner())
     open_conversation(conversation)
     return conversation
 
