@@ -6,6 +6,7 @@ Playwright over CDP (no `playwright install`); without /usr/bin/chromium the tes
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -70,10 +71,20 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, server_log: Path) -> Itera
     SWITCHBOARD_CONFIG, so it runs on the embedded demo agent. Yields the app's URL."""
     if not CHROMIUM.exists():  # no browser: do not even start the server
         pytest.skip(f"{CHROMIUM} is missing (the Makefile's `browser` target installs chromium)")
-    port = _free_port()
     workdir = tmp_path_factory.mktemp("switchboard-cwd")
     env = {k: v for k, v in os.environ.items() if k != "SWITCHBOARD_CONFIG"}
     env["SWITCHBOARD_DATA_DIR"] = str(workdir / "data")  # conversations stay in this run
+    with running_app(workdir, env, server_log) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running_app(
+    workdir: Path, env: dict[str, str], log_path: Path, port: int | None = None
+) -> Iterator[str]:
+    """The app as a subprocess on a loopback port until the block ends (then terminated, as a
+    server is stopped); yields its URL. Fails with the server log if it does not start."""
+    port = port or _free_port()
     command = [
         sys.executable,
         "-m",
@@ -90,7 +101,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, server_log: Path) -> Itera
         "none",
     ]
     base = f"http://127.0.0.1:{port}"
-    with server_log.open("wb") as log:
+    with log_path.open("ab") as log:
         proc = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -98,13 +109,13 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, server_log: Path) -> Itera
             if proc.poll() is not None:
                 pytest.fail(
                     f"the app exited with code {proc.returncode} before it was healthy.\n"
-                    f"command: {command}\n--- server log ---\n{_tail(server_log)}",
+                    f"command: {command}\n--- server log ---\n{_tail(log_path)}",
                     pytrace=False,
                 )
             if time.monotonic() > deadline:
                 pytest.fail(
                     f"the app did not answer {base}/_stcore/health within {STARTUP_TIMEOUT:g} s."
-                    f"\ncommand: {command}\n--- server log ---\n{_tail(server_log)}",
+                    f"\ncommand: {command}\n--- server log ---\n{_tail(log_path)}",
                     pytrace=False,
                 )
             time.sleep(0.2)  # polling interval of a bounded wait, not a pass condition
