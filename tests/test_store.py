@@ -462,3 +462,25 @@ def test_a_restart_marks_a_turn_it_cannot_resume_as_interrupted(tmp_path: Path) 
         assert "Interrupted" in view.notices[-1]["text"]
     finally:
         second.close()
+
+
+def test_credentials_never_reach_the_store(tmp_path: Path) -> None:
+    from switchboard.chat.workspace import Workspace
+    from switchboard.config import Settings
+    from switchboard.demo.agent import build_app
+    from tests.conftest import connect, run_turn
+    from tests.support.servers import serve_app
+
+    token = "never-stored-0123456789abcdef"
+    data = tmp_path / "data"
+    with serve_app(build_app) as url:
+        ws = Workspace(Settings(source="test", data_dir=str(data)))
+        try:
+            agent = connect(ws, url, headers={"Authorization": f"Bearer {token}"})
+            conversation = ws.chat.new_conversation(agent.name)
+            assert run_turn(ws, conversation, "story").state == "completed"
+        finally:
+            ws.close()
+    stored = b"".join(p.read_bytes() for p in data.iterdir())
+    assert b"Night Operator" in stored, "the conversation was written"
+    assert token.encode() not in stored

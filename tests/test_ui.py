@@ -294,13 +294,18 @@ def test_a_conversation_exports_and_imports_back_to_the_same_chat(
     assert original is not None
     assert "**You:** story" in to_markdown(original)
 
-    imported = ws.store.add(*from_json(to_json(original)))
-    assert imported.id != original.id
-    reopened = AppTest.from_file(APP, default_timeout=30)
-    reopened.query_params["c"] = imported.id
-    reopened.run()
-    assert [m.name for m in reopened.chat_message] == ["user", "assistant"]
-    assert assistant_text(reopened) == assistant_text(app)
+    exported = to_json(original)
+    assert from_json(exported)[2] == original.events()
+
+    other = AppTest.from_file(APP, default_timeout=30).run()
+    other.file_uploader(key="import-file").set_value(
+        ("c.json", exported.encode(), "application/json")
+    )
+    other.run()
+    other.button(key="import").click().run()
+    assert other.query_params["c"] not in ("", original.id), "imported under a new id"
+    assert [m.name for m in other.chat_message] == ["user", "assistant"]
+    assert assistant_text(other) == assistant_text(app)
 
 
 def test_a_conversation_survives_a_restart_of_the_app(app: AppTest, config: Path) -> None:
