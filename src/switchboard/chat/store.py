@@ -120,18 +120,7 @@ class SqlStore:
         conversation = StoredConversation(
             id=uuid.uuid4().hex[:12], counterpart=counterpart, title=title, created=created
         )
-        row = {
-            "id": conversation.id,
-            "counterpart": counterpart,
-            "title": title,
-            "created": created,
-            "owner": owner,
-        }
-        with self._lock:
-            self._cache[conversation.id] = (owner, conversation)
-            self._writer.put(("conversation", row))
-            conversation._writer = self._writer
-        return conversation
+        return self._keep(conversation, owner)
 
     def add(
         self, counterpart: str, title: str, events: list[Event], owner: str = "local"
@@ -146,21 +135,7 @@ class SqlStore:
             created=created,
             log=EventLog(events),
         )
-        row = {
-            "id": conversation.id,
-            "counterpart": counterpart,
-            "title": title,
-            "created": created,
-            "owner": owner,
-        }
-        with self._lock:
-            self._cache[conversation.id] = (owner, conversation)
-            self._writer.put(("conversation", row))
-            for seq, event in enumerate(events):
-                self._writer.put(("event", _event_row(conversation.id, seq, event)))
-            conversation._seq = len(events)
-            conversation._writer = self._writer
-        return conversation
+        return self._keep(conversation, owner)
 
     def get(self, conversation_id: str, owner: str | None = "local") -> Conversation | None:
         """The conversation with all its events, or None (unknown, or someone else's; `owner`
@@ -241,6 +216,26 @@ class SqlStore:
             conversation._detach()
         self._writer.close(timeout)
         self._engine.dispose()
+
+    def _keep(self, conversation: StoredConversation, owner: str) -> Conversation:
+        """Cache a new conversation and queue it, with the events it already holds, for writing;
+        from then on it writes what it records."""
+        row = {
+            "id": conversation.id,
+            "counterpart": conversation.counterpart,
+            "title": conversation.title,
+            "created": conversation.created,
+            "owner": owner,
+        }
+        events = conversation.events()
+        with self._lock:
+            self._cache[conversation.id] = (owner, conversation)
+            self._writer.put(("conversation", row))
+            for seq, event in enumerate(events):
+                self._writer.put(("event", _event_row(conversation.id, seq, event)))
+            conversation._seq = len(events)
+            conversation._writer = self._writer
+        return conversation
 
     def _load(self, query: sa.Select[Any]) -> dict[str, tuple[str, StoredConversation]]:
         """The conversations `query` selects, each with its events, from the cache when there."""
