@@ -165,17 +165,21 @@ def build_app(
         finally:
             await handler.aclose()
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.handler = handler
+    return app
 
 
 async def serve(sock: socket.socket, *, streaming: bool = True) -> None:
     """Serve the demo agent on a bound socket in the running loop; cancelling stops it cleanly."""
-    server = uvicorn.Server(_config(build_app(_base_url(sock), streaming=streaming)))
+    app = build_app(_base_url(sock), streaming=streaming)
+    server = uvicorn.Server(_config(app))
     running = asyncio.ensure_future(server.serve(sockets=[sock]))
     try:
         await asyncio.shield(running)
     except asyncio.CancelledError:
         server.should_exit = True
+        await app.state.handler.aclose()  # ends live streams; uvicorn would wait for them
         await running
         raise
 
@@ -187,7 +191,8 @@ def main(port: int = 0, host: str = "127.0.0.1") -> None:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # events are not held back
     server = uvicorn.Server(_config(build_app(_base_url(sock))))
     print(f"Demo agent on {_base_url(sock)}", flush=True)
-    server.run(sockets=[sock])
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl+C it handled
+        server.run(sockets=[sock])
 
 
 class DemoAgentExecutor(AgentExecutor):
