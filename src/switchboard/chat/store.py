@@ -181,15 +181,9 @@ class SqlStore:
 
     def rename(self, conversation_id: str, title: str) -> None:
         """Give the conversation a new title (a blank one keeps the old title)."""
-        with self._lock:
-            found = self._cache.get(conversation_id)
-        if found is None:
-            self.flush(self._read_timeout)
-            found = self._load(
-                sa.select(_conversations).where(_conversations.c.id == conversation_id)
-            ).get(conversation_id)
-        if found is not None:
-            found[1].title = title.strip() or found[1].title
+        conversation = self.get(conversation_id, owner=None)
+        if conversation is not None:
+            conversation.title = title.strip() or conversation.title
 
     def delete(self, conversation_id: str) -> None:
         """Forget the conversation and its events; events still recorded on it are not kept."""
