@@ -19,6 +19,12 @@ from urllib.parse import urlsplit
 CONFIG_ENV = "SWITCHBOARD_CONFIG"
 DATA_DIR_ENV = "SWITCHBOARD_DATA_DIR"
 DATABASE_URL_ENV = "SWITCHBOARD_DATABASE_URL"
+LLM_BASE_URL_ENV = "SWITCHBOARD_LLM_BASE_URL"
+LLM_MODEL_ENV = "SWITCHBOARD_LLM_MODEL"
+LLM_API_KEY_ENV = "SWITCHBOARD_LLM_API_KEY"
+OPENAI_API_KEY_ENV = "OPENAI_API_KEY"  # sent only to OpenAI's own host
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+APPROVALS = ("ask", "allow")
 DEFAULT_DATA_DIR = "~/.switchboard"
 DEFAULT_CONFIG_FILE = "switchboard.json"
 BINDINGS = ("auto", "JSONRPC", "HTTP+JSON")
@@ -76,6 +82,32 @@ class McpServerSettings:
 
 
 @dataclass(frozen=True)
+class LlmSettings:
+    """The assistant's model: an OpenAI-compatible endpoint. `api_key` is secret (never stored
+    or shown); `approval` maps "*", a server, "server/tool" or an agent to "ask" or "allow"."""
+
+    base_url: str = ""
+    model: str = ""
+    api_key: str = field(default="", repr=False)
+    temperature: float | None = None
+    system_prompt: str = ""
+    max_rounds: int = 8
+    timeout: float = 120.0
+    tool_timeout: float = 300.0
+    approval: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def configured(self) -> bool:
+        """True when there is a model to talk to."""
+        return bool(self.model)
+
+    @property
+    def endpoint(self) -> str:
+        """The base URL requests go to (OpenAI's when none is given)."""
+        return (self.base_url or OPENAI_BASE_URL).rstrip("/")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything loaded from one config source, with the problems found on the way."""
 
@@ -84,6 +116,7 @@ class Settings:
     mcp_servers: tuple[McpServerSettings, ...] = ()
     roots: tuple[str, ...] = ()
     allow_stdio_from_ui: bool | None = None  # None: only when the app listens on loopback
+    llm: LlmSettings = field(default_factory=LlmSettings)
     data_dir: str = ""  # SQLite conversations here ("" keeps them in memory)
     database_url: str = field(default="", repr=False)  # PostgreSQL instead, for several replicas
     problems: tuple[str, ...] = ()
@@ -115,7 +148,24 @@ def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Se
         url = expand(url, env, "'databaseUrl'")
     except ConfigError as exc:
         return replace(settings, problems=(*settings.problems, str(exc)))
-    return replace(settings, data_dir=data_dir, database_url=url)
+    return replace(
+        settings, data_dir=data_dir, database_url=url, llm=llm_from_env(settings.llm, env)
+    )
+
+
+def llm_from_env(llm: LlmSettings, env: Mapping[str, str]) -> LlmSettings:
+    """The model settings with the environment's (or Streamlit secrets') overrides. The API key
+    comes from the config, else SWITCHBOARD_LLM_API_KEY, else OPENAI_API_KEY, the last only when
+    the endpoint is OpenAI's own: a key is never sent to a host it was not meant for."""
+    llm = replace(
+        llm,
+        base_url=env.get(LLM_BASE_URL_ENV) or llm.base_url,
+        model=env.get(LLM_MODEL_ENV) or llm.model,
+    )
+    key = llm.api_key or env.get(LLM_API_KEY_ENV, "")
+    if not key and urlsplit(llm.endpoint).hostname == urlsplit(OPENAI_BASE_URL).hostname:
+        key = env.get(OPENAI_API_KEY_ENV, "")
+    return replace(llm, api_key=key)
 
 
 def _load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
@@ -176,14 +226,71 @@ def parse_settings(
     if allow_stdio is not None and not isinstance(allow_stdio, bool):
         problems.append(f"{source}: 'allowStdioFromUi' must be true or false.")
         allow_stdio = None
+    llm = LlmSettings()
+    if document.get("llm") is not None:
+        try:
+            llm = parse_llm(document["llm"], env)
+        except ConfigError as exc:
+            problems.append(str(exc))
     return Settings(
         source=source,
         agents=tuple(agents),
         mcp_servers=tuple(servers),
         roots=tuple(roots),
+        llm=llm,
         allow_stdio_from_ui=allow_stdio,
         problems=tuple(problems + server_problems),
         raw=document,
+    )
+
+
+def parse_llm(entry: Any, env: Mapping[str, str]) -> LlmSettings:
+    """The `llm` object (snake_case or camelCase keys) → LlmSettings, or ConfigError."""
+    if not isinstance(entry, dict):
+        raise ConfigError('\'llm\' must be an object such as {"base_url": ..., "model": ...}.')
+
+    def get(name: str, default: Any = None) -> Any:
+        camel = re.sub(r"_(\w)", lambda m: m.group(1).upper(), name)
+        return entry.get(name, entry.get(camel, default))
+
+    base_url = expand(get("base_url", ""), env, "llm 'base_url'")
+    if base_url:
+        check_http_url(base_url, "llm 'base_url'")
+    model, prompt = get("model", ""), get("system_prompt", "")
+    if not isinstance(model, str) or not isinstance(prompt, str):
+        raise ConfigError("llm: 'model' and 'system_prompt' must be strings.")
+    temperature = get("temperature")
+    if temperature is not None and (
+        not isinstance(temperature, int | float) or not 0 <= temperature <= 2
+    ):
+        raise ConfigError("llm: 'temperature' must be a number from 0 to 2.")
+    rounds = get("max_rounds", 8)
+    if not isinstance(rounds, int) or isinstance(rounds, bool) or not 1 <= rounds <= 100:
+        raise ConfigError("llm: 'max_rounds' must be a whole number from 1 to 100.")
+    timeout = get("timeout", 120)
+    if not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigError("llm: 'timeout' must be a positive number of seconds.")
+    tool_timeout = get("tool_timeout", 300)
+    if not isinstance(tool_timeout, int | float) or tool_timeout <= 0:
+        raise ConfigError("llm: 'tool_timeout' must be a positive number of seconds.")
+    approval = get("approval", {})
+    if isinstance(approval, str):
+        approval = {"*": approval}
+    if not isinstance(approval, dict) or not all(v in APPROVALS for v in approval.values()):
+        raise ConfigError(
+            'llm: \'approval\' must map "*", a server, "server/tool" or an agent to '
+            '"ask" or "allow".'
+        )
+    return LlmSettings(
+        base_url=base_url,
+        model=expand(model, env, "llm 'model'"),
+        api_key=expand(str(get("api_key", "")), env, "llm 'api_key'"),
+        temperature=float(temperature) if temperature is not None else None,
+        system_prompt=prompt,
+        max_rounds=rounds,
+        timeout=float(timeout),
+        tool_timeout=float(tool_timeout),
+        approval={str(k): str(v) for k, v in approval.items()},
     )
 
 

@@ -118,6 +118,12 @@ class Conversation:
     def _note(self, event: Event) -> None:
         facts = self._facts.setdefault(event.turn, TurnFacts())
         data = event.data
+        if event.kind == "turn_end":
+            facts.ended = True
+        if "step" in data or event.kind in ("step", "step_end"):
+            return  # the assistant's calls have their own tasks and contexts, not the turn's
+        if event.kind == "delta":
+            facts.replied = True
         if data.get("context_id"):
             self._context_id = str(data["context_id"])
         if event.kind in ("task", "status", "artifact") and data.get("task_id"):
@@ -128,8 +134,6 @@ class Conversation:
             facts.replied = True
         elif event.kind == "tool_result":
             facts.result_error = bool(data.get("is_error"))
-        elif event.kind == "turn_end":
-            facts.ended = True
 
 
 class ConversationStore:

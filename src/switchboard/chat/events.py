@@ -9,7 +9,9 @@ from typing import Any
 # user: the person's prompt; resume: listening again to a task; task/status/artifact/message/
 # notice: what the counterpart did (see connections.updates); tool_call/progress/question/
 # answer/tool_result: an MCP tool call and what happened in it; attachment: a resource attached
-# as context for the next message; turn_end: the turn is over.
+# as context for the next message; delta: text the assistant's model streamed; step: a tool or
+# agent call the model made (events of that call carry its id in `data["step"]`); step_end: what
+# the call gave back to the model; turn_end: the turn is over.
 KINDS = (
     "user",
     "resume",
@@ -24,6 +26,9 @@ KINDS = (
     "answer",
     "tool_result",
     "attachment",
+    "delta",
+    "step",
+    "step_end",
     "turn_end",
 )
 

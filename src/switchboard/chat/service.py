@@ -15,18 +15,23 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from switchboard.assistant import ASSISTANT, Assistant
 from switchboard.chat.conversation import Conversation, ConversationStore
 from switchboard.chat.store import SqlStore
+from switchboard.config import LlmSettings
 from switchboard.connections.a2a_agent import AgentCallError, AgentConnection
-from switchboard.connections.mcp_server import Interaction, McpCallError, McpConnection
+from switchboard.connections.mcp_server import McpCallError
 from switchboard.connections.registry import Registry
+from switchboard.connections.tool_calls import Questions, Resolver, call_updates
 from switchboard.connections.updates import SETTLED, Update
 from switchboard.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
+ASSISTANT_STOPPED = "Stopped: the model's answer and its running tool calls were cancelled."
 STOPPED = "Stopped listening. The agent's task goes on: Cancel task stops it, Resume listens again."
 CALL_STOPPED = "Stopped: the call was cancelled, and the server was told."
 
@@ -48,13 +53,18 @@ class ChatService:
     """Starts, stops and cancels turns; one running turn per conversation."""
 
     def __init__(
-        self, runtime: Runtime, registry: Registry, store: ConversationStore | SqlStore
+        self,
+        runtime: Runtime,
+        registry: Registry,
+        store: ConversationStore | SqlStore,
+        assistant: Assistant | None = None,
     ) -> None:
         self.runtime = runtime
         self.registry = registry
         self.store = store
+        self.assistant = assistant or Assistant(registry, LlmSettings())
         self._turns: dict[str, _Turn] = {}
-        self._questions: dict[str, tuple[McpConnection, Interaction, Conversation, int]] = {}
+        self._questions: dict[str, tuple[Resolver, Conversation, int]] = {}
         self._lock = threading.Lock()
         self._shutting_down = False
 
@@ -62,17 +72,22 @@ class ChatService:
         """A new conversation (a new A2A context) with `counterpart`, for `owner`."""
         return self.store.create(counterpart, owner=owner)
 
-    def send(self, conversation_id: str, text: str) -> int:
+    def send(self, conversation_id: str, text: str, prompt: dict[str, Any] | None = None) -> int:
         """Record the prompt and start its turn on the loop; returns the turn number.
 
         A prompt sent while a turn runs supersedes it (that turn stops listening first). A
-        prompt after input-required answers that task (same taskId)."""
+        prompt after input-required answers that task (same taskId). `prompt` is a chosen MCP
+        prompt ({server, messages}): the assistant's model gets its messages, an agent `text`."""
         conversation = self._conversation(conversation_id)
         turn = conversation.next_turn()
-        conversation.record(turn, "user", {"text": text})
+        conversation.record(turn, "user", {"text": text, **({"prompt": prompt} if prompt else {})})
         if not conversation.title:
             conversation.title = text.strip().splitlines()[0][:60] if text.strip() else "…"
-        self._start(conversation, turn, lambda: self._ask(conversation, text))
+        if conversation.counterpart == ASSISTANT:
+            updates = partial(self._assist, conversation, turn)
+            self._start(conversation, turn, updates, stop_notice=ASSISTANT_STOPPED)
+        else:
+            self._start(conversation, turn, lambda: self._ask(conversation, text))
         return turn
 
     def resume(self, conversation_id: str) -> int | None:
@@ -117,16 +132,20 @@ class ChatService:
         return turn
 
     def answer(self, question_id: str, action: str, content: dict[str, Any] | None = None) -> bool:
-        """The person's answer to a server's question (accept with content, decline, cancel).
-        False when the question is no longer open."""
+        """The person's answer to a question of a running turn (a server's question, an
+        approval): accept (with content), decline or cancel. False when it is no longer open."""
         with self._lock:
             entry = self._questions.pop(question_id, None)
         if entry is None:
             return False
-        server, interaction, conversation, turn = entry
+        resolve, conversation, turn = entry
         conversation.record(turn, "answer", {"id": question_id, "action": action})
-        self.runtime.loop.call_soon_threadsafe(server.answer, interaction, action, content)
+        self.runtime.loop.call_soon_threadsafe(resolve, action, content)
         return True
+
+    def questions(self, conversation: Conversation, turn: int) -> Questions:
+        """Where turn `turn` of `conversation` registers its questions for the person."""
+        return _TurnQuestions(self, conversation, turn)
 
     def recover(self, conversation: Conversation) -> None:
         """After a restart: follow again, in the same turn, the agent task the app was
@@ -261,12 +280,20 @@ class ChatService:
             async for update in stream:
                 yield update
 
+    async def _assist(self, conversation: Conversation, turn: int) -> AsyncIterator[Update]:
+        questions = self.questions(conversation, turn)
+        async with contextlib.aclosing(
+            self.assistant.converse(conversation.events(), questions)
+        ) as stream:
+            async for update in stream:
+                yield update
+
     async def _follow(self, conversation: Conversation, task_id: str) -> AsyncIterator[Update]:
         async with contextlib.aclosing(self._agent(conversation).follow(task_id)) as stream:
             async for update in stream:
                 yield update
 
-    async def _tool(
+    def _tool(
         self,
         conversation: Conversation,
         turn: int,
@@ -274,46 +301,10 @@ class ChatService:
         tool: str,
         arguments: dict[str, Any],
     ) -> AsyncIterator[Update]:
-        """The updates of one tool call: progress and questions as they come, then the result.
-        Closing this generator (Stop) cancels the call and withdraws open questions."""
         server = self.registry.server(server_name)
         if server is None:
             raise McpCallError(f"There is no MCP server called {server_name!r} any more.")
-        updates: asyncio.Queue[Update] = asyncio.Queue()
-        asked: list[Interaction] = []
-
-        async def on_progress(progress: float, total: float | None, message: str | None) -> None:
-            updates.put_nowait(
-                Update("progress", {"progress": progress, "total": total, "message": message or ""})
-            )
-
-        async def on_question(interaction: Interaction) -> None:
-            asked.append(interaction)
-            with self._lock:
-                self._questions[interaction.id] = (server, interaction, conversation, turn)
-            updates.put_nowait(Update("question", interaction.describe()))
-
-        call = asyncio.create_task(server.call_tool(tool, arguments, on_progress, on_question))
-        try:
-            while not call.done() or not updates.empty():
-                if updates.empty():
-                    waiter = asyncio.ensure_future(updates.get())
-                    await asyncio.wait({call, waiter}, return_when=asyncio.FIRST_COMPLETED)
-                    if not waiter.done():
-                        waiter.cancel()
-                        continue
-                    yield waiter.result()
-                else:
-                    yield updates.get_nowait()
-            yield Update("tool_result", call.result())
-        finally:
-            if not call.done():
-                call.cancel()
-                await asyncio.wait({call})
-            for interaction in asked:
-                with self._lock:
-                    self._questions.pop(interaction.id, None)
-                server.answer(interaction, "cancel", None)
+        return call_updates(server, tool, arguments, self.questions(conversation, turn))
 
     def _agent(self, conversation: Conversation) -> AgentConnection:
         agent = self.registry.agent(conversation.counterpart)
@@ -353,3 +344,20 @@ class ChatService:
         if conversation is None:
             raise KeyError(f"no conversation {conversation_id!r}")
         return conversation
+
+
+@dataclass(eq=False)
+class _TurnQuestions:
+    """A turn's open questions, kept in the service so `answer` finds them by id."""
+
+    service: ChatService
+    conversation: Conversation
+    turn: int
+
+    def open(self, question_id: str, resolve: Resolver) -> None:
+        with self.service._lock:
+            self.service._questions[question_id] = (resolve, self.conversation, self.turn)
+
+    def close(self, question_id: str) -> None:
+        with self.service._lock:
+            self.service._questions.pop(question_id, None)

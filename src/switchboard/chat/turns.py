@@ -41,6 +41,11 @@ class TurnView:
     answers: dict[str, str] = field(default_factory=dict)
     result: dict[str, Any] = field(default_factory=dict)
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    # The assistant's turn, in order: ("text", what the model wrote) and ("step", step id).
+    items: list[tuple[str, str]] = field(default_factory=list)
+    steps: dict[str, TurnView] = field(default_factory=dict)
+    step: dict[str, Any] = field(default_factory=dict)  # in a step's view: the call
+    step_end: dict[str, Any] = field(default_factory=dict)  # in a step's view: its outcome
     ended: bool = False
     end_reason: str = ""
 
@@ -61,15 +66,39 @@ class TurnView:
         return [q for q in self.questions if q["id"] not in self.answers]
 
     def text(self) -> str:
-        """All text the counterpart produced in this turn (artifacts, then messages)."""
+        """All text the counterpart produced in this turn (artifacts, messages, the model's)."""
         parts = [p for a in self.artifacts.values() for p in a.parts]
         parts += [p for message in self.messages for p in message]
-        return "".join(p.get("text", "") for p in parts if p.get("type") == "text")
+        texts = [p.get("text", "") for p in parts if p.get("type") == "text"]
+        return "".join(texts + [value for kind, value in self.items if kind == "text"])
+
+    def step_questions(self, step_id: str) -> list[dict[str, Any]]:
+        """The questions asked during one of the assistant's steps (approvals included)."""
+        return [q for q in self.questions if q.get("step") == step_id]
 
     def apply(self, event: Event) -> None:
         """Fold one event into the view."""
         data = event.data
-        if event.kind == "user":
+        step_id = data.get("step")
+        if step_id and not self.step and event.kind not in ("step", "question", "answer"):
+            inner = self.steps.get(step_id)
+            if inner is not None:
+                inner.apply(event)
+            return
+        if event.kind == "delta":
+            if self.items and self.items[-1][0] == "text":
+                self.items[-1] = ("text", self.items[-1][1] + data.get("text", ""))
+            else:
+                self.items.append(("text", data.get("text", "")))
+        elif event.kind == "step":
+            inner = TurnView(self.turn, step=data)
+            if data.get("kind") == "mcp":
+                inner.tool = {k: data.get(k) for k in ("server", "tool", "arguments")}
+            self.steps[data["id"]] = inner
+            self.items.append(("step", data["id"]))
+        elif event.kind == "step_end":
+            self.step_end = data
+        elif event.kind == "user":
             self.prompt = data.get("text", "")
         elif event.kind == "resume":
             self.resumed_task = data.get("task_id", "")

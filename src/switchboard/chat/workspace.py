@@ -9,6 +9,7 @@ import sys
 from collections.abc import Coroutine
 from typing import Any
 
+from switchboard.assistant import Assistant
 from switchboard.chat.conversation import ConversationStore
 from switchboard.chat.service import ChatService
 from switchboard.chat.store import SqlStore, StoreError
@@ -35,10 +36,12 @@ class Workspace:
             self.store: ConversationStore | SqlStore = open_store(settings)
         except StoreError as exc:  # say so, and keep working in memory
             self.store, self.store_problem = ConversationStore(), str(exc)
-        self.chat = ChatService(self.runtime, self.registry, self.store)
+        self.assistant = Assistant(self.registry, settings.llm)
+        self.chat = ChatService(self.runtime, self.registry, self.store, self.assistant)
         self.demo_url = ""
         self._demo: asyncio.Task[None] | None = None
         self.runtime.add_closer(self._stop_demo)
+        self.runtime.add_closer(self.assistant.close)
         self.runtime.add_closer(self.registry.close_all)
         self.runtime.add_closer(self.chat.shutdown)  # closers run last-first: turns end first
 

@@ -70,6 +70,7 @@ class Interaction:
     message: str
     schema: dict[str, Any] = field(default_factory=dict)
     url: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
     answer: asyncio.Future[types.ElicitResult | types.ErrorData] | None = field(
         default=None, repr=False
     )
@@ -83,10 +84,13 @@ class Interaction:
             "message": self.message,
             "schema": self.schema,
             "url": self.url,
+            "details": self.details,
         }
 
 
 InteractionHandler = Callable[[Interaction], Awaitable[None]]
+# Answers a sampling request (plain data in, {"text", "model", "stop_reason"} out) with a model.
+Sampler = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 class McpConnection:
@@ -107,7 +111,7 @@ class McpConnection:
         self.resources: list[dict[str, Any]] = []
         self.templates: list[dict[str, Any]] = []
         self.prompts: list[dict[str, Any]] = []
-        self.sampling_handler: Callable[..., Awaitable[Any]] | None = None
+        self.sampler: Sampler | None = None  # None: sampling requests are declined
         self._client: Client | None = None
         self._owner: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
@@ -442,16 +446,63 @@ class McpConnection:
 
     async def _on_sample(
         self, context: ClientRequestContext, params: types.CreateMessageRequestParams
-    ) -> Any:
-        if self.sampling_handler is None:
+    ) -> types.CreateMessageResult | types.ErrorData:
+        """Sampling: the person approves the request in the chat, then the model answers it."""
+        if self.sampler is None:
             return types.ErrorData(
-                code=-32600,
-                message="Sampling is declined: no LLM is configured in Switchboard.",
+                code=-32600, message="Sampling is declined: no LLM is configured in Switchboard."
             )
-        return await self.sampling_handler(self, params)
+        if not self._handlers:
+            return types.ErrorData(
+                code=-32600, message="Sampling is declined: no one is there to approve it."
+            )
+        request = sampling_request(params)
+        interaction = Interaction(
+            id=f"{self.name}-{next(self._ids)}",
+            kind="sampling",
+            server=self.name,
+            message="wants the model to answer this request. Approve to send it to the model.",
+            details=request,
+            answer=asyncio.get_running_loop().create_future(),
+        )
+        await self._handlers[-1](interaction)
+        assert interaction.answer is not None
+        decision = await interaction.answer
+        if not isinstance(decision, types.ElicitResult) or decision.action != "accept":
+            return types.ErrorData(code=-1, message="The person declined the sampling request.")
+        try:
+            answer = await self.sampler(request)
+        except Exception as exc:  # the model failed: the server gets the reason
+            return types.ErrorData(code=-32603, message=f"The model could not answer: {exc}")
+        return types.CreateMessageResult(
+            role="assistant",
+            content=types.TextContent(type="text", text=answer["text"]),
+            model=answer["model"],
+            stop_reason=answer.get("stop_reason") or "endTurn",
+        )
 
     async def _on_roots(self, context: ClientRequestContext) -> types.ListRootsResult:
         return types.ListRootsResult(roots=[types.Root(uri=uri) for uri in self.roots])
+
+
+def sampling_request(params: types.CreateMessageRequestParams) -> dict[str, Any]:
+    """A sampling request as plain data: messages (role, text), system prompt, limits, hints."""
+    messages = []
+    for message in params.messages:
+        blocks = message.content if isinstance(message.content, list) else [message.content]
+        text = "".join(
+            b.text if isinstance(b, types.TextContent) else f"[{b.type}]" for b in blocks
+        )
+        messages.append({"role": message.role, "text": text})
+    hints = params.model_preferences.hints if params.model_preferences else None
+    return {
+        "messages": messages,
+        "system_prompt": params.system_prompt or "",
+        "max_tokens": params.max_tokens,
+        "temperature": params.temperature,
+        "stop": list(params.stop_sequences or []),
+        "model_hints": [h.name for h in hints or [] if h.name],
+    }
 
 
 def describe_failure(exc: BaseException) -> str:

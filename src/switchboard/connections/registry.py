@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from switchboard.config import AgentSettings, McpServerSettings
 from switchboard.connections.a2a_agent import AgentConnection
-from switchboard.connections.mcp_server import McpConnection
+from switchboard.connections.mcp_server import McpConnection, Sampler
 
 
 class Registry:
@@ -17,6 +17,7 @@ class Registry:
 
     def __init__(self, roots: tuple[str, ...] = ()) -> None:
         self.roots = roots
+        self.sampler: Sampler | None = None
         self._agents: dict[str, AgentConnection] = {}
         self._servers: dict[str, McpConnection] = {}
         self._retired: list[AgentConnection | McpConnection] = []
@@ -50,10 +51,18 @@ class Registry:
             if old is not None and not replace:
                 raise ValueError(f"An MCP server called {settings.name!r} already exists.")
             connection = McpConnection(settings, self.roots)
+            connection.sampler = self.sampler
             self._servers[settings.name] = connection
             if old is not None:
                 self._retired.append(old)
         return connection
+
+    def set_sampler(self, sampler: Sampler | None) -> None:
+        """Who answers the servers' sampling requests from now on (None: they are declined)."""
+        with self._lock:
+            self.sampler = sampler
+            for connection in self._servers.values():
+                connection.sampler = sampler
 
     async def remove_server(self, name: str) -> None:
         """Close and forget an MCP server."""

@@ -127,7 +127,7 @@ def prompts_panel(ws: Workspace, server: McpConnection) -> None:
         if conversation is None:
             st.error("There is no agent to send it to: add one on the Agents page.")
             return
-        ws.chat.send(conversation.id, text)
+        ws.chat.send(conversation.id, text, prompt={"server": server.name, "messages": messages})
         st.switch_page(pages.chat(), query_params={CONVERSATION_PARAM: conversation.id})
 
 

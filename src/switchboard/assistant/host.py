@@ -1,0 +1,200 @@
+"""The assistant: an OpenAI-compatible model that calls every enabled MCP tool and delegates to
+every connected A2A agent, round by round, with the person's approval where it is asked for.
+
+It runs on the background loop inside a chat turn: `converse` yields updates (the model's text,
+each step and what happens in it) and the chat layer records them. Closing it (Stop) closes the
+model's stream and cancels the running steps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
+from typing import Any
+
+from switchboard.assistant.history import LoggedEvent, model_messages, tool_call
+from switchboard.assistant.model import Model, ModelError, ModelToolCall
+from switchboard.assistant.steps import Step, StepRunner, agent_contexts
+from switchboard.assistant.tools import Toolbox
+from switchboard.config import LlmSettings
+from switchboard.connections.registry import Registry
+from switchboard.connections.tool_calls import Questions
+from switchboard.connections.updates import Update, notice
+
+ASSISTANT = "Assistant"  # the counterpart name of conversations with the assistant
+DEFAULT_SYSTEM_PROMPT = (
+    "You are the assistant in Switchboard, a chat client connected to MCP servers and A2A "
+    "agents. Their tools are offered to you as functions: MCP tools are named "
+    "<server>__<tool>, and ask_<agent> sends a request to an A2A agent. Use them when they "
+    "help, and say briefly what you did. If an agent needs more input and you cannot answer "
+    "for the person, ask the person."
+)
+NOT_CONFIGURED = "No model is configured, so the assistant cannot answer yet."
+HOW_TO_CONFIGURE = (
+    "Set one on the **Assistant** page, or give Switchboard an `llm` entry in its config file "
+    '(`"llm": {"base_url": "http://127.0.0.1:11434/v1", "model": "llama3.1"}`), or set '
+    "SWITCHBOARD_LLM_BASE_URL, SWITCHBOARD_LLM_MODEL and SWITCHBOARD_LLM_API_KEY. Agents and "
+    "MCP tools still work directly: pick an agent in the sidebar, or call a tool on the MCP page."
+)
+
+
+class Assistant:
+    """The model host. Settings can change while the app runs; a running turn keeps the model
+    it started with. Every coroutine runs on the background loop."""
+
+    def __init__(self, registry: Registry, settings: LlmSettings) -> None:
+        self.registry = registry
+        self.settings = settings
+        self.model = Model(settings)
+        self._retired: list[Model] = []
+        self._share_sampling()
+
+    @property
+    def configured(self) -> bool:
+        return self.settings.configured
+
+    def configure(self, settings: LlmSettings) -> None:
+        """Use these settings from the next turn on (the old client closes at shutdown)."""
+        if settings != self.settings:
+            self._retired.append(self.model)
+            self.model = Model(settings)
+            self.settings = settings
+        self._share_sampling()
+
+    def allow(self, key: str) -> None:
+        """ "Always allow": calls matching `key` ("server/tool", a server or an agent) no longer
+        ask first, for as long as the app runs."""
+        approval = {**self.settings.approval, key: "allow"}
+        self.settings = replace(self.settings, approval=approval)
+
+    async def converse(
+        self, events: Sequence[LoggedEvent], questions: Questions
+    ) -> AsyncIterator[Update]:
+        """One turn: the conversation so far (its last event is the person's message) goes to
+        the model; its tool calls run as steps, concurrently; their results go back to it;
+        until it answers without calling a tool, or the round cap is reached."""
+        settings, model = self.settings, self.model
+        if not settings.configured:
+            yield notice(NOT_CONFIGURED, "warning", HOW_TO_CONFIGURE)
+            return
+        toolbox = Toolbox.gather(self.registry)
+        messages = [self._system_message(settings), *model_messages(events)]
+        runner = StepRunner(
+            self.registry,
+            questions,
+            approval=settings.approval,
+            allow=self.allow,
+            contexts=agent_contexts(events),
+            timeout=settings.tool_timeout,
+        )
+        for round_number in range(1, settings.max_rounds + 1):
+            text: list[str] = []
+            calls: list[ModelToolCall] = []
+            try:
+                async with contextlib.aclosing(model.stream(messages, toolbox.specs)) as pieces:
+                    async for piece in pieces:
+                        if isinstance(piece, str):
+                            text.append(piece)
+                            yield Update("delta", {"text": piece, "round": round_number})
+                        else:
+                            calls.append(piece)
+            except ModelError as error:
+                yield notice(error.message, "error", error.hint)
+                return
+            if not calls:
+                return
+            runner.approval = self.settings.approval  # "always allow" from an earlier round
+            steps = [Step.plan(call, toolbox, round_number) for call in calls]
+            described = [step.describe() for step in steps]
+            messages.append(
+                {
+                    "role": "assistant",
+                    "content": "".join(text) or None,
+                    "tool_calls": [tool_call(d) for d in described],
+                }
+            )
+            for data in described:
+                yield Update("step", data)
+            results: dict[str, str] = {}
+            async with contextlib.aclosing(_concurrently(runner, steps)) as updates:
+                async for update in updates:
+                    if update.kind == "step_end":
+                        results[update.data["step"]] = update.data["content"]
+                    yield update
+            for step in steps:
+                content = results.get(step.id, "The call ended without a result.")
+                messages.append(
+                    {"role": "tool", "tool_call_id": step.call.call_id, "content": content}
+                )
+        yield notice(
+            f"Stopped after {settings.max_rounds} model rounds in one turn.",
+            "warning",
+            "Ask the assistant to go on, or raise llm.max_rounds.",
+        )
+
+    async def sample(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Answer an MCP server's sampling request (already approved by the person)."""
+        model = self.model
+        messages: list[dict[str, Any]] = []
+        if request.get("system_prompt"):
+            messages.append({"role": "system", "content": request["system_prompt"]})
+        messages += [{"role": m["role"], "content": m["text"]} for m in request["messages"]]
+        response = await model.complete(messages, request.get("max_tokens"))
+        choice = response.choices[0]
+        return {
+            "text": choice.message.content or "",
+            "model": response.model or model.settings.model,
+            "stop_reason": "maxTokens" if choice.finish_reason == "length" else "endTurn",
+        }
+
+    async def models(self) -> list[str]:
+        """The models the configured endpoint lists ([] when it does not)."""
+        return await self.model.models()
+
+    async def close(self) -> None:
+        """Close every model client this process made."""
+        models, self._retired = [*self._retired, self.model], []
+        await asyncio.gather(*(m.close() for m in models), return_exceptions=True)
+
+    def _system_message(self, settings: LlmSettings) -> dict[str, Any]:
+        """The system prompt, then each connected server's instructions."""
+        sections = [settings.system_prompt or DEFAULT_SYSTEM_PROMPT]
+        for server in self.registry.servers():
+            if server.status == "ready" and server.instructions:
+                sections.append(
+                    f"Instructions from the MCP server {server.name!r}:\n{server.instructions}"
+                )
+        return {"role": "system", "content": "\n\n".join(sections)}
+
+    def _share_sampling(self) -> None:
+        self.registry.set_sampler(self.sample if self.settings.configured else None)
+
+
+async def _concurrently(runner: StepRunner, steps: list[Step]) -> AsyncIterator[Update]:
+    """Run the steps at once, each in its own task; yield their updates (tagged with the
+    step's id) as they come. Closing this generator cancels the steps still running."""
+    queue: asyncio.Queue[Update | None] = asyncio.Queue()
+
+    async def run(step: Step) -> None:
+        try:
+            async with contextlib.aclosing(runner.run(step)) as updates:
+                async for update in updates:
+                    queue.put_nowait(Update(update.kind, {**update.data, "step": step.id}))
+        finally:
+            queue.put_nowait(None)
+
+    tasks = [asyncio.create_task(run(step), name=f"step:{step.id}") for step in steps]
+    try:
+        running = len(tasks)
+        while running:
+            update = await queue.get()
+            if update is None:
+                running -= 1
+            else:
+                yield update
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,270 @@
+"""One tool call the model made, as a step: checked, approved (or not), run against its MCP
+server or A2A agent, and summed up as the text the model gets back. Every step ends with a
+`step_end` update, whatever happened: the model always gets an answer to its call."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from switchboard.assistant.history import part_text
+from switchboard.assistant.model import ModelToolCall
+from switchboard.assistant.tools import Target, Toolbox
+from switchboard.connections.a2a_agent import AgentCallError
+from switchboard.connections.mcp_server import McpCallError
+from switchboard.connections.registry import Registry
+from switchboard.connections.tool_calls import Questions, call_updates
+from switchboard.connections.updates import Update
+
+log = logging.getLogger(__name__)
+DENIED = "The person denied this call. Do not try it again unless they ask you to."
+
+
+@dataclass
+class Step:
+    """A tool call of the model: where it goes and with what, or why it cannot run."""
+
+    id: str
+    call: ModelToolCall
+    round: int
+    target: Target | None = None
+    arguments: dict[str, Any] = field(default_factory=dict)
+    problem: str = ""
+
+    @classmethod
+    def plan(cls, call: ModelToolCall, toolbox: Toolbox, round_number: int) -> Step:
+        """Resolve the call's name and parse its arguments; a problem is kept, not raised."""
+        step = cls(f"s{uuid.uuid4().hex[:10]}", call, round_number)
+        step.target = toolbox.targets.get(call.name)
+        if step.target is None:
+            step.problem = (
+                f"There is no tool called {call.name!r}. Use one of the tools offered: "
+                + ", ".join(sorted(toolbox.targets))
+            )
+            return step
+        try:
+            arguments = json.loads(call.arguments or "{}")
+        except ValueError as exc:
+            step.problem = (
+                f"The arguments were not valid JSON ({exc}). Call it again with a JSON object."
+            )
+            return step
+        if not isinstance(arguments, dict):
+            step.problem = "The arguments must be a JSON object. Call it again with one."
+            return step
+        step.arguments = arguments
+        return step
+
+    def describe(self) -> dict[str, Any]:
+        """The step as it is logged (and rebuilt for the model on later turns)."""
+        target = self.target
+        return {
+            "id": self.id,
+            "call_id": self.call.call_id,
+            "name": self.call.name,
+            "round": self.round,
+            "kind": target.kind if target and not self.problem else "invalid",
+            "server": target.owner if target and target.kind == "mcp" else "",
+            "agent": target.owner if target and target.kind == "agent" else "",
+            "tool": target.tool if target else "",
+            "label": target.label if target else self.call.name,
+            "arguments": self.arguments if not self.problem else {},
+            "arguments_text": self.call.arguments,
+        }
+
+
+@dataclass
+class StepRunner:
+    """Runs steps for one turn: approvals through `questions`, calls through the registry."""
+
+    registry: Registry
+    questions: Questions
+    approval: Mapping[str, str]
+    allow: Callable[[str], None]  # "always allow" for a policy key
+    contexts: dict[str, str]  # agent name → the A2A context this conversation has with it
+    timeout: float
+
+    async def run(self, step: Step) -> AsyncIterator[Update]:
+        """The step's updates, then its `step_end` ({status, content})."""
+        outcome = _Outcome()
+        try:
+            async with contextlib.aclosing(self._body(step, outcome)) as updates:
+                async for update in updates:
+                    yield update
+        except TimeoutError:
+            outcome.fail(f"No answer within {self.timeout:g} s; the call was cancelled.")
+        except (McpCallError, AgentCallError) as exc:
+            outcome.fail(str(getattr(exc, "message", "") or exc))
+        except Exception as exc:  # a bug or an unexpected SDK error: the model still hears
+            log.exception("step %s failed", step.id)
+            outcome.fail(f"Unexpected error: {type(exc).__name__}: {exc}")
+        yield Update("step_end", {"status": outcome.status, "content": outcome.content})
+
+    async def _body(self, step: Step, outcome: _Outcome) -> AsyncIterator[Update]:
+        if step.problem:
+            outcome.fail(step.problem)
+            return
+        assert step.target is not None
+        if step.target.policy(self.approval) == "ask":
+            allowed = [False]
+            async with contextlib.aclosing(self._approval(step, allowed)) as asked:
+                async for update in asked:
+                    yield update
+            if not allowed[0]:
+                outcome.status, outcome.content = "denied", DENIED
+                return
+        runner = self._mcp if step.target.kind == "mcp" else self._agent
+        async with asyncio.timeout(self.timeout):
+            async with contextlib.aclosing(runner(step, outcome)) as updates:
+                async for update in updates:
+                    yield update
+
+    async def _approval(self, step: Step, allowed: list[bool]) -> AsyncIterator[Update]:
+        """Ask the person first; `allowed[0]` says what they chose."""
+        assert step.target is not None
+        target, question_id = step.target, f"approve-{step.id}"
+        answer: asyncio.Future[tuple[str, dict[str, Any] | None]] = (
+            asyncio.get_running_loop().create_future()
+        )
+
+        def resolve(action: str, content: dict[str, Any] | None) -> None:
+            if not answer.done():
+                answer.set_result((action, content))
+
+        self.questions.open(question_id, resolve)
+        try:
+            yield Update(
+                "question",
+                {
+                    "id": question_id,
+                    "kind": "approval",
+                    "server": target.owner,
+                    "message": f"The assistant wants to call **{target.label}**.",
+                    "arguments": step.arguments,
+                    "policy_key": policy_key(target),
+                },
+            )
+            action, content = await answer
+        finally:
+            self.questions.close(question_id)
+        allowed[0] = action == "accept"
+        if allowed[0] and content and content.get("always"):
+            self.allow(policy_key(target))
+
+    async def _mcp(self, step: Step, outcome: _Outcome) -> AsyncIterator[Update]:
+        assert step.target is not None
+        server = self.registry.server(step.target.owner)
+        if server is None:
+            raise McpCallError(f"The MCP server {step.target.owner!r} is not connected any more.")
+        updates = call_updates(server, step.target.tool, step.arguments, self.questions)
+        async with contextlib.aclosing(updates) as stream:
+            async for update in stream:
+                if update.kind == "tool_result":
+                    outcome.see_result(update.data)
+                yield update
+
+    async def _agent(self, step: Step, outcome: _Outcome) -> AsyncIterator[Update]:
+        assert step.target is not None
+        name = step.target.owner
+        agent = self.registry.agent(name)
+        if agent is None:
+            raise AgentCallError(f"The agent {name!r} is not connected any more.")
+        message = step.arguments.get("message")
+        if not isinstance(message, str) or not message.strip():
+            outcome.fail("Give the agent a 'message' (a string) saying what you need.")
+            return
+        task_id = step.arguments.get("task_id") or None
+        updates = agent.converse(message, self.contexts.get(name), task_id)
+        async with contextlib.aclosing(updates) as stream:
+            async for update in stream:
+                outcome.see_agent(update)
+                yield update
+        if outcome.context_id:
+            self.contexts[name] = outcome.context_id
+        outcome.settle_agent(step.call.name)
+
+
+def policy_key(target: Target) -> str:
+    """The approval key that "always allow" sets: the tool for MCP, the agent itself."""
+    return f"{target.owner}/{target.tool}" if target.kind == "mcp" else target.owner
+
+
+def agent_contexts(events: Any) -> dict[str, str]:
+    """Agent name → the A2A context of this conversation with it, from the log."""
+    agents: dict[str, str] = {}
+    contexts: dict[str, str] = {}
+    for event in events:
+        data = event.data
+        if event.kind == "step" and data.get("agent"):
+            agents[data["id"]] = data["agent"]
+        elif data.get("step") in agents and data.get("context_id"):
+            contexts[agents[data["step"]]] = data["context_id"]
+    return contexts
+
+
+@dataclass
+class _Outcome:
+    """What a call gave back, summed up for the model."""
+
+    status: str = "done"
+    content: str = ""
+    task_id: str = ""
+    context_id: str = ""
+    state: str = ""
+    status_text: str = ""
+    artifacts: dict[str, str] = field(default_factory=dict)
+    replies: list[str] = field(default_factory=list)
+
+    def fail(self, reason: str) -> None:
+        self.status, self.content = "error", reason
+
+    def see_result(self, result: dict[str, Any]) -> None:
+        texts = [part_text(p) for p in result.get("parts", [])]
+        if not any(texts) and result.get("structured") is not None:
+            texts = [json.dumps(result["structured"])]
+        self.content = "\n".join(t for t in texts if t) or "(no content)"
+        if result.get("is_error"):
+            self.status, self.content = "error", "ERROR: " + self.content
+
+    def see_agent(self, update: Update) -> None:
+        data = update.data
+        self.task_id = data.get("task_id") or self.task_id
+        self.context_id = data.get("context_id") or self.context_id
+        if update.kind in ("task", "status") and data.get("state"):
+            self.state = data["state"]
+            self.status_text = "".join(part_text(p) for p in data.get("message", []))
+        if update.kind == "task":
+            self.artifacts = {
+                a["artifact_id"]: "".join(part_text(p) for p in a.get("parts", []))
+                for a in data.get("artifacts", [])
+            }
+        elif update.kind == "artifact":
+            text = "".join(part_text(p) for p in data.get("parts", []))
+            key = data["artifact_id"]
+            self.artifacts[key] = (self.artifacts.get(key, "") if data.get("append") else "") + text
+        elif update.kind == "message":
+            self.replies.append("".join(part_text(p) for p in data.get("parts", [])))
+
+    def settle_agent(self, tool_name: str) -> None:
+        answer = "\n".join([*self.artifacts.values(), *self.replies]).strip()
+        if self.state == "input-required" or self.state == "auth-required":
+            self.status = "waiting"
+            self.content = (
+                f"The agent needs more input: {self.status_text or '(no question given)'}\n"
+                f"To answer it, call {tool_name} again with task_id {self.task_id!r} and the "
+                "answer as the message; if only the person can answer, ask them."
+            )
+        elif self.state in ("failed", "rejected", "canceled"):
+            self.status = "error"
+            self.content = f"The agent's task ended {self.state}: {self.status_text or answer}"
+        elif self.state and self.state != "completed":
+            self.status = "error"
+            self.content = f"The agent's task is still {self.state}; listening stopped. {answer}"
+        else:
+            self.content = answer or self.status_text or "(the agent answered without text)"
