@@ -92,3 +92,110 @@ def test_a_tool_call_runs_and_its_result_goes_back_to_the_model(
         "arguments": '{"a": 2, "b": 3}',
     }
     assert result["tool_call_id"] == assistant["tool_calls"][0]["id"]
+
+
+def test_parallel_calls_with_split_arguments_run_at_once(ws: Workspace, llm: FakeLlm) -> None:
+    """The slow agent task and a quick tool run together: the tool's result comes back while
+    the agent is still working (one after the other, it would come after the agent's end)."""
+    llm.script(
+        Reply(
+            tool_calls=[
+                ToolCall("ask_Demo", '{"message": "slow"}'),
+                ToolCall("demo__add", '{"a": 20, "b": 22}'),
+            ],
+            split=4,
+        ),
+        Reply(text=["Both done."]),
+    )
+    conversation = chat(ws)
+    turn = ws.chat.send(conversation.id, "Count slowly and add 20 and 22")
+    view = wait_turn(conversation, turn)
+    agent_step, add_step = steps(view)
+    assert add_step.result["structured"] == {"result": 42}
+    assert agent_step.state == "completed" and "step 40 of 40" in agent_step.text()
+    ends = [e.data["step"] for e in conversation.events() if e.kind == "step_end"]
+    assert ends == [add_step.step["id"], agent_step.step["id"]]
+    results = {m["tool_call_id"]: m["content"] for m in tool_messages(llm.requests[1])}
+    assert "42" in results[add_step.step["call_id"]]
+    assert "step 40 of 40" in results[agent_step.step["call_id"]]
+    assert view.text() == "Both done."
+
+
+def test_an_agent_asking_for_input_goes_back_to_the_model_which_answers_it(
+    ws: Workspace, llm: FakeLlm
+) -> None:
+    llm.script(
+        Reply(tool_calls=[ToolCall("ask_Demo", '{"message": "ask"}')]),
+        Reply(text=["The agent asks which colour you like."]),
+    )
+    conversation = chat(ws)
+    run_turn(ws, conversation, "Ask the demo agent what it wants")
+    llm.wait_for_requests(2)
+    (question,) = tool_messages(llm.requests[1])
+    assert "Which colour do you like" in question["content"]
+    task_id = question["content"].split("task_id '")[1].split("'")[0]
+    assert task_id
+    # The model answered with text only, so the turn ended; the next turn it answers the agent.
+    llm.script(
+        Reply(tool_calls=[ToolCall("ask_Demo", json.dumps({"message": "blue", "task_id": task_id}))]),
+        Reply(text=["You chose blue."]),
+    )
+    view = run_turn(ws, conversation, "Say blue")
+    (step,) = steps(view)
+    assert step.state == "completed" and step.task_id == task_id
+    first = steps(conversation.turns()[0])[0]
+    assert step.context_id == first.context_id, "the agent keeps this conversation's context"
+    history = llm.requests[2]["body"]["messages"]
+    assert any("Which colour" in m["content"] for m in history if m["role"] == "tool")
+    assert "You chose **blue**." in tool_messages(llm.requests[3])[-1]["content"]
+
+
+def test_a_malformed_or_unknown_call_is_explained_to_the_model(ws: Workspace, llm: FakeLlm) -> None:
+    llm.script(
+        Reply(
+            tool_calls=[
+                ToolCall("demo__add", '{"a": 1, "b": '),
+                ToolCall("demo__nope", "{}"),
+                ToolCall("demo__add", '{"a": 1, "b": 1}'),
+            ]
+        ),
+        Reply(text=["Sorry, one more try gave 2."]),
+    )
+    view = run_turn(ws, chat(ws), "Add")
+    broken, unknown, good = steps(view)
+    assert broken.step_end["status"] == "error" and "not valid JSON" in broken.step_end["content"]
+    assert unknown.step_end["status"] == "error" and "no tool called 'demo__nope'" in unknown.step_end["content"]
+    assert good.result["structured"] == {"result": 2}
+    contents = [m["content"] for m in tool_messages(llm.requests[1])]
+    assert "not valid JSON" in contents[0] and "demo__add" in contents[1] and "2" in contents[2]
+    # The broken arguments are sent back as {} so strict servers accept the history.
+    calls = llm.requests[1]["body"]["messages"][-4]["tool_calls"]
+    assert calls[0]["function"]["arguments"] == "{}"
+    assert view.text() == "Sorry, one more try gave 2."
+
+
+def test_a_model_error_is_shown_and_the_conversation_goes_on(ws: Workspace, llm: FakeLlm) -> None:
+    llm.script(Reply(status=500, error="the GPU caught fire"), Reply(text=["Back again."]))
+    conversation = chat(ws)
+    view = run_turn(ws, conversation, "Hello?")
+    (problem,) = view.notices
+    assert problem["level"] == "error" and "500: the GPU caught fire" in problem["text"]
+    assert view.end_reason == "error"
+    assert run_turn(ws, conversation, "Hello again?").text() == "Back again."
+
+
+def test_tool_errors_and_a_server_dying_mid_call_go_back_to_the_model(
+    ws: Workspace, llm: FakeLlm
+) -> None:
+    llm.script(
+        Reply(tool_calls=[ToolCall("demo__fail", "{}"), ToolCall("demo__crash", "{}")]),
+        Reply(text=["Both failed."]),
+    )
+    view = run_turn(ws, chat(ws), "Try the failing tools")
+    failed, crashed = steps(view)
+    assert failed.step_end["status"] == "error" and failed.result["is_error"]
+    assert crashed.step_end["status"] == "error"
+    assert "connection closed" in crashed.step_end["content"]
+    contents = [m["content"] for m in tool_messages(llm.requests[1])]
+    assert contents[0].startswith("ERROR:") and "connection closed" in contents[1]
+    assert view.text() == "Both failed."

@@ -138,34 +138,47 @@ def resolve_config_path(
 
 def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate the config at `path` (None: the embedded demo), with where the
-    conversations are stored (env, else the config, else ~/.switchboard). Never raises."""
+    conversations are stored (env, else the config, else ~/.switchboard) and the model's
+    overrides from the environment. Never raises."""
     env = os.environ if env is None else env
     settings = _load_settings(path, env)
+    problems = list(settings.problems)
     data_dir = env.get(DATA_DIR_ENV) or settings.raw.get("dataDir") or DEFAULT_DATA_DIR
     url = env.get(DATABASE_URL_ENV) or settings.raw.get("databaseUrl") or ""
     try:
         data_dir = str(Path(expand(data_dir, env, "'dataDir'")).expanduser())
         url = expand(url, env, "'databaseUrl'")
     except ConfigError as exc:
-        return replace(settings, problems=(*settings.problems, str(exc)))
-    return replace(
-        settings, data_dir=data_dir, database_url=url, llm=llm_from_env(settings.llm, env)
-    )
+        problems.append(str(exc))
+        data_dir, url = "", ""
+    llm = settings.llm
+    try:
+        llm = llm_from_env(llm, env)
+    except ConfigError as exc:
+        problems.append(str(exc))
+    return replace(settings, data_dir=data_dir, database_url=url, llm=llm, problems=tuple(problems))
 
 
 def llm_from_env(llm: LlmSettings, env: Mapping[str, str]) -> LlmSettings:
     """The model settings with the environment's (or Streamlit secrets') overrides. The API key
-    comes from the config, else SWITCHBOARD_LLM_API_KEY, else OPENAI_API_KEY, the last only when
-    the endpoint is OpenAI's own: a key is never sent to a host it was not meant for."""
-    llm = replace(
-        llm,
-        base_url=env.get(LLM_BASE_URL_ENV) or llm.base_url,
-        model=env.get(LLM_MODEL_ENV) or llm.model,
-    )
-    key = llm.api_key or env.get(LLM_API_KEY_ENV, "")
-    if not key and urlsplit(llm.endpoint).hostname == urlsplit(OPENAI_BASE_URL).hostname:
+    comes from the config, else SWITCHBOARD_LLM_API_KEY, else OPENAI_API_KEY, the last only for
+    OpenAI's own endpoint over https. A key is never sent to a host it was not meant for: the
+    config's key is dropped when the environment points the model at another host."""
+    base_url = env.get(LLM_BASE_URL_ENV, "")
+    if base_url:
+        check_http_url(base_url, LLM_BASE_URL_ENV)
+    moved = bool(base_url) and _origin(base_url) != _origin(llm.endpoint)
+    key = "" if moved else llm.api_key
+    llm = replace(llm, base_url=base_url or llm.base_url, model=env.get(LLM_MODEL_ENV) or llm.model)
+    key = key or env.get(LLM_API_KEY_ENV, "")
+    if not key and _origin(llm.endpoint) == _origin(OPENAI_BASE_URL):
         key = env.get(OPENAI_API_KEY_ENV, "")
     return replace(llm, api_key=key)
+
+
+def _origin(url: str) -> tuple[str, str | None, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port
 
 
 def _load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
@@ -254,24 +267,24 @@ def parse_llm(entry: Any, env: Mapping[str, str]) -> LlmSettings:
         return entry.get(name, entry.get(camel, default))
 
     base_url = expand(get("base_url", ""), env, "llm 'base_url'")
+    if not isinstance(base_url, str):
+        raise ConfigError("llm: 'base_url' must be a string such as http://127.0.0.1:11434/v1.")
     if base_url:
         check_http_url(base_url, "llm 'base_url'")
     model, prompt = get("model", ""), get("system_prompt", "")
     if not isinstance(model, str) or not isinstance(prompt, str):
         raise ConfigError("llm: 'model' and 'system_prompt' must be strings.")
     temperature = get("temperature")
-    if temperature is not None and (
-        not isinstance(temperature, int | float) or not 0 <= temperature <= 2
-    ):
+    if temperature is not None and (not _number(temperature) or not 0 <= temperature <= 2):
         raise ConfigError("llm: 'temperature' must be a number from 0 to 2.")
     rounds = get("max_rounds", 8)
     if not isinstance(rounds, int) or isinstance(rounds, bool) or not 1 <= rounds <= 100:
         raise ConfigError("llm: 'max_rounds' must be a whole number from 1 to 100.")
     timeout = get("timeout", 120)
-    if not isinstance(timeout, int | float) or timeout <= 0:
+    if not _number(timeout) or timeout <= 0:
         raise ConfigError("llm: 'timeout' must be a positive number of seconds.")
     tool_timeout = get("tool_timeout", 300)
-    if not isinstance(tool_timeout, int | float) or tool_timeout <= 0:
+    if not _number(tool_timeout) or tool_timeout <= 0:
         raise ConfigError("llm: 'tool_timeout' must be a positive number of seconds.")
     approval = get("approval", {})
     if isinstance(approval, str):
@@ -284,7 +297,7 @@ def parse_llm(entry: Any, env: Mapping[str, str]) -> LlmSettings:
     return LlmSettings(
         base_url=base_url,
         model=expand(model, env, "llm 'model'"),
-        api_key=expand(str(get("api_key", "")), env, "llm 'api_key'"),
+        api_key=expand(str(get("api_key") or ""), env, "llm 'api_key'"),
         temperature=float(temperature) if temperature is not None else None,
         system_prompt=prompt,
         max_rounds=rounds,
@@ -292,6 +305,10 @@ def parse_llm(entry: Any, env: Mapping[str, str]) -> LlmSettings:
         tool_timeout=float(tool_timeout),
         approval={str(k): str(v) for k, v in approval.items()},
     )
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def parse_mcp_servers(
