@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -137,7 +138,9 @@ def test_an_agent_asking_for_input_goes_back_to_the_model_which_answers_it(
     assert task_id
     # The model answered with text only, so the turn ended; the next turn it answers the agent.
     llm.script(
-        Reply(tool_calls=[ToolCall("ask_Demo", json.dumps({"message": "blue", "task_id": task_id}))]),
+        Reply(
+            tool_calls=[ToolCall("ask_Demo", json.dumps({"message": "blue", "task_id": task_id}))]
+        ),
         Reply(text=["You chose blue."]),
     )
     view = run_turn(ws, conversation, "Say blue")
@@ -164,7 +167,10 @@ def test_a_malformed_or_unknown_call_is_explained_to_the_model(ws: Workspace, ll
     view = run_turn(ws, chat(ws), "Add")
     broken, unknown, good = steps(view)
     assert broken.step_end["status"] == "error" and "not valid JSON" in broken.step_end["content"]
-    assert unknown.step_end["status"] == "error" and "no tool called 'demo__nope'" in unknown.step_end["content"]
+    assert (
+        unknown.step_end["status"] == "error"
+        and "no tool called 'demo__nope'" in unknown.step_end["content"]
+    )
     assert good.result["structured"] == {"result": 2}
     contents = [m["content"] for m in tool_messages(llm.requests[1])]
     assert "not valid JSON" in contents[0] and "demo__add" in contents[1] and "2" in contents[2]
@@ -199,3 +205,230 @@ def test_tool_errors_and_a_server_dying_mid_call_go_back_to_the_model(
     contents = [m["content"] for m in tool_messages(llm.requests[1])]
     assert contents[0].startswith("ERROR:") and "connection closed" in contents[1]
     assert view.text() == "Both failed."
+
+
+def question_of(conversation: Conversation, kind: str, number: int = 1) -> dict:
+    """Wait (bounded) for the `number`-th question of `kind` and return it."""
+
+    def asked() -> list[dict]:
+        events = conversation.events()
+        return [e.data for e in events if e.kind == "question" and e.data["kind"] == kind]
+
+    wait_for(lambda: len(asked()) >= number)
+    return asked()[number - 1]
+
+
+def ask_first(ws: Workspace) -> None:
+    ws.assistant.configure(replace(ws.assistant.settings, approval={"*": "ask"}))
+
+
+def test_ask_first_waits_for_approval_then_runs(ws: Workspace, llm: FakeLlm) -> None:
+    ask_first(ws)
+    llm.script(Reply(tool_calls=[ToolCall("demo__add", '{"a": 1, "b": 2}')]), Reply(text=["3"]))
+    conversation = chat(ws)
+    turn = ws.chat.send(conversation.id, "Add 1 and 2")
+    question = question_of(conversation, "approval")
+    assert question["arguments"] == {"a": 1, "b": 2} and "demo · add" in question["message"]
+    assert len(llm.requests) == 1, "nothing runs before the approval"
+    view = conversation.turns()[-1]
+    assert [q["id"] for q in view.open_questions] == [question["id"]]
+    assert ws.chat.answer(question["id"], "accept")
+    view = wait_turn(conversation, turn)
+    assert steps(view)[0].result["structured"] == {"result": 3}
+    assert view.answers == {question["id"]: "accept"} and view.text() == "3"
+
+
+def test_a_denial_goes_back_to_the_model_as_the_result(ws: Workspace, llm: FakeLlm) -> None:
+    ask_first(ws)
+    llm.script(
+        Reply(tool_calls=[ToolCall("demo__add", '{"a": 1, "b": 2}')]),
+        Reply(text=["You said no."]),
+    )
+    conversation = chat(ws)
+    turn = ws.chat.send(conversation.id, "Add 1 and 2")
+    assert ws.chat.answer(question_of(conversation, "approval")["id"], "decline")
+    view = wait_turn(conversation, turn)
+    (step,) = steps(view)
+    assert step.step_end["status"] == "denied" and not step.result
+    assert "denied" in tool_messages(llm.requests[1])[0]["content"]
+    assert view.text() == "You said no."
+
+
+def test_always_allow_stops_asking_for_that_tool(ws: Workspace, llm: FakeLlm) -> None:
+    ask_first(ws)
+    llm.script(
+        Reply(tool_calls=[ToolCall("demo__add", '{"a": 1, "b": 2}')]),
+        Reply(tool_calls=[ToolCall("demo__add", '{"a": 3, "b": 4}')]),
+        Reply(text=["3 and 7."]),
+    )
+    conversation = chat(ws)
+    turn = ws.chat.send(conversation.id, "Add twice")
+    assert ws.chat.answer(question_of(conversation, "approval")["id"], "accept", {"always": True})
+    view = wait_turn(conversation, turn)
+    assert [s.result["structured"]["result"] for s in steps(view)] == [3, 7]
+    assert len(view.questions) == 1, "the second call did not ask"
+    assert ws.assistant.settings.approval["demo/add"] == "allow"
+
+
+def test_sampling_is_answered_by_the_model_after_approval(ws: Workspace, llm: FakeLlm) -> None:
+    llm.script(
+        Reply(tool_calls=[ToolCall("demo__summarize", '{"text": "A long text about cats."}')]),
+        Reply(text=["Cats, briefly."]),  # the sampling request (not streamed)
+        Reply(text=["Summarized."]),
+    )
+    conversation = chat(ws)
+    turn = ws.chat.send(conversation.id, "Summarize my text")
+    question = question_of(conversation, "sampling")
+    assert "cats" in question["details"]["messages"][0]["text"]
+    assert len(llm.requests) == 1, "the model is not asked before the person approves"
+    assert ws.chat.answer(question["id"], "accept")
+    view = wait_turn(conversation, turn)
+    sampling = llm.requests[1]["body"]
+    assert "stream" not in sampling or not sampling["stream"]
+    assert "cats" in sampling["messages"][-1]["content"]
+    assert "Cats, briefly." in tool_messages(llm.requests[2])[0]["content"]
+    assert "fake-model" in steps(view)[0].step_end["content"]
+
+
+def test_declined_sampling_reaches_the_server_as_an_error(ws: Workspace, llm: FakeLlm) -> None:
+    llm.script(
+        Reply(tool_calls=[ToolCall("demo__summarize", '{"text": "Dogs."}')]),
+        Reply(text=["No summary then."]),
+    )
+    conversation = chat(ws)
+    turn = ws.chat.send(conversation.id, "Summarize")
+    assert ws.chat.answer(question_of(conversation, "sampling")["id"], "decline")
+    view = wait_turn(conversation, turn)
+    assert "declined" in steps(view)[0].step_end["content"]
+    assert len(llm.requests) == 2, "the model never saw the declined request"
+
+
+def test_stop_ends_the_model_stream(ws: Workspace, llm: FakeLlm) -> None:
+    llm.script(Reply(text=["Let me think"], hang=True))
+    conversation = chat(ws)
+    turn = ws.chat.send(conversation.id, "Think forever")
+    wait_for(lambda: any(e.kind == "delta" for e in conversation.events()))
+    assert ws.chat.stop(conversation.id)
+    view = wait_turn(conversation, turn)
+    assert view.end_reason == "stopped" and view.text() == "Let me think"
+    llm.wait_for_disconnects(1)
+
+
+def test_stop_cancels_the_running_tool_calls(ws: Workspace, llm: FakeLlm) -> None:
+    llm.script(
+        Reply(
+            tool_calls=[
+                ToolCall("demo__count", '{"steps": 500, "delay": 0.05}'),
+                ToolCall("ask_Demo", '{"message": "slow"}'),
+            ]
+        )
+    )
+    conversation = chat(ws)
+    turn = ws.chat.send(conversation.id, "Count a lot")
+    wait_for(lambda: any(e.kind == "progress" for e in conversation.events()))
+    assert ws.chat.stop(conversation.id)
+    view = wait_turn(conversation, turn)
+    assert view.end_reason == "stopped"
+    server = ws.registry.server("demo")
+    assert server is not None
+    wait_for(
+        lambda: "→ notifications/cancelled" in [e.title for e in server.wire.entries.snapshot()]
+    )
+    assert all(not s.step_end for s in steps(view)), "neither call finished"
+    assert len(llm.requests) == 1, "the model was not asked again"
+
+
+def test_without_a_model_the_assistant_says_how_to_configure_one(ws: Workspace) -> None:
+    ws.assistant.configure(LlmSettings())
+    view = run_turn(ws, chat(ws), "Hello?")
+    (notice,) = view.notices
+    assert "No model is configured" in notice["text"] and "SWITCHBOARD_LLM_MODEL" in notice["hint"]
+    server = ws.registry.server("demo")
+    assert server is not None and server.sampler is None, "sampling is declined without a model"
+
+
+def test_instructions_attachments_and_chosen_prompts_reach_the_model(
+    ws: Workspace, llm: FakeLlm
+) -> None:
+    server = ws.registry.server("demo")
+    assert server is not None and server.instructions
+    conversation = chat(ws)
+    contents = [{"uri": "demo://notes", "media_type": "text/plain", "text": "Buy milk."}]
+    ws.chat.attach(conversation.id, "demo", contents)
+    llm.script(Reply(text=["Noted."]), Reply(text=["Reviewed."]))
+    run_turn(ws, conversation, "What is on my list?")
+    system, *_, user = llm.requests[0]["body"]["messages"]
+    assert server.instructions in system["content"]
+    assert "demo://notes" in user["content"] and "Buy milk." in user["content"]
+    assert user["content"].endswith("What is on my list?")
+    messages = [
+        {"role": "user", "part": {"type": "text", "text": "Review this code."}},
+        {"role": "assistant", "part": {"type": "text", "text": "Paste it."}},
+        {"role": "user", "part": {"type": "text", "text": "print(1)"}},
+    ]
+    turn = ws.chat.send(
+        conversation.id, "Review this code.\n\nprint(1)", {"server": "demo", "messages": messages}
+    )
+    wait_turn(conversation, turn)
+    sent = llm.requests[1]["body"]["messages"][-3:]
+    assert sent == [
+        {"role": "user", "content": "Review this code."},
+        {"role": "assistant", "content": "Paste it."},
+        {"role": "user", "content": "print(1)"},
+    ]
+    # The earlier turn is in the history, its attachment with it.
+    assert "Buy milk." in json.dumps(llm.requests[1]["body"]["messages"])
+
+
+def test_a_turn_stops_at_the_round_cap(ws: Workspace, llm: FakeLlm) -> None:
+    ws.assistant.configure(replace(ws.assistant.settings, max_rounds=2))
+    add = ToolCall("demo__add", '{"a": 1, "b": 1}')
+    llm.script(Reply(tool_calls=[add]), Reply(tool_calls=[add]))
+    view = run_turn(ws, chat(ws), "Add forever")
+    assert len(steps(view)) == 2 and len(llm.requests) == 2
+    assert "Stopped after 2 model rounds" in view.notices[-1]["text"]
+
+
+def test_the_key_is_never_recorded_and_only_sent_to_the_model(ws: Workspace, llm: FakeLlm) -> None:
+    llm.script(Reply(tool_calls=[ToolCall("demo__add", '{"a": 1, "b": 1}')]), Reply(text=["2"]))
+    conversation = chat(ws)
+    run_turn(ws, conversation, "Add")
+    from switchboard.chat.export import to_json, to_markdown
+
+    recorded = [
+        json.dumps([e.to_dict() for e in conversation.events()]),
+        to_json(conversation),
+        to_markdown(conversation),
+        *(e.body + e.title for e in ws.assistant.model.wire.entries.snapshot()),
+    ]
+    server = ws.registry.server("demo")
+    agent = ws.registry.agent("Demo")
+    assert server is not None and agent is not None
+    recorded += [e.body + e.title for e in server.wire.entries.snapshot()]
+    recorded += [e.body + e.title for e in agent.wire.entries.snapshot()]
+    assert all(KEY not in text for text in recorded)
+    assert len(ws.assistant.model.wire.entries) >= 4, "the model's traffic is in the inspector"
+    assert all(r["headers"]["authorization"] == f"Bearer {KEY}" for r in llm.requests)
+
+
+def test_a_restart_marks_an_assistant_turn_interrupted(llm: FakeLlm, tmp_path: Path) -> None:
+    llm.script(Reply(text=["Half an answer"], hang=True))
+    settings = Settings(
+        source="test",
+        data_dir=str(tmp_path / "data"),
+        llm=LlmSettings(base_url=llm.url, model="fake-model"),
+    )
+    first = Workspace.open(settings)
+    conversation = first.chat.new_conversation(ASSISTANT)
+    turn = first.chat.send(conversation.id, "Tell me everything")
+    wait_for(lambda: any(e.kind == "delta" for e in conversation.events()))
+    first.close()
+    second = Workspace.open(settings)
+    try:
+        reopened = second.store.get(conversation.id)
+        assert reopened is not None
+        view = wait_turn(reopened, turn)
+        assert view.end_reason == "interrupted" and view.text() == "Half an answer"
+        assert "Interrupted" in view.notices[-1]["text"]
+    finally:
+        second.close()
