@@ -167,13 +167,18 @@ def llm_from_env(llm: LlmSettings, env: Mapping[str, str]) -> LlmSettings:
     base_url = env.get(LLM_BASE_URL_ENV, "")
     if base_url:
         check_http_url(base_url, LLM_BASE_URL_ENV)
-    moved = bool(base_url) and _origin(base_url) != _origin(llm.endpoint)
+    moved = bool(base_url) and not same_origin(base_url, llm.endpoint)
     key = "" if moved else llm.api_key
     llm = replace(llm, base_url=base_url or llm.base_url, model=env.get(LLM_MODEL_ENV) or llm.model)
     key = key or env.get(LLM_API_KEY_ENV, "")
-    if not key and _origin(llm.endpoint) == _origin(OPENAI_BASE_URL):
+    if not key and same_origin(llm.endpoint, OPENAI_BASE_URL):
         key = env.get(OPENAI_API_KEY_ENV, "")
     return replace(llm, api_key=key)
+
+
+def same_origin(first: str, second: str) -> bool:
+    """True when both URLs name the same scheme, host and port (a key may go to both)."""
+    return _origin(first) == _origin(second)
 
 
 def _origin(url: str) -> tuple[str, str | None, int | None]:

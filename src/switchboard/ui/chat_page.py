@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import streamlit as st
 
+from switchboard.assistant import ASSISTANT
+from switchboard.assistant.host import HOW_TO_CONFIGURE, NOT_CONFIGURED
+from switchboard.assistant.tools import Toolbox
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.events import Event
 from switchboard.chat.turns import TurnView, fold_turns, pending_task
 from switchboard.chat.workspace import Workspace
 from switchboard.connections.updates import SETTLED
 from switchboard.runtime.loop import wait_for_future
+from switchboard.ui import pages
 from switchboard.ui.conversations import render_conversation_list
 from switchboard.ui.render import render_turn
 from switchboard.ui.schema_form import missing_required, schema_form
@@ -31,11 +36,12 @@ def chat_page() -> None:
     ws = workspace()
     conversation = current_conversation(ws)
     render_sidebar(ws, conversation)
-    if conversation is None:
-        st.info("No agent to talk to yet. Add one on the **Agents** page.")
-        return
-    await_connections(ws, [conversation.counterpart])
-    render_header(ws, conversation)
+    assisted = conversation.counterpart == ASSISTANT
+    await_connections(ws, None if assisted else [conversation.counterpart])
+    if assisted:
+        render_assistant_header(ws)
+    else:
+        render_header(ws, conversation)
     # One snapshot decides everything this run draws, the input's placeholder included.
     events = conversation.events()
     views = fold_turns(events)
@@ -46,7 +52,7 @@ def chat_page() -> None:
         on_submit=send_prompt,
         args=(ws, conversation.id),
     )
-    if not views:
+    if not views and not assisted:
         render_welcome(ws, conversation)
     live = views[-1] if views and not views[-1].ended else None
     for view in views:
@@ -74,8 +80,10 @@ def follow_live_turn(
         render_turn(live, live=True, key=key, steps=steps)
     render_controls(ws, conversation, live, running=True)
     if live.open_questions:
-        # Nothing moves until the person answers: draw the forms and let the run end.
+        # Draw the questions and let the run end (an answer reruns); a watcher reruns the page
+        # when anything else happens meanwhile (another step, a further question).
         render_questions(ws, live)
+        rerun_when_log_grows(conversation, offset)
         return
 
     def rerun_on(event: Event) -> bool:  # the end, or a new question that needs its form
@@ -91,9 +99,25 @@ def follow_live_turn(
     st.rerun()
 
 
+def rerun_when_log_grows(conversation: Conversation, seen: int) -> None:
+    """Check every second, without redrawing anything, whether the log has grown past what
+    this run drew; rerun the page when it has."""
+
+    @st.fragment(run_every=1.0)
+    def watcher() -> None:
+        if len(conversation.log) > seen:
+            st.rerun()
+
+    watcher()
+
+
 def render_questions(ws: Workspace, view: TurnView) -> None:
-    """A form for each question the server is waiting on (MCP elicitation)."""
+    """What the turn waits on: the assistant's calls to approve, sampling requests to approve,
+    and a form for each question a server asked (MCP elicitation)."""
     for question in view.open_questions:
+        if question["kind"] in ("approval", "sampling"):
+            render_approval(ws, question)
+            continue
         ident, schema = question["id"], question.get("schema") or {}
         with st.form(f"question-{ident}", border=True):
             st.markdown(f"❓ **{question['server']} asks:** {question['message']}")
@@ -114,6 +138,45 @@ def render_questions(ws: Workspace, view: TurnView) -> None:
         if declined or cancelled:
             ws.chat.answer(ident, "decline" if declined else "cancel")
             st.rerun()
+
+
+def render_approval(ws: Workspace, question: dict[str, Any]) -> None:
+    """Approve or deny a call of the assistant, or a server's request to use the model."""
+    ident = question["id"]
+    with st.container(border=True):
+        if question["kind"] == "approval":
+            st.markdown(f"🛡️ {question['message']}")
+            st.json(question.get("arguments", {}), expanded=2)
+        else:
+            render_sampling_request(question)
+        approve, always, deny = st.columns(3)
+        approve.button(
+            "Approve",
+            key=f"approve-{ident}",
+            type="primary",
+            on_click=ws.chat.answer,
+            args=(ident, "accept"),
+        )
+        if question["kind"] == "approval":
+            always.button(
+                "Always allow",
+                key=f"always-{ident}",
+                help=f"Stop asking for {question['policy_key']} while the app runs.",
+                on_click=ws.chat.answer,
+                args=(ident, "accept", {"always": True}),
+            )
+        deny.button("Deny", key=f"deny-{ident}", on_click=ws.chat.answer, args=(ident, "decline"))
+
+
+def render_sampling_request(question: dict[str, Any]) -> None:
+    """What a server wants the model to answer (MCP sampling), before it is sent."""
+    details = question.get("details", {})
+    st.markdown(f"🧠 **{question['server']}** {question['message']}")
+    if details.get("system_prompt"):
+        st.caption(f"System prompt: {details['system_prompt']}")
+    for message in details.get("messages", []):
+        st.markdown(f"**{message['role']}:** {message['text']}")
+    st.caption(f"At most {details.get('max_tokens')} tokens.")
 
 
 def send_prompt(ws: Workspace, conversation_id: str) -> None:
@@ -199,6 +262,23 @@ def render_header(ws: Workspace, conversation: Conversation) -> None:
         st.info("Connecting… your message will be sent as soon as the agent answers.")
 
 
+def render_assistant_header(ws: Workspace) -> None:
+    """The assistant: which model, and what it can use; how to configure one if there is none."""
+    st.subheader(ASSISTANT)
+    settings = ws.assistant.settings
+    if not settings.configured:
+        st.info(f"{NOT_CONFIGURED} {HOW_TO_CONFIGURE}", icon="🧠")
+        st.page_link(pages.assistant(), label="Set up the model", icon="⚙️")
+        return
+    toolbox = Toolbox.gather(ws.registry)
+    agents = sum(t.kind == "agent" for t in toolbox.targets.values())
+    tools = len(toolbox.targets) - agents
+    asks = "asks before each call" if settings.approval.get("*", "ask") == "ask" else "calls freely"
+    st.caption(
+        f"`{settings.model}` at {settings.endpoint} · {tools} MCP tools · {agents} agents · {asks}"
+    )
+
+
 def render_welcome(ws: Workspace, conversation: Conversation) -> None:
     """An empty conversation: what the agent says it does, and its example prompts."""
     agent = ws.registry.agent(conversation.counterpart)
@@ -221,14 +301,12 @@ def render_welcome(ws: Workspace, conversation: Conversation) -> None:
         )
 
 
-def render_sidebar(ws: Workspace, conversation: Conversation | None) -> None:
+def render_sidebar(ws: Workspace, conversation: Conversation) -> None:
     """Whom to talk to, a new conversation, and the conversations of this server."""
     with st.sidebar:
-        names = [agent.name for agent in ws.registry.agents()]
-        if not names:
-            return
-        current = conversation.counterpart if conversation else names[0]
-        key = f"talk-to-{conversation.id if conversation else ''}"
+        names = [ASSISTANT, *(agent.name for agent in ws.registry.agents())]
+        current = conversation.counterpart
+        key = f"talk-to-{conversation.id}"
         st.selectbox(
             "Talk to",
             names,
@@ -236,7 +314,8 @@ def render_sidebar(ws: Workspace, conversation: Conversation | None) -> None:
             key=key,
             on_change=switch_counterpart,
             args=(ws, key),
-            help="Changing the agent starts a new conversation with it.",
+            help="The assistant (a model that uses every tool and agent), or one agent directly. "
+            "Changing it starts a new conversation.",
         )
         st.button(
             "➕ New conversation",

@@ -17,12 +17,16 @@ def mcp() -> st.Page:
     return st.Page(_mcp, title="MCP servers", icon="🧰", url_path="mcp")
 
 
+def assistant() -> st.Page:
+    return st.Page(_assistant, title="Assistant", icon="🧠", url_path="assistant")
+
+
 def inspector() -> st.Page:
     return st.Page(_inspector, title="Inspector", icon="🔎", url_path="inspector")
 
 
 def all_pages() -> list[st.Page]:
-    return [chat(), agents(), mcp(), inspector()]
+    return [chat(), agents(), mcp(), assistant(), inspector()]
 
 
 def _chat() -> None:
@@ -41,6 +45,12 @@ def _mcp() -> None:
     from switchboard.ui.mcp_page import mcp_page
 
     mcp_page()
+
+
+def _assistant() -> None:
+    from switchboard.ui.assistant_page import assistant_page
+
+    assistant_page()
 
 
 def _inspector() -> None:

@@ -35,6 +35,11 @@ def render_turn(
     `current` is false for turns a later turn has answered."""
     if view.resumed_task:
         st.caption(f"Listening again to task `{view.resumed_task}`")
+    for kind, value in view.items:  # the assistant's text and steps, in order
+        if kind == "text":
+            st.markdown(value)
+        else:
+            render_step(view, view.steps[value], live, f"{key}-{value}", steps)
     if view.tool:
         render_tool_call(view, live, key, steps)
     for index, attachment in enumerate(view.attachments):
@@ -55,7 +60,7 @@ def render_turn(
             st.caption(f"The agent asked: {question}")
     for notice in view.notices:
         render_notice(notice)
-    if live and not (view.state or view.messages or view.notices or view.tool):
+    if live and not (view.state or view.messages or view.notices or view.tool or view.items):
         st.caption("Waiting for the agent…")
 
 
@@ -81,6 +86,54 @@ def render_state(view: TurnView, live: bool, expanded: bool = False) -> None:
             st.caption(f"task `{view.task_id}` · context `{view.context_id}`")
 
 
+def render_step(view: TurnView, step: TurnView, live: bool, key: str, expanded: bool) -> None:
+    """One call of the assistant's model as a step: what it asked for, the approval, what
+    happened (progress, the agent's task), and what went back to the model."""
+    call, end = step.step, step.step_end
+    questions = view.step_questions(call["id"])
+    waiting = [q for q in questions if q["id"] not in view.answers and not view.ended]
+    icon = {"mcp": "🔧", "agent": "🛰️"}.get(call["kind"], "⚠️")
+    label, state = f"{icon} {call['label']}", "complete"
+    if end:
+        outcome = end["status"]
+        state = "error" if outcome in ("error", "denied") else "complete"
+        label += {"denied": " — denied", "error": " — failed", "waiting": " — needs input"}.get(
+            outcome, ""
+        )
+    elif waiting:
+        state, label = "running", label + " — waiting for you"
+    elif live:
+        state = "running"
+    else:
+        state, label = "error", label + " — stopped"
+    with st.status(label, state=state, expanded=expanded or bool(waiting)):
+        if call["kind"] == "invalid":
+            st.caption(f"The model called `{call['name']}` with")
+            st.code(call.get("arguments_text") or "(nothing)", language=None)
+        else:
+            st.caption("Arguments")
+            st.json(call.get("arguments", {}), expanded=1)
+        for question in questions:
+            answered = view.answers.get(question["id"])
+            what = "approval" if question["kind"] == "approval" else question["kind"]
+            st.caption(f"Asked you ({what}): " + (answered or "waiting…"))
+        if step.progress and not step.result:
+            render_progress(step.progress)
+        for task_state, message in step.history:
+            line = f"{STATE_ICONS.get(task_state, '•')} **{task_state}**"
+            st.markdown(line + (f" — {message}" if message else ""))
+        for artifact in step.artifacts.values():
+            render_parts(artifact.parts, live, f"{key}-{artifact.artifact_id}")
+        for index, parts in enumerate(step.messages):
+            render_parts(parts, live, f"{key}-m{index}")
+        if step.result:
+            render_result(step.result, live, key)
+        elif end and end["status"] in ("error", "denied"):
+            st.warning(end["content"])
+        for notice in step.notices:
+            render_notice(notice)
+
+
 def render_tool_call(view: TurnView, live: bool, key: str, expanded: bool) -> None:
     """An MCP tool call as a step: arguments, progress, the server's questions, the result."""
     call, result = view.tool, view.result
@@ -95,16 +148,7 @@ def render_tool_call(view: TurnView, live: bool, key: str, expanded: bool) -> No
         st.caption("Arguments")
         st.json(call.get("arguments", {}), expanded=1)
         if view.progress and not result:
-            progress = view.progress
-            total = progress.get("total")
-            fraction = min(1.0, progress["progress"] / total) if total else None
-            text = progress.get("message") or f"{progress['progress']:g}" + (
-                f" of {total:g}" if total else ""
-            )
-            if fraction is None:
-                st.caption(f"Progress: {text}")
-            else:
-                st.progress(fraction, text=text)
+            render_progress(view.progress)
         for question in view.questions:
             answered = view.answers.get(question["id"])
             st.markdown(f"❓ **{question['server']} asks:** {question['message']}")
@@ -112,6 +156,19 @@ def render_tool_call(view: TurnView, live: bool, key: str, expanded: bool) -> No
                 st.caption(f"You answered: {answered}")
     if result:
         render_result(result, live, key)
+
+
+def render_progress(progress: dict[str, Any]) -> None:
+    """A progress bar when the total is known, else the count or the server's message."""
+    total = progress.get("total")
+    fraction = min(1.0, progress["progress"] / total) if total else None
+    text = progress.get("message") or f"{progress['progress']:g}" + (
+        f" of {total:g}" if total else ""
+    )
+    if fraction is None:
+        st.caption(f"Progress: {text}")
+    else:
+        st.progress(fraction, text=text)
 
 
 def render_result(result: dict[str, Any], live: bool, key: str) -> None:

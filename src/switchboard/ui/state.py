@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import streamlit as st
 
+from switchboard.assistant import ASSISTANT
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.workspace import Workspace
 from switchboard.config import load_settings, resolve_config_path
@@ -119,9 +120,9 @@ def require_login() -> bool:
     return True
 
 
-def current_conversation(ws: Workspace) -> Conversation | None:
-    """The conversation named in the URL, else this session's last one, else a new one with the
-    first agent. None when there is no agent to talk to."""
+def current_conversation(ws: Workspace) -> Conversation:
+    """The conversation named in the URL, else this session's last one, else a new one: with
+    the assistant when a model is configured (or there is no agent), else the first agent."""
     wanted = st.query_params.get(CONVERSATION_PARAM) or st.session_state.get("conversation")
     if wanted:
         found = ws.store.get(wanted, owner())
@@ -130,8 +131,8 @@ def current_conversation(ws: Workspace) -> Conversation | None:
             return found
         st.toast("That conversation is not on this server any more; starting a new one.")
     agents = ws.registry.agents()
-    if not agents:
-        return None
+    if ws.assistant.configured or not agents:
+        return start_conversation(ws, ASSISTANT)
     return start_conversation(ws, agents[0].name)
 
 
