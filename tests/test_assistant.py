@@ -194,7 +194,8 @@ def test_tool_errors_and_a_server_dying_mid_call_go_back_to_the_model(
     ws: Workspace, llm: FakeLlm
 ) -> None:
     llm.script(
-        Reply(tool_calls=[ToolCall("demo__fail", "{}"), ToolCall("demo__crash", "{}")]),
+        Reply(tool_calls=[ToolCall("demo__fail", "{}")]),
+        Reply(tool_calls=[ToolCall("demo__crash", "{}")]),
         Reply(text=["Both failed."]),
     )
     view = run_turn(ws, chat(ws), "Try the failing tools")
@@ -202,8 +203,8 @@ def test_tool_errors_and_a_server_dying_mid_call_go_back_to_the_model(
     assert failed.step_end["status"] == "error" and failed.result["is_error"]
     assert crashed.step_end["status"] == "error"
     assert "connection closed" in crashed.step_end["content"]
-    contents = [m["content"] for m in tool_messages(llm.requests[1])]
-    assert contents[0].startswith("ERROR:") and "connection closed" in contents[1]
+    assert tool_messages(llm.requests[1])[0]["content"].startswith("ERROR:")
+    assert "connection closed" in tool_messages(llm.requests[2])[-1]["content"]
     assert view.text() == "Both failed."
 
 

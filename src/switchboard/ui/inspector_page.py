@@ -20,7 +20,11 @@ def inspector_page() -> None:
     st.title("Inspector")
     connections = {f"🛰️ {a.name}": a for a in ws.registry.agents()}
     connections.update({f"🧰 {s.name}": s for s in ws.registry.servers()})
-    connections["🧠 Assistant's model"] = ws.assistant.model
+    if ws.assistant.configured:
+        connections["🧠 Assistant's model"] = ws.assistant.model
+    if not connections:
+        st.info("No connections yet.")
+        return
     columns = st.columns([2, 3, 1])
     name = columns[0].selectbox("Connection", list(connections), key="inspect-connection")
     kinds = columns[1].multiselect("Show", list(ARROWS), default=list(ARROWS), key="inspect-kinds")
