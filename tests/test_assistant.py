@@ -408,6 +408,9 @@ def test_the_key_is_never_recorded_and_only_sent_to_the_model(ws: Workspace, llm
     recorded += [e.body + e.title for e in server.wire.entries.snapshot()]
     recorded += [e.body + e.title for e in agent.wire.entries.snapshot()]
     assert all(KEY not in text for text in recorded)
+    transcript = to_markdown(conversation)
+    assert "🔧 **demo · add** (called by the model)" in transcript
+    assert "Result (done):" in transcript and "**Assistant:**\n\n2" in transcript
     assert len(ws.assistant.model.wire.entries) >= 4, "the model's traffic is in the inspector"
     assert all(r["headers"]["authorization"] == f"Bearer {KEY}" for r in llm.requests)
 

@@ -147,6 +147,11 @@ def _turn(view: TurnView, counterpart: str) -> list[str]:
         lines += ["", *_resource(attachment)]
     if view.tool:
         lines += _tool_call(view)
+    for kind, value in view.items:  # the assistant's text and the calls its model made
+        if kind == "text":
+            lines += [f"**{counterpart}:**", "", value, ""]
+        else:
+            lines += _step(view, view.steps[value])
     answer: list[str] = []
     for artifact in view.artifacts.values():
         answer += _parts(artifact.parts)
@@ -160,6 +165,28 @@ def _turn(view: TurnView, counterpart: str) -> list[str]:
         lines += [f"**{counterpart}:**", "", *answer]
     for notice in view.notices:
         lines += _notice(notice)
+    return lines
+
+
+def _step(view: TurnView, step: TurnView) -> list[str]:
+    """A call the assistant's model made: what it called, with what, your approval, and what
+    went back to the model."""
+    call, end = step.step, step.step_end
+    icon = {"mcp": "🔧", "agent": "🛰️"}.get(call.get("kind", ""), "⚠️")
+    lines = [f"{icon} **{call.get('label', '')}** (called by the model)", "", "Arguments:", ""]
+    lines += [*_fenced(call.get("arguments_text") or "{}", "json"), ""]
+    for question in view.step_questions(call.get("id", "")):
+        answered = view.answers.get(question.get("id", ""), "not answered")
+        lines += [f"_Asked you ({question.get('kind', '')}): {answered}_", ""]
+    if end:
+        lines += [
+            f"Result ({end.get('status', '')}):",
+            "",
+            *_fenced(end.get("content", ""), ""),
+            "",
+        ]
+    else:
+        lines += ["_The call did not finish._", ""]
     return lines
 
 
