@@ -436,3 +436,32 @@ def test_a_restart_marks_an_assistant_turn_interrupted(llm: FakeLlm, tmp_path: P
         assert "Interrupted" in view.notices[-1]["text"]
     finally:
         second.close()
+
+
+def test_tool_names_are_made_valid_and_unique_with_a_way_back() -> None:
+    from switchboard.assistant.tools import api_name
+
+    assert api_name("my server.v2__read file") == "my_server_v2__read_file"
+    long = api_name("s" * 40 + "__" + "t" * 40)
+    assert len(long) == 64 and long.startswith("s" * 20)
+    taken = {"a_b": object()}
+    assert api_name("a b", taken) != "a_b" and api_name("a b", taken).startswith("a_b_")
+    assert api_name("ünïcode!") == "n_code"
+
+
+def test_agents_are_offered_with_their_skills_and_calls_have_a_time_limit(
+    ws: Workspace, llm: FakeLlm
+) -> None:
+    ws.assistant.configure(replace(ws.assistant.settings, tool_timeout=0.5))
+    llm.script(
+        Reply(tool_calls=[ToolCall("demo__count", '{"steps": 200, "delay": 0.05}')]),
+        Reply(text=["It took too long."]),
+    )
+    view = run_turn(ws, chat(ws), "Count to 200")
+    (step,) = steps(view)
+    assert step.step_end["status"] == "error"
+    assert "No answer within 0.5 s" in tool_messages(llm.requests[1])[0]["content"]
+    tools = {t["function"]["name"]: t["function"] for t in llm.requests[0]["body"]["tools"]}
+    agent = tools["ask_Demo"]
+    assert "'story'" in agent["description"] and agent["parameters"]["required"] == ["message"]
+    assert tools["demo__add"]["parameters"]["properties"].keys() == {"a", "b"}
