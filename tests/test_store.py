@@ -8,6 +8,7 @@ import shutil
 import socket
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -66,7 +67,7 @@ def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
         base = request.getfixturevalue("postgres")
         name = f"t_{uuid.uuid4().hex[:12]}"
         _admin(base, f"CREATE DATABASE {name}")
-        target = {"url": f"{base}/{name}"}
+        target = {"url": f"{base}/{name}", "data_dir": tmp_path}  # the journal stays local
         drop = (base, name)
 
     def open_store() -> SqlStore:
@@ -484,3 +485,45 @@ def test_credentials_never_reach_the_store(tmp_path: Path) -> None:
     stored = b"".join(p.read_bytes() for p in data.iterdir())
     assert b"Night Operator" in stored, "the conversation was written"
     assert token.encode() not in stored
+
+
+KILLED_MID_WRITE = """
+import os, signal, sys
+from switchboard.chat.store import SqlStore
+store = SqlStore(sys.argv[1], url=sys.argv[3] or None)
+conversation = store.create("demo", title="killed")
+for n in range(int(sys.argv[2])):
+    part = {"type": "text", "text": str(n)}
+    conversation.record(1, "artifact", {"artifact_id": "a", "parts": [part]})
+print(conversation.id, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # no close, no flush: the process just dies
+"""
+
+
+def test_a_hard_kill_loses_no_recorded_event(opener: Opener, tmp_path: Path) -> None:
+    """Every event `record` returned for is back after a SIGKILL, however many were still
+    waiting for the writer thread."""
+    first = opener()
+    url = "" if first._engine.dialect.name == "sqlite" else first._engine.url
+    first.close()
+    count = 3000
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            KILLED_MID_WRITE,
+            str(tmp_path),
+            str(count),
+            url if isinstance(url, str) else url.render_as_string(hide_password=False),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
+    assert done.returncode == -9, done.stderr
+    store = opener()
+    conversation = store.get(done.stdout.strip())
+    assert conversation is not None and conversation.title == "killed"
+    texts = [e.data["parts"][0]["text"] for e in conversation.events()]
+    assert texts == [str(n) for n in range(count)]
+    assert (tmp_path / "journal.jsonl").stat().st_size == 0, "replayed, then emptied"

@@ -2,14 +2,17 @@
 
 Same methods as the in-memory `ConversationStore`. Conversations are loaded once per process
 and kept (so every caller shares one log); every event recorded on them is queued and written
-by one writer thread, so recording never waits on the database. The schema is versioned by the
-numbered migrations at the bottom of this module.
+by one writer thread, so recording never waits on the database. Each queued write is first
+appended to a journal file (one `write()`, no waiting on the database), so a process killed
+before the writer got to it loses nothing: the next start replays the journal. The schema is
+versioned by the numbered migrations at the bottom of this module.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import queue
 import sqlite3
 import threading
@@ -30,6 +33,7 @@ from switchboard.runtime import EventLog
 log = logging.getLogger(__name__)
 
 DB_FILE = "conversations.db"
+JOURNAL_FILE = "journal.jsonl"
 
 
 class StoreError(Exception):
@@ -72,7 +76,7 @@ class SqlStore:
         self,
         data_dir: str | Path | None = None,
         *,
-        url: str | None = None,
+        url: str | None = None,  # PostgreSQL; `data_dir` then only holds the journal
         lock_timeout: float = 5.0,
         read_timeout: float = 10.0,
     ) -> None:
@@ -106,7 +110,11 @@ class SqlStore:
         except sa.exc.SQLAlchemyError as error:
             self._engine.dispose()
             raise StoreError(_open_advice(self.where, error)) from error
-        self._writer = _Writer(self._engine, self.where)
+        journal = Path(data_dir).expanduser().resolve() / JOURNAL_FILE if data_dir else None
+        if journal is not None:
+            journal.parent.mkdir(parents=True, exist_ok=True)
+            _replay(self._engine, journal)
+        self._writer = _Writer(self._engine, self.where, journal)
         self._cache: dict[str, tuple[str, StoredConversation]] = {}
         self._deleted: set[str] = set()
         self._lock = threading.Lock()
@@ -355,10 +363,13 @@ _STOP = ("stop",)
 class _Writer:
     """The one thread that writes: takes queued operations in batches, one transaction each."""
 
-    def __init__(self, engine: Engine, where: str) -> None:
+    def __init__(self, engine: Engine, where: str, journal: Path | None = None) -> None:
         self.error: str | None = None
         self._engine = engine
         self._where = where
+        self._journal = (
+            os.open(journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600) if journal else None
+        )
         self._queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         self._cond = threading.Condition()
         self._queued = 0
@@ -372,8 +383,20 @@ class _Writer:
             if self._closed:
                 log.warning("store %s is closed: %s not written", self._where, op[0])
                 return
+            if self._journal is not None:
+                self._append(op)
             self._queued += 1
             self._queue.put(op)
+
+    def _append(self, op: tuple[Any, ...]) -> None:
+        """Journal `op` before it is queued: it survives the process from here on."""
+        assert self._journal is not None
+        try:
+            os.write(self._journal, (json.dumps(op, default=str) + "\n").encode())
+        except OSError as error:  # a full disk: keep writing to the database without it
+            log.error("store journal failed, continuing without it: %s", error)
+            os.close(self._journal)
+            self._journal = None
 
     def flush(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -410,8 +433,12 @@ class _Writer:
                 self._write(ops)
             with self._cond:
                 self._done += len(batch)
+                if self._done == self._queued and self._journal is not None:
+                    os.ftruncate(self._journal, 0)  # everything journalled is in the database
                 self._cond.notify_all()
             if len(ops) < len(batch):
+                if self._journal is not None:
+                    os.close(self._journal)
                 return
 
     def _write(self, ops: list[tuple[Any, ...]]) -> None:
@@ -440,18 +467,55 @@ class _Writer:
         log.error("store write failed: %s", self.error)
 
 
-def _apply(conn: Connection, ops: Sequence[tuple[Any, ...]]) -> None:
-    """Run `ops` in order, inserting runs of consecutive events together."""
+def _replay(engine: Engine, journal: Path) -> None:
+    """Write what a previous process journalled but may not have written (it was killed), then
+    empty the journal. Rows already written are skipped; a torn last line is ignored."""
+    if not journal.exists() or journal.stat().st_size == 0:
+        return
+    ops: list[tuple[Any, ...]] = []
+    for line in journal.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            ops.append(tuple(json.loads(line)))
+        except ValueError:
+            continue
+    deleted = {op[1] for op in ops if op[0] == "delete"}
+    kept = [op for op in ops if op[0] == "delete" or _op_conversation(op) not in deleted]
+    try:
+        with engine.begin() as conn:
+            _apply(conn, kept, replay=True)
+    except sa.exc.SQLAlchemyError as error:
+        raise StoreError(
+            f"Could not replay the journal {journal} into {engine.url}: {_reason(error)}. "
+            "Move the journal aside to start without its last writes."
+        ) from error
+    journal.write_bytes(b"")
+    log.info("store: replayed %d journalled writes", len(kept))
+
+
+def _op_conversation(op: tuple[Any, ...]) -> str:
+    return (
+        op[1]["conversation_id"]
+        if op[0] == "event"
+        else op[1]["id"]
+        if op[0] == "conversation"
+        else op[1]
+    )
+
+
+def _apply(conn: Connection, ops: Sequence[tuple[Any, ...]], replay: bool = False) -> None:
+    """Run `ops` in order, inserting runs of consecutive events together. On `replay`, rows
+    that are already there are skipped."""
+    insert = _insert_ignoring(conn) if replay else sa.insert
     rows: list[dict[str, Any]] = []
     for op in ops:
         if op[0] == "event":
             rows.append(op[1])
             continue
         if rows:
-            conn.execute(sa.insert(_events), rows)
+            conn.execute(insert(_events), rows)
             rows = []
         if op[0] == "conversation":
-            conn.execute(sa.insert(_conversations), [op[1]])
+            conn.execute(insert(_conversations), [op[1]])
         elif op[0] == "title":
             conn.execute(
                 sa.update(_conversations).where(_conversations.c.id == op[1]).values(title=op[2])
@@ -460,7 +524,16 @@ def _apply(conn: Connection, ops: Sequence[tuple[Any, ...]]) -> None:
             conn.execute(sa.delete(_events).where(_events.c.conversation_id == op[1]))
             conn.execute(sa.delete(_conversations).where(_conversations.c.id == op[1]))
     if rows:
-        conn.execute(sa.insert(_events), rows)
+        conn.execute(insert(_events), rows)
+
+
+def _insert_ignoring(conn: Connection) -> Callable[[sa.Table], Any]:
+    """INSERT … ON CONFLICT DO NOTHING in the connection's dialect."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return lambda table: insert(table).on_conflict_do_nothing()
 
 
 def _event_row(conversation_id: str, seq: int, event: Event) -> dict[str, Any]:

@@ -116,7 +116,7 @@ def open_store(settings: Settings) -> ConversationStore | SqlStore:
     """PostgreSQL when a database URL is set, SQLite in the data directory when one is set,
     else memory (tests, and workspaces that need not outlive their process)."""
     if settings.database_url:
-        return SqlStore(url=settings.database_url)
+        return SqlStore(settings.data_dir or None, url=settings.database_url)
     if settings.data_dir:
         return SqlStore(settings.data_dir)
     return ConversationStore()
