@@ -4,13 +4,25 @@ as the SDK sees it."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import openai
 import pytest
 
 from tests.support.fake_llm import NO_REPLY_LEFT, Reply, ToolCall, serve_fake_llm
+
+T = TypeVar("T")
+
+
+def run_apart(coro: Coroutine[Any, Any, T]) -> T:
+    """Run `coro` on its own loop in its own thread: the browser tests' Playwright keeps a loop
+    running in the main thread for the whole session."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result(WAIT)
+
 
 WAIT = 10.0
 USER = [{"role": "user", "content": "hi"}]
@@ -38,7 +50,7 @@ def test_streamed_text_arrives_as_content_deltas_and_the_request_is_recorded() -
             return pieces, finishes
 
     with serve_fake_llm(Reply(text=["Hel", "lo ", "world"])) as fake:
-        pieces, finishes = asyncio.run(run(fake.url))
+        pieces, finishes = run_apart(run(fake.url))
         assert "".join(pieces) == "Hello world"
         assert finishes[-1] == "stop" and set(finishes[:-1]) == {None}
         [request] = fake.requests
@@ -66,7 +78,7 @@ def test_parallel_tool_calls_stream_in_interleaved_fragments() -> None:
             return assembled, order, finish
 
     with serve_fake_llm(Reply(tool_calls=calls, split=3)) as fake:
-        assembled, order, finish = asyncio.run(run(fake.url))
+        assembled, order, finish = run_apart(run(fake.url))
     assert assembled == {
         0: {"id": "call_a", "name": "search", "args": '{"q": "weather in Paris"}'},
         1: {"id": "call_1", "name": "now", "args": "{}"},
@@ -87,7 +99,7 @@ def test_error_statuses_raise_the_sdk_errors() -> None:
 
     replies = [Reply(status=500, error="boom"), Reply(status=401, error="bad key")]
     with serve_fake_llm(*replies) as fake:
-        server_error, auth_error, exhausted = asyncio.run(run(fake.url))
+        server_error, auth_error, exhausted = run_apart(run(fake.url))
         assert len(fake.requests) == 3
     assert isinstance(server_error, openai.InternalServerError)
     assert server_error.body == {
@@ -107,7 +119,7 @@ def test_non_streaming_reply_is_a_chat_completion() -> None:
 
     reply = Reply(text=["all ", "at once"], tool_calls=[ToolCall("f", "{not json")])
     with serve_fake_llm(reply) as fake:
-        completion = asyncio.run(run(fake.url))
+        completion = run_apart(run(fake.url))
     message = completion.choices[0].message
     assert message.content == "all at once" and completion.choices[0].finish_reason == "tool_calls"
     [call] = message.tool_calls or []
@@ -126,7 +138,7 @@ def test_a_hanging_stream_reports_the_client_leaving() -> None:
                 return (await anext(stream)).choices[0].delta.content
 
     with serve_fake_llm(Reply(text=["partial"], hang=True)) as fake:
-        assert asyncio.run(run(fake.url)) == "partial"
+        assert run_apart(run(fake.url)) == "partial"
         fake.wait_for_disconnects(1, timeout=WAIT)
 
 
@@ -144,7 +156,7 @@ def test_server_shutdown_cuts_a_hanging_stream_without_counting_a_disconnect() -
                             pass
             assert fake.disconnects == 0
 
-    asyncio.run(run())
+    run_apart(run())
 
 
 def test_models_list_and_a_server_without_one() -> None:
@@ -153,7 +165,7 @@ def test_models_list_and_a_server_without_one() -> None:
             return [model.id async for model in llm.models.list()]
 
     with serve_fake_llm(models=["a", "b"]) as fake:
-        assert asyncio.run(run(fake.url)) == ["a", "b"]
+        assert run_apart(run(fake.url)) == ["a", "b"]
         assert fake.model_requests[0]["headers"]["authorization"] == "Bearer k"
     with serve_fake_llm(models=()) as fake, pytest.raises(openai.NotFoundError):
-        asyncio.run(run(fake.url))
+        run_apart(run(fake.url))
