@@ -527,3 +527,103 @@ def test_a_hard_kill_loses_no_recorded_event(opener: Opener, tmp_path: Path) -> 
     texts = [e.data["parts"][0]["text"] for e in conversation.events()]
     assert texts == [str(n) for n in range(count)]
     assert (tmp_path / "journal.jsonl").stat().st_size == 0, "replayed, then emptied"
+
+
+@pytest.fixture
+def shared_database(postgres: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for replicas to share; its URL."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    _admin(postgres, f"CREATE DATABASE {name}")
+    try:
+        yield f"{postgres}/{name}"
+    finally:
+        _admin(postgres, f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.mark.timeout(900)
+def test_replicas_see_each_others_events_and_claim_conversations_in_turn(
+    shared_database: str,
+) -> None:
+    first, second = SqlStore(url=shared_database), SqlStore(url=shared_database)
+    try:
+        conversation = first.create("demo", title="shared")
+        conversation.record(1, "user", {"text": "hi"})
+        first.flush()
+        seen = second.get(conversation.id)
+        assert seen is not None and [e.kind for e in seen.events()] == ["user"]
+        conversation.record(1, "message", {"parts": [{"type": "text", "text": "hello"}]})
+        first.rename(conversation.id, "renamed")
+        first.flush()
+        again = second.get(conversation.id)
+        assert again is seen, "the cached conversation caught up"
+        assert [e.kind for e in again.events()] == ["user", "message"]
+        assert again.title == "renamed"
+
+        assert first.claim(conversation.id) and first.claim(conversation.id), "claims nest"
+        assert not second.claim(conversation.id)
+        first.release(conversation.id)
+        assert not second.claim(conversation.id), "still held once"
+        first.release(conversation.id)
+        assert second.claim(conversation.id)
+        second.release(conversation.id)
+        assert first.claim(conversation.id)
+        first.close()  # a replica that stops (or dies) lets go of what it held
+        assert second.claim(conversation.id)
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.timeout(900)
+def test_a_replica_starting_leaves_another_ones_running_turn_alone(
+    shared_database: str, demo_agent: str
+) -> None:
+    from switchboard.chat.workspace import Workspace
+    from switchboard.config import AgentSettings, Settings
+    from tests.conftest import wait_for, wait_turn
+
+    settings = Settings(
+        source="test",
+        database_url=shared_database,
+        agents=(AgentSettings(name="demo", url=demo_agent),),
+    )
+    first = Workspace.open(settings)
+    conversation = first.chat.new_conversation("demo")
+    turn = first.chat.send(conversation.id, "slow")
+    wait_for(lambda: sum(e.kind == "artifact" for e in conversation.events()) >= 2)
+    second = Workspace.open(settings)  # another replica starts meanwhile
+    try:
+        assert not second.chat.is_running(conversation.id)
+        first.close()  # the replica running the turn stops in the middle of it
+        probe = SqlStore(url=shared_database)
+        stored = probe.get(conversation.id)
+        probe.close()
+        assert stored is not None and stored.open_turns() == [(turn, conversation.last_task())]
+        kinds = {e.kind for e in stored.events()}
+        assert "notice" not in kinds, "the second replica did not touch the running turn"
+        third = Workspace.open(settings)  # a restart picks it up
+        try:
+            reopened = third.store.get(conversation.id)
+            assert reopened is not None
+            view = wait_turn(reopened, turn)
+            assert view.state == "completed" and "step 40 of 40" in view.text()
+        finally:
+            third.close()
+    finally:
+        second.close()
+
+
+def test_two_processes_on_one_data_directory_keep_their_own_journals(tmp_path: Path) -> None:
+    first = SqlStore(tmp_path)
+    second = SqlStore(tmp_path)  # another process would do the same: the first one's is locked
+    try:
+        names = sorted(p.name for p in tmp_path.glob("journal*.jsonl"))
+        assert names == ["journal-2.jsonl", "journal.jsonl"]
+        conversation = first.create("demo")
+        conversation.record(1, "user", {"text": "mine"})
+        first.flush()
+        again = second.get(conversation.id)
+        assert again is not None and [e.data["text"] for e in again.events()] == ["mine"]
+    finally:
+        first.close()
+        second.close()

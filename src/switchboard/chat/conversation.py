@@ -139,6 +139,8 @@ class Conversation:
 class ConversationStore:
     """Conversations of this process, in memory. The durable store has the same methods."""
 
+    shared = False  # no other process sees these conversations
+
     def __init__(self) -> None:
         self._conversations: dict[str, tuple[str, Conversation]] = {}
         self._lock = threading.Lock()
@@ -193,6 +195,13 @@ class ConversationStore:
         with self._lock:
             everything = [c for _, c in self._conversations.values()]
         return [c for c in everything if c.open_turns()]
+
+    def claim(self, conversation_id: str) -> bool:
+        """Always granted: no other process shares these conversations."""
+        return True
+
+    def release(self, conversation_id: str) -> None:
+        """Nothing to give back."""
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Nothing to write: everything is in memory."""

@@ -38,6 +38,10 @@ CALL_STOPPED = "Stopped: the call was cancelled, and the server was told."
 Updates = Callable[[], AsyncIterator[Update]]
 
 
+class ConversationBusy(Exception):
+    """Another replica of the app is running a turn in this conversation."""
+
+
 @dataclass(eq=False)
 class _Turn:
     """A running turn. `task` and `ended` are only written on the loop thread."""
@@ -78,7 +82,7 @@ class ChatService:
         A prompt sent while a turn runs supersedes it (that turn stops listening first). A
         prompt after input-required answers that task (same taskId). `prompt` is a chosen MCP
         prompt ({server, messages}): the assistant's model gets its messages, an agent `text`."""
-        conversation = self._conversation(conversation_id)
+        conversation = self._claimed(conversation_id)
         turn = conversation.next_turn()
         conversation.record(turn, "user", {"text": text, **({"prompt": prompt} if prompt else {})})
         if not conversation.title:
@@ -96,6 +100,7 @@ class ChatService:
         task_id = conversation.last_task()
         if task_id is None or self.is_running(conversation_id):
             return None
+        self._claimed(conversation_id)
         turn = conversation.next_turn()
         conversation.record(turn, "resume", {"task_id": task_id})
         self._start(conversation, turn, lambda: self._follow(conversation, task_id))
@@ -106,7 +111,7 @@ class ChatService:
     ) -> int:
         """Call an MCP tool as a turn of the conversation: its progress, the server's questions
         and its result land in the log. Stop cancels the call."""
-        conversation = self._conversation(conversation_id)
+        conversation = self._claimed(conversation_id)
         turn = conversation.next_turn()
         conversation.record(
             turn, "tool_call", {"server": server, "tool": tool, "arguments": arguments}
@@ -149,15 +154,18 @@ class ChatService:
 
     def recover(self, conversation: Conversation) -> None:
         """After a restart: follow again, in the same turn, the agent task the app was
-        listening to; mark any other unfinished turn interrupted."""
+        listening to; mark any other unfinished turn interrupted. A conversation another replica
+        is running a turn in is left to it."""
         unfinished = conversation.open_turns()
+        if not unfinished or not self.store.claim(conversation.id):
+            return
         for number, task_id in unfinished:
             last = number == unfinished[-1][0]
             if last and task_id and self.registry.agent(conversation.counterpart) is not None:
                 text = f"The app restarted during this turn; following task {task_id} again."
                 conversation.record(number, "notice", {"level": "info", "text": text})
                 self._start(conversation, number, lambda t=task_id: self._follow(conversation, t))
-                continue
+                return  # the claim is released when that turn ends
             notice = {
                 "level": "warning",
                 "text": "Interrupted: the app stopped during this turn.",
@@ -165,6 +173,7 @@ class ChatService:
             }
             conversation.record(number, "notice", notice)
             conversation.record(number, "turn_end", {"reason": "interrupted"})
+        self.store.release(conversation.id)
 
     async def shutdown(self) -> None:
         """On the loop, when the app stops: end the running turns without recording an end, so
@@ -269,6 +278,8 @@ class ChatService:
         if notice:
             turn.conversation.record(turn.number, "notice", {"level": "info", "text": notice})
         turn.conversation.record(turn.number, "turn_end", {"reason": reason})
+        if self.store.shared:  # off the loop: the shared database is a round trip away
+            self.runtime.loop.run_in_executor(None, self.store.release, turn.conversation.id)
 
     async def _ask(self, conversation: Conversation, text: str) -> AsyncIterator[Update]:
         agent = self._agent(conversation)
@@ -338,6 +349,16 @@ class ChatService:
 
     def _outcome(self, turn: _Turn) -> str:
         return turn.conversation.outcome(turn.number)
+
+    def _claimed(self, conversation_id: str) -> Conversation:
+        """The conversation, claimed for a turn on this replica (released when it ends)."""
+        conversation = self._conversation(conversation_id)
+        if not self.store.claim(conversation_id):
+            raise ConversationBusy(
+                "Another replica of the app is running a turn in this conversation. Wait for "
+                "it to finish (reload to see it), then send again."
+            )
+        return conversation
 
     def _conversation(self, conversation_id: str) -> Conversation:
         conversation = self.store.get(conversation_id, owner=None)  # the page checked the owner

@@ -10,6 +10,8 @@ versioned by the numbered migrations at the bottom of this module.
 
 from __future__ import annotations
 
+import fcntl
+import itertools
 import json
 import logging
 import os
@@ -33,7 +35,9 @@ from switchboard.runtime import EventLog
 log = logging.getLogger(__name__)
 
 DB_FILE = "conversations.db"
-JOURNAL_FILE = "journal.jsonl"
+JOURNAL_GLOB = (
+    "journal*.jsonl"  # one per process using the data directory: journal.jsonl, journal-2.jsonl…
+)
 
 
 class StoreError(Exception):
@@ -67,6 +71,18 @@ class StoredConversation(Conversation):
     def _detach(self) -> None:
         with self._write_lock:
             self._writer = None
+
+    def _adopt(self, rows: list[tuple[int, Event]], title: str | None) -> None:
+        """Take events another replica wrote (by sequence number) and its title, unwritten."""
+        with self._write_lock:
+            for seq, event in rows:
+                if seq == self._seq:  # a lower one is ours, recorded meanwhile
+                    with self._lock:
+                        self._note(event)
+                    self.log.append(event)
+                    self._seq += 1
+            if title is not None and title != self.title:
+                object.__setattr__(self, "title", title)
 
 
 class SqlStore:
@@ -110,15 +126,32 @@ class SqlStore:
         except sa.exc.SQLAlchemyError as error:
             self._engine.dispose()
             raise StoreError(_open_advice(self.where, error)) from error
-        journal = Path(data_dir).expanduser().resolve() / JOURNAL_FILE if data_dir else None
-        if journal is not None:
-            journal.parent.mkdir(parents=True, exist_ok=True)
-            _replay(self._engine, journal)
+        journal = None
+        if data_dir is not None:
+            directory = Path(data_dir).expanduser().resolve()
+            directory.mkdir(parents=True, exist_ok=True)
+            journal = _own_journal(directory)
+            try:
+                for path, fd in _orphan_journals(directory, journal):
+                    try:
+                        _replay(self._engine, path, fd)
+                    finally:
+                        os.close(fd)
+            except BaseException:
+                os.close(journal)
+                self._engine.dispose()
+                raise
         self._writer = _Writer(self._engine, self.where, journal)
         self._cache: dict[str, tuple[str, StoredConversation]] = {}
         self._deleted: set[str] = set()
         self._lock = threading.Lock()
         self._last_created = 0.0
+        # PostgreSQL may be shared by several replicas: their claims on conversations are
+        # advisory locks held by this one connection (the database drops them if we die).
+        self.shared = self._engine.dialect.name == "postgresql"
+        self._claims: dict[str, int] = {}
+        self._claims_lock = threading.Lock()
+        self._claims_conn: Connection | None = None
 
     def create(self, counterpart: str, title: str = "", owner: str = "local") -> Conversation:
         """A new conversation, kept at once and written in the background."""
@@ -155,7 +188,34 @@ class SqlStore:
             found = self._load(
                 sa.select(_conversations).where(_conversations.c.id == conversation_id)
             ).get(conversation_id)
+        elif self.shared:
+            self._catch_up(found[1])
         return found[1] if found is not None and owner in (None, found[0]) else None
+
+    def claim(self, conversation_id: str) -> bool:
+        """Make this process the one that runs turns in the conversation until `release`;
+        False when another replica sharing the database has it. Claims nest."""
+        if not self.shared:
+            return True
+        with self._claims_lock:
+            held = self._claims.get(conversation_id, 0)
+            if not held and not self._lock_in_database("pg_try_advisory_lock", conversation_id):
+                return False
+            self._claims[conversation_id] = held + 1
+        return True
+
+    def release(self, conversation_id: str) -> None:
+        """Undo one `claim`; the last one lets other replicas have the conversation."""
+        if not self.shared:
+            return
+        with self._claims_lock:
+            held = self._claims.get(conversation_id, 0) - 1
+            if held > 0:
+                self._claims[conversation_id] = held
+                return
+            self._claims.pop(conversation_id, None)
+            if held == 0:
+                self._lock_in_database("pg_advisory_unlock", conversation_id)
 
     def list(self, owner: str = "local", search: str = "") -> list[Conversation]:
         """Newest first; `search` matches titles and the person's prompts, in any case."""
@@ -217,7 +277,52 @@ class SqlStore:
         for conversation in cached:
             conversation._detach()
         self._writer.close(timeout)
+        with self._claims_lock:
+            if self._claims_conn is not None:
+                self._claims_conn.close()  # every claim goes with it
+                self._claims_conn = None
+            self._claims.clear()
         self._engine.dispose()
+
+    def _lock_in_database(self, function: str, conversation_id: str) -> bool:
+        """Run an advisory-lock function on the claims connection (with `_claims_lock` held)."""
+        try:
+            if self._claims_conn is None:
+                self._claims_conn = self._engine.connect().execution_options(
+                    isolation_level="AUTOCOMMIT"
+                )
+            query = sa.text(f"SELECT {function}(hashtextextended(:id, 0))")
+            return bool(self._claims_conn.execute(query, {"id": conversation_id}).scalar())
+        except sa.exc.SQLAlchemyError as error:
+            log.error("store: %s(%s) failed: %s", function, conversation_id, _reason(error))
+            self._claims_conn = None
+            return function != "pg_try_advisory_lock"
+
+    def _catch_up(self, conversation: StoredConversation) -> None:
+        """Add what other replicas recorded in a cached conversation, and its current title."""
+        self.flush(self._read_timeout)
+        start = conversation._seq
+        try:
+            with self._engine.connect() as conn:
+                title = conn.execute(
+                    sa.select(_conversations.c.title).where(_conversations.c.id == conversation.id)
+                ).scalar()
+                rows = (
+                    conn.execute(
+                        sa.select(_events)
+                        .where(_events.c.conversation_id == conversation.id, _events.c.seq >= start)
+                        .order_by(_events.c.seq)
+                    )
+                    .mappings()
+                    .all()
+                )
+        except sa.exc.SQLAlchemyError as error:
+            log.warning("store: cannot refresh %s: %s", conversation.id, _reason(error))
+            return
+        conversation._adopt(
+            [(r["seq"], Event(r["turn"], r["kind"], json.loads(r["data"]), r["ts"])) for r in rows],
+            title,
+        )
 
     def _keep(self, conversation: StoredConversation, owner: str) -> Conversation:
         """Cache a new conversation and queue it, with the events it already holds, for writing;
@@ -363,13 +468,11 @@ _STOP = ("stop",)
 class _Writer:
     """The one thread that writes: takes queued operations in batches, one transaction each."""
 
-    def __init__(self, engine: Engine, where: str, journal: Path | None = None) -> None:
+    def __init__(self, engine: Engine, where: str, journal: int | None = None) -> None:
         self.error: str | None = None
         self._engine = engine
         self._where = where
-        self._journal = (
-            os.open(journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600) if journal else None
-        )
+        self._journal = journal  # an fd opened for appending, locked for this process
         self._queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         self._cond = threading.Condition()
         self._queued = 0
@@ -467,10 +570,42 @@ class _Writer:
         log.error("store write failed: %s", self.error)
 
 
-def _replay(engine: Engine, journal: Path) -> None:
+def _own_journal(directory: Path) -> int:
+    """Open and lock (for as long as this process lives) the first journal no other live
+    process holds; its fd, appending. What a dead process left in it is replayed first."""
+    for number in itertools.count(1):
+        path = directory / ("journal.jsonl" if number == 1 else f"journal-{number}.jsonl")
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        return fd
+    raise AssertionError("unreachable")
+
+
+def _orphan_journals(directory: Path, own: int) -> list[tuple[Path, int]]:
+    """Every journal in `directory` no live process holds (our own included), locked."""
+    found = []
+    for path in sorted(directory.glob(JOURNAL_GLOB)):
+        if os.path.samestat(os.fstat(own), path.stat()):
+            found.append((path, os.dup(own)))
+            continue
+        fd = os.open(path, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # a live process writes it: not ours to replay
+            os.close(fd)
+            continue
+        found.append((path, fd))
+    return found
+
+
+def _replay(engine: Engine, journal: Path, fd: int) -> None:
     """Write what a previous process journalled but may not have written (it was killed), then
     empty the journal. Rows already written are skipped; a torn last line is ignored."""
-    if not journal.exists() or journal.stat().st_size == 0:
+    if os.fstat(fd).st_size == 0:
         return
     ops: list[tuple[Any, ...]] = []
     for line in journal.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -488,8 +623,8 @@ def _replay(engine: Engine, journal: Path) -> None:
             f"Could not replay the journal {journal} into {engine.url}: {_reason(error)}. "
             "Move the journal aside to start without its last writes."
         ) from error
-    journal.write_bytes(b"")
-    log.info("store: replayed %d journalled writes", len(kept))
+    os.ftruncate(fd, 0)
+    log.info("store: replayed %d journalled writes from %s", len(kept), journal.name)
 
 
 def _op_conversation(op: tuple[Any, ...]) -> str:

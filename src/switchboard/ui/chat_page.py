@@ -21,6 +21,7 @@ from switchboard.ui.conversations import render_conversation_list
 from switchboard.ui.render import render_turn
 from switchboard.ui.schema_form import missing_required, schema_form
 from switchboard.ui.state import (
+    attempt,
     await_connections,
     current_conversation,
     start_conversation,
@@ -183,7 +184,7 @@ def send_prompt(ws: Workspace, conversation_id: str) -> None:
     """Chat-input callback: send before the run starts, so the run draws the new turn."""
     text = st.session_state.get("prompt")
     if text:
-        ws.chat.send(conversation_id, text)
+        attempt(ws.chat.send, conversation_id, text)
 
 
 def render_exchange(view: TurnView, conversation_id: str, current: bool) -> None:
@@ -220,8 +221,8 @@ def render_controls(
             "▶ Resume",
             key="resume",
             help="Listen to the task again and get everything it produced meanwhile.",
-            on_click=ws.chat.resume,
-            args=(conversation.id,),
+            on_click=attempt,
+            args=(ws.chat.resume, conversation.id),
         )
     if last.task_id:
         columns[1].button(
@@ -295,8 +296,8 @@ def render_welcome(ws: Workspace, conversation: Conversation) -> None:
             example,
             key=f"example-{index}",
             help=skill,
-            on_click=ws.chat.send,
-            args=(conversation.id, example),
+            on_click=attempt,
+            args=(ws.chat.send, conversation.id, example),
             width="stretch",
         )
 

@@ -15,7 +15,7 @@ from switchboard.connections.mcp_server import LOG_LEVELS, McpCallError, McpConn
 from switchboard.ui import pages
 from switchboard.ui.render import render_resource
 from switchboard.ui.schema_form import missing_required, raw_json_editor, schema_form
-from switchboard.ui.state import CONVERSATION_PARAM, current_conversation, stop_check
+from switchboard.ui.state import CONVERSATION_PARAM, attempt, current_conversation, stop_check
 
 T = TypeVar("T")
 CALL_WAIT = 30.0
@@ -56,7 +56,7 @@ def tools_panel(ws: Workspace, server: McpConnection) -> None:
             st.error(f"Please fill in: {', '.join(missing)}.")
             return
         conversation = current_conversation(ws)
-        ws.chat.call_tool(conversation.id, server.name, chosen, arguments)
+        attempt(ws.chat.call_tool, conversation.id, server.name, chosen, arguments)
         st.switch_page(pages.chat(), query_params={CONVERSATION_PARAM: conversation.id})
 
 
@@ -124,7 +124,8 @@ def prompts_panel(ws: Workspace, server: McpConnection) -> None:
     )
     if text and st.button("💬 Send to the chat", key=f"send-prompt-{server.name}-{chosen}"):
         conversation = current_conversation(ws)
-        ws.chat.send(conversation.id, text, prompt={"server": server.name, "messages": messages})
+        prompt = {"server": server.name, "messages": messages}
+        attempt(ws.chat.send, conversation.id, text, prompt)
         st.switch_page(pages.chat(), query_params={CONVERSATION_PARAM: conversation.id})
 
 

@@ -16,6 +16,7 @@ import streamlit as st
 
 from switchboard.assistant import ASSISTANT
 from switchboard.chat.conversation import Conversation
+from switchboard.chat.service import ConversationBusy
 from switchboard.chat.workspace import Workspace
 from switchboard.config import load_settings, resolve_config_path
 from switchboard.connections.a2a_agent import AgentConnection
@@ -57,6 +58,15 @@ def _workspace(config_path: str) -> Workspace:
     gc.collect()
     gc.freeze()
     return opened
+
+
+def attempt(action: Callable[..., object], *args: object) -> None:
+    """Run a chat action from a widget callback; a conversation busy on another replica is
+    said in a toast instead of a traceback."""
+    try:
+        action(*args)
+    except ConversationBusy as busy:
+        st.toast(str(busy), icon="⏳")
 
 
 def stop_check() -> Callable[[], None]:
