@@ -10,7 +10,7 @@ import sys
 import time
 from dataclasses import replace
 
-from benchmarks import exchange, lag, mcp_calls, report, streaming, submit
+from benchmarks import exchange, journal, lag, mcp_calls, report, streaming, submit
 from benchmarks.results import Result
 from benchmarks.servers import (
     agent_process,
@@ -21,7 +21,7 @@ from benchmarks.servers import (
     mcp_server_process,
 )
 
-NAMES = ("submit", "exchange", "streaming", "lag", "mcp_calls")
+NAMES = ("submit", "exchange", "streaming", "lag", "mcp_calls", "journal")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -57,6 +57,8 @@ def run_all(quick: bool, names: tuple[str, ...]) -> list[Result]:
     if "mcp_calls" in names:
         with mcp_server_process(demo_mcp_command("http")) as mcp_http:
             results.append(mcp_calls.run(quick, mcp_http.url))
+    if "journal" in names:
+        results.append(journal.run(quick))
     return results
 
 

@@ -495,7 +495,7 @@ class _Writer:
         """Journal `op` before it is queued: it survives the process from here on."""
         assert self._journal is not None
         try:
-            os.write(self._journal, (json.dumps(op, default=str) + "\n").encode())
+            os.write(self._journal, _journal_line(op))
         except OSError as error:  # a full disk: keep writing to the database without it
             log.error("store journal failed, continuing without it: %s", error)
             os.close(self._journal)
@@ -610,8 +610,8 @@ def _replay(engine: Engine, journal: Path, fd: int) -> None:
     ops: list[tuple[Any, ...]] = []
     for line in journal.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
-            ops.append(tuple(json.loads(line)))
-        except ValueError:
+            ops.append(_journal_op(line))
+        except (ValueError, IndexError):  # a line torn by the kill
             continue
     deleted = {op[1] for op in ops if op[0] == "delete"}
     kept = [op for op in ops if op[0] == "delete" or _op_conversation(op) not in deleted]
@@ -625,6 +625,34 @@ def _replay(engine: Engine, journal: Path, fd: int) -> None:
         ) from error
     os.ftruncate(fd, 0)
     log.info("store: replayed %d journalled writes from %s", len(kept), journal.name)
+
+
+def _journal_line(op: tuple[Any, ...]) -> bytes:
+    """One journal line. An event's data is already JSON (it never holds a raw tab or newline),
+    so it goes in as it is: encoding it again would cost the loop more than the write."""
+    if op[0] == "event":
+        r = op[1]
+        head = f"E\t{r['conversation_id']}\t{r['seq']}\t{r['turn']}\t{r['kind']}\t{r['ts']!r}"
+        return f"{head}\t{r['data']}\n".encode()
+    return ("J\t" + json.dumps(op, default=str) + "\n").encode()
+
+
+def _journal_op(line: str) -> tuple[Any, ...]:
+    """The inverse of `_journal_line`; raises ValueError or IndexError for a torn line."""
+    tag, rest = line.split("\t", 1)
+    if tag == "J":
+        return tuple(json.loads(rest))
+    conversation_id, seq, turn, kind, ts, data = rest.split("\t", 5)
+    json.loads(data)  # a torn line ends mid-JSON
+    row = {
+        "conversation_id": conversation_id,
+        "seq": int(seq),
+        "turn": int(turn),
+        "kind": kind,
+        "data": data,
+        "ts": float(ts),
+    }
+    return ("event", row)
 
 
 def _op_conversation(op: tuple[Any, ...]) -> str:
