@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -80,10 +81,15 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, server_log: Path) -> Itera
 
 @contextlib.contextmanager
 def running_app(
-    workdir: Path, env: dict[str, str], log_path: Path, port: int | None = None
+    workdir: Path,
+    env: dict[str, str],
+    log_path: Path,
+    port: int | None = None,
+    stop: signal.Signals = signal.SIGTERM,
 ) -> Iterator[str]:
-    """The app as a subprocess on a loopback port until the block ends (then terminated, as a
-    server is stopped); yields its URL. Fails with the server log if it does not start."""
+    """The app as a subprocess on a loopback port until the block ends (then sent `stop`: a
+    server being stopped, or with SIGKILL a crash); yields its URL. Fails with the server log
+    if it does not start."""
     port = port or _free_port()
     command = [
         sys.executable,
@@ -121,7 +127,7 @@ def running_app(
             time.sleep(0.2)  # polling interval of a bounded wait, not a pass condition
         yield base + "/"
     finally:
-        proc.terminate()
+        proc.send_signal(stop)
         try:
             proc.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from collections import Counter
 from pathlib import Path
 
@@ -26,9 +27,12 @@ from tests.support.servers import serve_app
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["stopped", "killed"])
 def test_a_restart_mid_task_reopens_and_the_answer_completes(
-    browser: Browser, tmp_path: Path
+    browser: Browser, tmp_path: Path, stop: signal.Signals
 ) -> None:
+    """Stopped (SIGTERM) or killed outright (SIGKILL: no shutdown, writes still queued), the
+    app comes back with the conversation and the task's answer completes."""
     config = tmp_path / "switchboard.json"
     env = {k: v for k, v in os.environ.items()}
     env.update(SWITCHBOARD_CONFIG=str(config), SWITCHBOARD_DATA_DIR=str(tmp_path / "data"))
@@ -38,7 +42,7 @@ def test_a_restart_mid_task_reopens_and_the_answer_completes(
         context = browser.new_context()
         try:
             page = context.new_page()
-            with running_app(tmp_path, env, log) as url:
+            with running_app(tmp_path, env, log, stop=stop) as url:
                 page.goto(url)
                 send(page, "slow")
                 bubble = assistant_bubbles(page).last
