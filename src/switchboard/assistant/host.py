@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from switchboard.assistant.history import LoggedEvent, model_messages, tool_call
+from switchboard.assistant.history import UNFINISHED, LoggedEvent, model_messages, tool_call
 from switchboard.assistant.model import Model, ModelError, ModelToolCall
 from switchboard.assistant.steps import Step, StepRunner, agent_contexts
 from switchboard.assistant.tools import Toolbox
@@ -124,7 +124,7 @@ class Assistant:
                         results[update.data["step"]] = update.data["content"]
                     yield update
             for step in steps:
-                content = results.get(step.id, "The call ended without a result.")
+                content = results.get(step.id, UNFINISHED)
                 messages.append(
                     {"role": "tool", "tool_call_id": step.call.call_id, "content": content}
                 )

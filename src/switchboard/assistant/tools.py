@@ -77,10 +77,6 @@ class Toolbox:
             box._add(Target("agent", agent.name), agent_description(agent.name, agent.card))
         return box
 
-    def name_of(self, target: Target) -> str:
-        """The API name of `target` in this toolbox ("" if it is not offered)."""
-        return next((name for name, t in self.targets.items() if t == target), "")
-
     def _add(self, target: Target, description: str, schema: dict[str, Any] | None = None) -> None:
         wanted = f"{target.owner}__{target.tool}" if target.kind == "mcp" else f"ask_{target.owner}"
         name = api_name(wanted, taken=self.targets)

@@ -82,7 +82,8 @@ class ChatService:
         A prompt sent while a turn runs supersedes it (that turn stops listening first). A
         prompt after input-required answers that task (same taskId). `prompt` is a chosen MCP
         prompt ({server, messages}): the assistant's model gets its messages, an agent `text`."""
-        conversation = self._claimed(conversation_id)
+        conversation = self._conversation(conversation_id)
+        self._claim(conversation)
         turn = conversation.next_turn()
         conversation.record(turn, "user", {"text": text, **({"prompt": prompt} if prompt else {})})
         if not conversation.title:
@@ -100,7 +101,7 @@ class ChatService:
         task_id = conversation.last_task()
         if task_id is None or self.is_running(conversation_id):
             return None
-        self._claimed(conversation_id)
+        self._claim(conversation)
         turn = conversation.next_turn()
         conversation.record(turn, "resume", {"task_id": task_id})
         self._start(conversation, turn, lambda: self._follow(conversation, task_id))
@@ -111,7 +112,8 @@ class ChatService:
     ) -> int:
         """Call an MCP tool as a turn of the conversation: its progress, the server's questions
         and its result land in the log. Stop cancels the call."""
-        conversation = self._claimed(conversation_id)
+        conversation = self._conversation(conversation_id)
+        self._claim(conversation)
         turn = conversation.next_turn()
         conversation.record(
             turn, "tool_call", {"server": server, "tool": tool, "arguments": arguments}
@@ -350,15 +352,13 @@ class ChatService:
     def _outcome(self, turn: _Turn) -> str:
         return turn.conversation.outcome(turn.number)
 
-    def _claimed(self, conversation_id: str) -> Conversation:
-        """The conversation, claimed for a turn on this replica (released when it ends)."""
-        conversation = self._conversation(conversation_id)
-        if not self.store.claim(conversation_id):
+    def _claim(self, conversation: Conversation) -> None:
+        """Claim the conversation for a turn on this replica (released when the turn ends)."""
+        if not self.store.claim(conversation.id):
             raise ConversationBusy(
                 "Another replica of the app is running a turn in this conversation. Wait for "
                 "it to finish (reload to see it), then send again."
             )
-        return conversation
 
     def _conversation(self, conversation_id: str) -> Conversation:
         conversation = self.store.get(conversation_id, owner=None)  # the page checked the owner
