@@ -10,10 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from switchboard.chat.workspace import Workspace
-from switchboard.ui import state
 from tests.support.fake_llm import FakeLlm, Reply, ToolCall, serve_fake_llm
-from tests.test_ui import APP, assistant_text
+from tests.test_ui import APP, assistant_text, close_workspace, workspace_of
 
 KEY = "sk-ui-secret-key-9876543210"
 
@@ -41,18 +39,12 @@ def config(
     monkeypatch.setenv("SWITCHBOARD_CONFIG", str(path))
     monkeypatch.setenv("LLM_KEY", KEY)
     yield path
-    ws = state._workspace(str(path))
-    state._workspace.clear()
-    ws.close()
+    close_workspace(path)
 
 
 @pytest.fixture
 def app(config: Path) -> AppTest:
     return AppTest.from_file(APP, default_timeout=30).run()
-
-
-def workspace_of(config: Path) -> Workspace:
-    return state._workspace(str(config))
 
 
 def test_a_new_conversation_is_with_the_assistant_and_its_answer_streams_in(

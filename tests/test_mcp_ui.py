@@ -11,9 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from switchboard.chat.workspace import Workspace
-from switchboard.ui import state
 from tests.conftest import wait_for
-from tests.test_ui import APP, assistant_text
+from tests.test_ui import APP, assistant_text, close_workspace, workspace_of
 
 DEMO = {"command": sys.executable, "args": ["-m", "switchboard", "demo-mcp"]}
 
@@ -36,20 +35,10 @@ def config(tmp_path: Path, demo_agent: str, monkeypatch: pytest.MonkeyPatch) -> 
     close_workspace(path)
 
 
-def close_workspace(path: Path) -> None:
-    ws = state._workspace(str(path))
-    state._workspace.clear()
-    ws.close()
-
-
 def mcp_page() -> None:
     from switchboard.ui.mcp_page import mcp_page as page
 
     page()
-
-
-def workspace_of(config: Path) -> Workspace:
-    return state._workspace(str(config))
 
 
 def page(config: Path) -> AppTest:

@@ -24,9 +24,7 @@ def config(tmp_path: Path, demo_agent: str, monkeypatch: pytest.MonkeyPatch) -> 
     path.write_text(json.dumps({"agents": [{"name": "Demo Agent", "url": demo_agent}]}))
     monkeypatch.setenv("SWITCHBOARD_CONFIG", str(path))
     yield path
-    ws = state._workspace(str(path))
-    state._workspace.clear()
-    ws.close()
+    close_workspace(path)
 
 
 @pytest.fixture
@@ -35,7 +33,15 @@ def app(config: Path) -> AppTest:
 
 
 def workspace_of(config: Path) -> Workspace:
+    """The app's cached workspace for this config (the one its pages use)."""
     return state._workspace(str(config))
+
+
+def close_workspace(path: Path) -> None:
+    """Forget and close the app's cached workspace, as when the server process stops."""
+    ws = workspace_of(path)
+    state._workspace.clear()
+    ws.close()
 
 
 def assistant_text(at: AppTest, index: int = -1) -> str:

@@ -152,11 +152,19 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, app_url: str) -> Iterator[Page]:
-    """A fresh browser context (so a fresh Streamlit session) on the app, ready for a prompt."""
+    """A fresh page on the embedded-demo app, ready for a prompt."""
+    with chat_page(browser, app_url) as opened:
+        yield opened
+
+
+@contextlib.contextmanager
+def chat_page(browser: Browser, url: str) -> Iterator[Page]:
+    """A fresh browser context (so a fresh Streamlit session) on the app at `url`, ready for
+    a prompt; closed when the block ends."""
     context = browser.new_context()
     try:
         opened = context.new_page()
-        opened.goto(app_url, timeout=PAGE_TIMEOUT)
+        opened.goto(url, timeout=PAGE_TIMEOUT)
         opened.get_by_test_id("stChatInputTextArea").wait_for(timeout=PAGE_TIMEOUT)
         yield opened
     finally:

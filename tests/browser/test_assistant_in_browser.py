@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import PAGE_TIMEOUT, running_app
+from tests.browser.conftest import chat_page, running_app
 from tests.browser.test_chat_in_browser import STEP, STREAM, assistant_bubbles
 from tests.support.fake_llm import FakeLlm, Reply, ToolCall, serve_fake_llm
 
@@ -41,14 +41,8 @@ def assistant_app(
 
 @pytest.fixture
 def assistant_page(browser: Browser, assistant_app: str) -> Iterator[Page]:
-    context = browser.new_context()
-    try:
-        opened = context.new_page()
-        opened.goto(assistant_app, timeout=PAGE_TIMEOUT)
-        opened.get_by_test_id("stChatInputTextArea").wait_for(timeout=PAGE_TIMEOUT)
+    with chat_page(browser, assistant_app) as opened:
         yield opened
-    finally:
-        context.close()
 
 
 def test_the_model_calls_a_tool_and_the_agent_with_approval(
