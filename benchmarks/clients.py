@@ -21,11 +21,11 @@ from a2a.types import Role, SendMessageRequest, StreamResponse
 from mcp.client.streamable_http import streamable_http_client
 
 from switchboard.chat.conversation import Conversation
-from switchboard.chat.workspace import Workspace
 from switchboard.config import AgentSettings, McpServerSettings, Settings
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.updates import Update
 from switchboard.runtime import Runtime
+from switchboard.workspace import Workspace
 
 WAIT = 60.0  # upper bound for any single wait; never a measurement
 BINDINGS = ["JSONRPC", "HTTP+JSON"]
@@ -51,10 +51,11 @@ class Span:
 def open_workspace(url: str, name: str = "agent") -> tuple[Workspace, AgentConnection]:
     """A workspace (its own runtime) with one agent added once and connected."""
     ws = Workspace(Settings(source="benchmark"))
-    agent = ws.add_agent(AgentSettings(name=name, url=url)).result(WAIT)
-    if agent.status != "ready":
+    view = ws.add_agent(AgentSettings(name=name, url=url)).wait(WAIT)
+    agent = ws.registry.agent(view.name)
+    if agent is None or view.status != "ready":
         ws.close()
-        raise RuntimeError(f"could not connect to {url}: {agent.error}")
+        raise RuntimeError(f"could not connect to {url}: {view.error}")
     return ws, agent
 
 

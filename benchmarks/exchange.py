@@ -20,10 +20,10 @@ from benchmarks.clients import (
 )
 from benchmarks.results import Result
 from benchmarks.stats import median, ratio
-from switchboard.chat.workspace import Workspace
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.a2a_convert import to_updates
 from switchboard.connections.updates import Update
+from switchboard.workspace import Workspace
 
 TITLE = "2. One A2A exchange"
 DESCRIPTION = (

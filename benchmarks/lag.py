@@ -19,7 +19,7 @@ from benchmarks.stats import median, percentile
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.events import Event
 from switchboard.chat.turns import TurnView
-from switchboard.chat.workspace import Workspace
+from switchboard.workspace import Workspace
 
 TITLE = "4. Loop lag under 50 streams"
 PERIOD = 0.010
@@ -111,10 +111,10 @@ def _ends_first_turn(event: Event) -> bool:
 
 def _follow(conversation: Conversation, views: dict[str, TurnView]) -> None:
     """A script thread tailing one new conversation until its first turn ends."""
-    view = TurnView(FIRST_TURN)
+    view = TurnView(turn=FIRST_TURN)
     for batch in conversation.log.follow(0, until=_ends_first_turn, timeout=WAIT):
         for event in batch:
-            view.apply(event)
+            view.apply_event(event)
         time.sleep(COALESCE)
     views[conversation.id] = view
 

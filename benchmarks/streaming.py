@@ -21,8 +21,8 @@ from benchmarks.fast_agent import prompt
 from benchmarks.results import Result
 from benchmarks.stats import median, percentile, ratio
 from switchboard.chat.turns import TurnView
-from switchboard.chat.workspace import Workspace
 from switchboard.connections.a2a_agent import AgentConnection
+from switchboard.workspace import Workspace
 
 TITLE = "3. Streaming"
 DESCRIPTION = (
@@ -78,17 +78,19 @@ class Stream:
 
 def _ui(ws: Workspace, clock: ConverseClock, count: int, coalesce: float) -> Stream:
     conversation = ws.chat.new_conversation("fast")
-    view, first, last = TurnView(0), float("nan"), float("nan")
+    view, first, last = TurnView(turn=0), float("nan"), float("nan")
     cpu, start = time.process_time(), time.perf_counter()
     turn = ws.chat.send(conversation.id, prompt(count, 0, CHUNK))
     view.turn = turn
-    view.apply(conversation.events()[0])  # the prompt, as the page renders it before following
+    view.apply_event(
+        conversation.events()[0]
+    )  # the prompt, as the page renders it before following
     for batch in conversation.log.follow(1, until=lambda e: e.ends(turn), timeout=WAIT):
         last = time.perf_counter()
         if math.isnan(first) and any(e.kind == "artifact" for e in batch):
             first = last
         for event in batch:
-            view.apply(event)
+            view.apply_event(event)
         if coalesce:
             time.sleep(coalesce)
     cpu = time.process_time() - cpu

@@ -1,23 +1,18 @@
-"""Shared fixtures: the demo agent on a real loopback port, a workspace, and turn helpers."""
+"""Shared fixtures: the asyncio error check, a data directory per test, the demo agent on a
+real loopback port, a workspace, a PostgreSQL cluster. Helpers live in `tests/support/`."""
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from switchboard.chat.conversation import Conversation
-from switchboard.chat.turns import TurnView
-from switchboard.chat.workspace import Workspace
-from switchboard.config import AgentSettings, Settings
-from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.demo.agent import build_app
+from switchboard.workspace import Settings, Workspace
+from tests.support.postgres import cluster, database
 from tests.support.servers import serve_app
-
-WAIT = 30.0  # upper bound for any single wait in a test; never a pass condition
 
 
 class _Collect(logging.Handler):
@@ -58,39 +53,25 @@ def demo_agent() -> Iterator[str]:
 
 @pytest.fixture
 def workspace() -> Iterator[Workspace]:
-    """A workspace with no agents; closed (and checked closed) after the test."""
+    """A workspace with no agents (conversations in memory); closed, and checked closed, after
+    the test."""
     ws = Workspace(Settings(source="test"))
     try:
         yield ws
     finally:
         ws.close()
-        assert not ws.runtime.is_alive()
+        assert not ws.is_alive()
 
 
-def connect(ws: Workspace, url: str, name: str = "agent", **options: object) -> AgentConnection:
-    """Add an agent to the workspace and wait until it is ready or failed."""
-    settings = AgentSettings(name=name, url=url, **options)  # type: ignore[arg-type]
-    return ws.add_agent(settings).result(WAIT)
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster for the whole run; its base URL (no database)."""
+    with cluster() as url:
+        yield url
 
 
-def run_turn(ws: Workspace, conversation: Conversation, prompt: str) -> TurnView:
-    """Send a prompt and wait (bounded) for its turn to end; the turn as the UI would show it."""
-    turn = ws.chat.send(conversation.id, prompt)
-    return wait_turn(conversation, turn)
-
-
-def wait_turn(conversation: Conversation, turn: int) -> TurnView:
-    """Wait (bounded) for a turn to end and return it."""
-    for _ in conversation.log.follow(0, until=lambda e: e.ends(turn), timeout=WAIT):
-        pass
-    view = next(v for v in conversation.turns() if v.turn == turn)
-    assert view.ended, f"turn {turn} did not end within {WAIT} s"
-    return view
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = WAIT) -> None:
-    """Poll a condition (bounded); the test fails if it never holds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.02)
+@pytest.fixture
+def shared_database(postgres: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for replicas to share; its URL."""
+    with database(postgres) as url:
+        yield url

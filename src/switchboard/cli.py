@@ -10,7 +10,6 @@ from pathlib import Path
 
 from switchboard.config import CONFIG_ENV
 
-APP = Path(__file__).parent / "ui" / "app.py"
 USAGE = """\
 switchboard [--config FILE] [streamlit run options…]  run the app (no config: the embedded demo)
 switchboard demo-agent [--port P] [--host H]        serve the demo A2A agent alone
@@ -46,16 +45,9 @@ def run_app(args: list[str]) -> int:
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     if not any(option.startswith("--server.address") for option in streamlit_options):
         os.environ.setdefault("STREAMLIT_SERVER_ADDRESS", "127.0.0.1")
-    from streamlit.web import cli as streamlit_cli
+    from switchboard.ui.launch import run  # Streamlit is only loaded to run the app
 
-    return (
-        streamlit_cli.main.main(
-            args=["run", str(APP), *streamlit_options],
-            prog_name="switchboard",
-            standalone_mode=False,
-        )
-        or 0
-    )
+    return run(streamlit_options)
 
 
 def demo_agent(args: list[str]) -> int:

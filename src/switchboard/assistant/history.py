@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from switchboard.connections.updates import Kind
+
 UNFINISHED = "The call did not finish: it was stopped before it returned."
 
 
@@ -16,7 +18,7 @@ class LoggedEvent(Protocol):
     """What the assistant reads of a conversation event."""
 
     turn: int
-    kind: str
+    kind: Kind
     data: dict[str, Any]
 
 
@@ -28,19 +30,19 @@ def model_messages(events: Iterable[LoggedEvent]) -> list[dict[str, Any]]:
     attached: list[dict[str, Any]] = []
     for event in events:
         turn, data = turns.setdefault(event.turn, _Turn()), event.data
-        if event.kind == "attachment":
+        if event.kind == Kind.ATTACHMENT:
             attached.append(data)
-        elif event.kind == "user":
+        elif event.kind == Kind.USER:
             turn.messages = user_messages(data, attached)
             attached = []
-        elif event.kind == "delta":
+        elif event.kind == Kind.DELTA:
             turn.round(data.get("round", 1)).text.append(data.get("text", ""))
-        elif event.kind == "step":
+        elif event.kind == Kind.STEP:
             turn.round(data.get("round", 1)).steps.append(data["id"])
             steps[data["id"]] = data
-        elif event.kind == "step_end":
+        elif event.kind == Kind.STEP_END:
             results[data["step"]] = data.get("content", "")
-        elif event.kind in ("tool_call", "tool_result") and "step" not in data:
+        elif event.kind in (Kind.TOOL_CALL, Kind.TOOL_RESULT) and "step" not in data:
             turn.direct[event.kind] = data
     messages: list[dict[str, Any]] = []
     for number in sorted(turns):

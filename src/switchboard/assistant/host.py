@@ -15,13 +15,14 @@ from dataclasses import replace
 from typing import Any
 
 from switchboard.assistant.history import UNFINISHED, LoggedEvent, model_messages, tool_call
-from switchboard.assistant.model import Model, ModelError, ModelToolCall
+from switchboard.assistant.model import Model, ModelToolCall
 from switchboard.assistant.steps import Step, StepRunner, agent_contexts
 from switchboard.assistant.tools import Toolbox
 from switchboard.config import LlmSettings
+from switchboard.connections.owner import CallError, Status
 from switchboard.connections.registry import Registry
 from switchboard.connections.tool_calls import Questions
-from switchboard.connections.updates import Update, notice
+from switchboard.connections.updates import Kind, Level, Update, notice
 
 ASSISTANT = "Assistant"  # the counterpart name of conversations with the assistant
 DEFAULT_SYSTEM_PROMPT = (
@@ -77,7 +78,7 @@ class Assistant:
         until it answers without calling a tool, or the round cap is reached."""
         settings, model = self.settings, self.model
         if not settings.configured:
-            yield notice(NOT_CONFIGURED, "warning", HOW_TO_CONFIGURE)
+            yield notice(NOT_CONFIGURED, Level.WARNING, HOW_TO_CONFIGURE)
             return
         toolbox = Toolbox.gather(self.registry)
         messages = [self._system_message(settings), *model_messages(events)]
@@ -93,44 +94,23 @@ class Assistant:
             text: list[str] = []
             calls: list[ModelToolCall] = []
             try:
-                async with contextlib.aclosing(model.stream(messages, toolbox.specs)) as pieces:
-                    async for piece in pieces:
-                        if isinstance(piece, str):
-                            text.append(piece)
-                            yield Update("delta", {"text": piece, "round": round_number})
-                        else:
-                            calls.append(piece)
-            except ModelError as error:
-                yield notice(error.message, "error", error.hint)
+                stream = _model_round(model, messages, toolbox, round_number, text, calls)
+                async with contextlib.aclosing(stream) as pieces:
+                    async for update in pieces:
+                        yield update
+            except CallError as error:
+                yield notice(error.message, Level.ERROR, error.hint)
                 return
             if not calls:
                 return
             runner.approval = self.settings.approval  # "always allow" from an earlier round
             steps = [Step.plan(call, toolbox, round_number) for call in calls]
-            described = [step.describe() for step in steps]
-            messages.append(
-                {
-                    "role": "assistant",
-                    "content": "".join(text) or None,
-                    "tool_calls": [tool_call(d) for d in described],
-                }
-            )
-            for data in described:
-                yield Update("step", data)
-            results: dict[str, str] = {}
-            async with contextlib.aclosing(_concurrently(runner, steps)) as updates:
+            async with contextlib.aclosing(_run_steps(runner, steps, text, messages)) as updates:
                 async for update in updates:
-                    if update.kind == "step_end":
-                        results[update.data["step"]] = update.data["content"]
                     yield update
-            for step in steps:
-                content = results.get(step.id, UNFINISHED)
-                messages.append(
-                    {"role": "tool", "tool_call_id": step.call.call_id, "content": content}
-                )
         yield notice(
             f"Stopped after {settings.max_rounds} model rounds in one turn.",
-            "warning",
+            Level.WARNING,
             "Ask the assistant to go on, or raise llm.max_rounds.",
         )
 
@@ -162,7 +142,7 @@ class Assistant:
         """The system prompt, then each connected server's instructions."""
         sections = [settings.system_prompt or DEFAULT_SYSTEM_PROMPT]
         for server in self.registry.servers():
-            if server.status == "ready" and server.instructions:
+            if server.status == Status.READY and server.instructions:
                 sections.append(
                     f"Instructions from the MCP server {server.name!r}:\n{server.instructions}"
                 )
@@ -170,6 +150,46 @@ class Assistant:
 
     def _share_sampling(self) -> None:
         self.registry.set_sampler(self.sample if self.settings.configured else None)
+
+
+async def _model_round(
+    model: Model,
+    messages: list[dict[str, Any]],
+    toolbox: Toolbox,
+    round_number: int,
+    text: list[str],
+    calls: list[ModelToolCall],
+) -> AsyncIterator[Update]:
+    """One model round: its text as `delta` updates (kept in `text`), its tool calls in
+    `calls`. Closing it closes the model's stream."""
+    async with contextlib.aclosing(model.stream(messages, toolbox.specs)) as pieces:
+        async for piece in pieces:
+            if isinstance(piece, str):
+                text.append(piece)
+                yield Update(Kind.DELTA, {"text": piece, "round": round_number})
+            else:
+                calls.append(piece)
+
+
+async def _run_steps(
+    runner: StepRunner, steps: list[Step], text: list[str], messages: list[dict[str, Any]]
+) -> AsyncIterator[Update]:
+    """The round's calls: each step announced, then all run at once; the model's message and
+    every call's result are added to `messages` for the next round."""
+    described = [step.describe() for step in steps]
+    calls = [tool_call(d) for d in described]
+    messages.append({"role": "assistant", "content": "".join(text) or None, "tool_calls": calls})
+    for data in described:
+        yield Update(Kind.STEP, data)
+    results: dict[str, str] = {}
+    async with contextlib.aclosing(_concurrently(runner, steps)) as updates:
+        async for update in updates:
+            if update.kind == Kind.STEP_END:
+                results[update.data["step"]] = update.data["content"]
+            yield update
+    for step in steps:
+        content = results.get(step.id, UNFINISHED)
+        messages.append({"role": "tool", "tool_call_id": step.call.call_id, "content": content})
 
 
 async def _concurrently(runner: StepRunner, steps: list[Step]) -> AsyncIterator[Update]:

@@ -1,7 +1,8 @@
 """The model: an OpenAI-compatible chat-completions endpoint reached through the `openai` SDK.
 
-Created and used on the background loop only. The API key goes to the configured endpoint and
-nowhere else; it is never logged (the wire log records bodies, never headers).
+Its client is held by an owner (like every connection), created and used on the background
+loop only. The API key goes to the configured endpoint and nowhere else; it is never logged
+(the wire log records bodies, never headers).
 """
 
 from __future__ import annotations
@@ -17,19 +18,12 @@ import openai
 from openai import AsyncOpenAI
 
 from switchboard.config import LlmSettings
+from switchboard.connections.owner import Breakage, CallError, Owner, Status
 from switchboard.connections.redaction import Redactor
-from switchboard.connections.wire import WireLog
+from switchboard.connections.wire import Direction, WireLog
 
 NO_KEY = "no-key"  # local servers (Ollama, vLLM, LM Studio) want some key, and ignore it
-
-
-class ModelError(Exception):
-    """The model could not answer; `message` says what happened, `hint` what to do."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+OPEN_WAIT = 10.0  # seconds a request waits for the client being made
 
 
 @dataclass(frozen=True)
@@ -47,7 +41,13 @@ class Model:
     def __init__(self, settings: LlmSettings) -> None:
         self.settings = settings
         self.wire = WireLog(Redactor([settings.api_key] if settings.api_key else []))
-        self._client: AsyncOpenAI | None = None
+        self.owner: Owner[AsyncOpenAI] = Owner(
+            f"the model at {settings.endpoint}", self._open, describe_failure
+        )
+
+    @property
+    def status(self) -> Status:
+        return self.owner.status
 
     async def stream(
         self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]
@@ -59,11 +59,12 @@ class Model:
             request["tools"] = tools
         if self.settings.temperature is not None:
             request["temperature"] = self.settings.temperature
-        self.wire.record("request", f"chat.completions ({len(messages)} messages)", request)
+        self.wire.record(Direction.REQUEST, f"chat.completions ({len(messages)} messages)", request)
         calls: dict[int, dict[str, str]] = {}
         text: list[str] = []
+        client = await self.owner.session(OPEN_WAIT)
         try:
-            stream = await self._require_client().chat.completions.create(**request, stream=True)
+            stream = await client.chat.completions.create(**request, stream=True)
             async with contextlib.aclosing(_chunks(stream)) as chunks:
                 async for chunk in chunks:
                     if not chunk.choices:
@@ -76,14 +77,14 @@ class Model:
                         _gather(calls, fragment)
         except openai.OpenAIError as exc:
             error = describe_error(exc, self.settings)
-            self.wire.record("error", error.message)
+            self.wire.record(Direction.ERROR, error.message)
             raise error from exc
         found = [
             ModelToolCall(c["id"] or f"call_{index}", c["name"], c["arguments"])
             for index, c in sorted(calls.items())
         ]
         self.wire.record(
-            "response",
+            Direction.RESPONSE,
             f"{len(found)} tool call(s)" if found else "answer",
             {"content": "".join(text), "tool_calls": [c.__dict__ for c in found]},
         )
@@ -95,70 +96,74 @@ class Model:
         request: dict[str, Any] = {"model": self.settings.model, "messages": messages}
         if max_tokens:
             request["max_tokens"] = max_tokens
-        self.wire.record("request", "chat.completions (sampling)", request)
+        self.wire.record(Direction.REQUEST, "chat.completions (sampling)", request)
+        client = await self.owner.session(OPEN_WAIT)
         try:
-            response = await self._require_client().chat.completions.create(**request)
+            response = await client.chat.completions.create(**request)
         except openai.OpenAIError as exc:
             error = describe_error(exc, self.settings)
-            self.wire.record("error", error.message)
+            self.wire.record(Direction.ERROR, error.message)
             raise error from exc
-        self.wire.record("response", "sampling answer", response)
+        self.wire.record(Direction.RESPONSE, "sampling answer", response)
         return response
 
     async def models(self) -> list[str]:
         """The model ids the endpoint offers ([] when it has no /models list)."""
+        client = await self.owner.session(OPEN_WAIT)
         try:
-            listed = await self._require_client().models.list()
+            listed = await client.models.list()
         except openai.OpenAIError:
             return []
         return sorted(model.id for model in listed.data)
 
     async def close(self) -> None:
-        """Close the HTTP client (on the loop that used it)."""
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
+        """Close the HTTP client (through its owner, on the loop that used it)."""
+        await self.owner.close()
 
-    def _require_client(self) -> AsyncOpenAI:
-        if self._client is None:
-            self._client = AsyncOpenAI(
-                base_url=self.settings.endpoint,
-                api_key=self.settings.api_key or NO_KEY,
-                timeout=httpx2.Timeout(self.settings.timeout, connect=10.0),
-                max_retries=0,  # a failure shows at once; the person decides to retry
-            )
-        return self._client
+    async def _open(self, stack: contextlib.AsyncExitStack, _breakage: Breakage) -> AsyncOpenAI:
+        client = AsyncOpenAI(
+            base_url=self.settings.endpoint,
+            api_key=self.settings.api_key or NO_KEY,
+            timeout=httpx2.Timeout(self.settings.timeout, connect=10.0),
+            max_retries=0,  # a failure shows at once; the person decides to retry
+        )
+        return await stack.enter_async_context(client)
 
 
-def describe_error(exc: openai.OpenAIError, settings: LlmSettings) -> ModelError:
+def describe_failure(exc: BaseException) -> str:
+    """Why the client could not be made (a bad base URL, say)."""
+    return f"{type(exc).__name__}: {exc}"
+
+
+def describe_error(exc: openai.OpenAIError, settings: LlmSettings) -> CallError:
     """What went wrong with the model, in words, and what to do about it."""
     where = settings.endpoint
     if isinstance(exc, openai.APITimeoutError):
-        return ModelError(
+        return CallError(
             f"The model at {where} did not answer within {settings.timeout:g} s.",
             "Try again, or raise the timeout in the llm settings.",
         )
     if isinstance(exc, openai.APIConnectionError):
-        return ModelError(
+        return CallError(
             f"Cannot reach the model at {where}.",
             "Is the server running, and is the base URL right (it usually ends in /v1)?",
         )
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-        return ModelError(
+        return CallError(
             f"The model server refused the API key ({exc.status_code}).",
             "Set a valid key: SWITCHBOARD_LLM_API_KEY, Streamlit secrets, or the Assistant page.",
         )
     if isinstance(exc, openai.NotFoundError):
-        return ModelError(
+        return CallError(
             f"The model server answered 404: {_reason(exc)}",
             f"Is {settings.model!r} a model this server has, and the base URL right?",
         )
     if isinstance(exc, openai.APIStatusError):
-        return ModelError(
+        return CallError(
             f"The model server answered {exc.status_code}: {_reason(exc)}",
             "Try again; if it keeps failing, check the server's logs.",
         )
-    return ModelError(f"The model failed: {type(exc).__name__}: {exc}")
+    return CallError(f"The model failed: {type(exc).__name__}: {exc}")
 
 
 async def _chunks(stream: Any) -> AsyncIterator[Any]:

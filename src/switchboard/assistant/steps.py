@@ -16,11 +16,20 @@ from typing import Any
 from switchboard.assistant.history import part_text
 from switchboard.assistant.model import ModelToolCall
 from switchboard.assistant.tools import Target, Toolbox
-from switchboard.connections.a2a_agent import AgentCallError
-from switchboard.connections.mcp_server import McpCallError
+from switchboard.connections.fold import Reply
+from switchboard.connections.owner import CallError
 from switchboard.connections.registry import Registry
 from switchboard.connections.tool_calls import Questions, call_updates
-from switchboard.connections.updates import Update
+from switchboard.connections.updates import (
+    INTERRUPTED,
+    Action,
+    Kind,
+    QuestionKind,
+    StepKind,
+    StepStatus,
+    TaskState,
+    Update,
+)
 
 log = logging.getLogger(__name__)
 DENIED = "The person denied this call. Do not try it again unless they ask you to."
@@ -69,9 +78,9 @@ class Step:
             "call_id": self.call.call_id,
             "name": self.call.name,
             "round": self.round,
-            "kind": target.kind if target and not self.problem else "invalid",
-            "server": target.owner if target and target.kind == "mcp" else "",
-            "agent": target.owner if target and target.kind == "agent" else "",
+            "kind": target.kind if target and not self.problem else StepKind.INVALID,
+            "server": target.owner if target and target.kind == StepKind.MCP else "",
+            "agent": target.owner if target and target.kind == StepKind.AGENT else "",
             "tool": target.tool if target else "",
             "label": target.label if target else self.call.name,
             "arguments": self.arguments if not self.problem else {},
@@ -99,12 +108,12 @@ class StepRunner:
                     yield update
         except TimeoutError:
             outcome.fail(f"No answer within {self.timeout:g} s; the call was cancelled.")
-        except (McpCallError, AgentCallError) as exc:
-            outcome.fail(str(getattr(exc, "message", "") or exc))
+        except CallError as exc:
+            outcome.fail(exc.message)
         except Exception as exc:  # a bug or an unexpected SDK error: the model still hears
             log.exception("step %s failed", step.id)
             outcome.fail(f"Unexpected error: {type(exc).__name__}: {exc}")
-        yield Update("step_end", {"status": outcome.status, "content": outcome.content})
+        yield Update(Kind.STEP_END, {"status": outcome.status, "content": outcome.content})
 
     async def _body(self, step: Step, outcome: _Outcome) -> AsyncIterator[Update]:
         if step.problem:
@@ -117,9 +126,9 @@ class StepRunner:
                 async for update in asked:
                     yield update
             if not allowed[0]:
-                outcome.status, outcome.content = "denied", DENIED
+                outcome.status, outcome.content = StepStatus.DENIED, DENIED
                 return
-        runner = self._mcp if step.target.kind == "mcp" else self._agent
+        runner = self._mcp if step.target.kind == StepKind.MCP else self._agent
         async with asyncio.timeout(self.timeout):
             async with contextlib.aclosing(runner(step, outcome)) as updates:
                 async for update in updates:
@@ -140,10 +149,10 @@ class StepRunner:
         self.questions.open(question_id, resolve)
         try:
             yield Update(
-                "question",
+                Kind.QUESTION,
                 {
                     "id": question_id,
-                    "kind": "approval",
+                    "kind": QuestionKind.APPROVAL,
                     "server": target.owner,
                     "message": f"The assistant wants to call **{target.label}**.",
                     "arguments": step.arguments,
@@ -153,7 +162,7 @@ class StepRunner:
             action, content = await answer
         finally:
             self.questions.close(question_id)
-        allowed[0] = action == "accept"
+        allowed[0] = action == Action.ACCEPT
         if allowed[0] and content and content.get("always"):
             self.allow(policy_key(target))
 
@@ -161,11 +170,11 @@ class StepRunner:
         assert step.target is not None
         server = self.registry.server(step.target.owner)
         if server is None:
-            raise McpCallError(f"The MCP server {step.target.owner!r} is not connected any more.")
+            raise CallError(f"The MCP server {step.target.owner!r} is not connected any more.")
         updates = call_updates(server, step.target.tool, step.arguments, self.questions)
         async with contextlib.aclosing(updates) as stream:
             async for update in stream:
-                if update.kind == "tool_result":
+                if update.kind == Kind.TOOL_RESULT:
                     outcome.see_result(update.data)
                 yield update
 
@@ -174,7 +183,7 @@ class StepRunner:
         name = step.target.owner
         agent = self.registry.agent(name)
         if agent is None:
-            raise AgentCallError(f"The agent {name!r} is not connected any more.")
+            raise CallError(f"The agent {name!r} is not connected any more.")
         message = step.arguments.get("message")
         if not isinstance(message, str) or not message.strip():
             outcome.fail("Give the agent a 'message' (a string) saying what you need.")
@@ -183,16 +192,16 @@ class StepRunner:
         updates = agent.converse(message, self.contexts.get(name), task_id)
         async with contextlib.aclosing(updates) as stream:
             async for update in stream:
-                outcome.see_agent(update)
+                outcome.agent.apply(update.kind, update.data)
                 yield update
-        if outcome.context_id:
-            self.contexts[name] = outcome.context_id
+        if outcome.agent.context_id:
+            self.contexts[name] = outcome.agent.context_id
         outcome.settle_agent(step.call.name)
 
 
 def policy_key(target: Target) -> str:
     """The approval key that "always allow" sets: the tool for MCP, the agent itself."""
-    return f"{target.owner}/{target.tool}" if target.kind == "mcp" else target.owner
+    return f"{target.owner}/{target.tool}" if target.kind == StepKind.MCP else target.owner
 
 
 def agent_contexts(events: Any) -> dict[str, str]:
@@ -201,70 +210,54 @@ def agent_contexts(events: Any) -> dict[str, str]:
     contexts: dict[str, str] = {}
     for event in events:
         data = event.data
-        if event.kind == "step" and data.get("agent"):
+        if event.kind == Kind.STEP and data.get("agent"):
             agents[data["id"]] = data["agent"]
         elif data.get("step") in agents and data.get("context_id"):
             contexts[agents[data["step"]]] = data["context_id"]
     return contexts
 
 
+def texts(parts: list[dict[str, Any]]) -> str:
+    """Parts of any type as the model reads them (data as JSON, files by name), joined."""
+    return "".join(part_text(p) for p in parts)
+
+
 @dataclass
 class _Outcome:
     """What a call gave back, summed up for the model."""
 
-    status: str = "done"
+    status: StepStatus = StepStatus.DONE
     content: str = ""
-    task_id: str = ""
-    context_id: str = ""
-    state: str = ""
-    status_text: str = ""
-    artifacts: dict[str, str] = field(default_factory=dict)
-    replies: list[str] = field(default_factory=list)
+    agent: Reply = field(default_factory=Reply)  # what the agent did, folded
 
     def fail(self, reason: str) -> None:
-        self.status, self.content = "error", reason
+        self.status, self.content = StepStatus.ERROR, reason
 
     def see_result(self, result: dict[str, Any]) -> None:
-        texts = [part_text(p) for p in result.get("parts", [])]
-        if not any(texts) and result.get("structured") is not None:
-            texts = [json.dumps(result["structured"])]
-        self.content = "\n".join(t for t in texts if t) or "(no content)"
+        found = [part_text(p) for p in result.get("parts", [])]
+        if not any(found) and result.get("structured") is not None:
+            found = [json.dumps(result["structured"])]
+        self.content = "\n".join(t for t in found if t) or "(no content)"
         if result.get("is_error"):
-            self.status, self.content = "error", "ERROR: " + self.content
-
-    def see_agent(self, update: Update) -> None:
-        data = update.data
-        self.task_id = data.get("task_id") or self.task_id
-        self.context_id = data.get("context_id") or self.context_id
-        if update.kind in ("task", "status") and data.get("state"):
-            self.state = data["state"]
-            self.status_text = "".join(part_text(p) for p in data.get("message", []))
-        if update.kind == "task":
-            self.artifacts = {
-                a["artifact_id"]: "".join(part_text(p) for p in a.get("parts", []))
-                for a in data.get("artifacts", [])
-            }
-        elif update.kind == "artifact":
-            text = "".join(part_text(p) for p in data.get("parts", []))
-            key = data["artifact_id"]
-            self.artifacts[key] = (self.artifacts.get(key, "") if data.get("append") else "") + text
-        elif update.kind == "message":
-            self.replies.append("".join(part_text(p) for p in data.get("parts", [])))
+            self.status, self.content = StepStatus.ERROR, "ERROR: " + self.content
 
     def settle_agent(self, tool_name: str) -> None:
-        answer = "\n".join([*self.artifacts.values(), *self.replies]).strip()
-        if self.state == "input-required" or self.state == "auth-required":
-            self.status = "waiting"
+        seen = self.agent
+        status_text = texts(seen.status_parts)
+        answers = [texts(a.parts) for a in seen.artifacts.values()]
+        answer = "\n".join([*answers, *(texts(m) for m in seen.messages)]).strip()
+        if seen.state in INTERRUPTED:
+            self.status = StepStatus.WAITING
             self.content = (
-                f"The agent needs more input: {self.status_text or '(no question given)'}\n"
-                f"To answer it, call {tool_name} again with task_id {self.task_id!r} and the "
+                f"The agent needs more input: {status_text or '(no question given)'}\n"
+                f"To answer it, call {tool_name} again with task_id {seen.task_id!r} and the "
                 "answer as the message; if only the person can answer, ask them."
             )
-        elif self.state in ("failed", "rejected", "canceled"):
-            self.status = "error"
-            self.content = f"The agent's task ended {self.state}: {self.status_text or answer}"
-        elif self.state and self.state != "completed":
-            self.status = "error"
-            self.content = f"The agent's task is still {self.state}; listening stopped. {answer}"
+        elif seen.state in (TaskState.FAILED, TaskState.REJECTED, TaskState.CANCELED):
+            self.status = StepStatus.ERROR
+            self.content = f"The agent's task ended {seen.state}: {status_text or answer}"
+        elif seen.state and seen.state != TaskState.COMPLETED:
+            self.status = StepStatus.ERROR
+            self.content = f"The agent's task is still {seen.state}; listening stopped. {answer}"
         else:
-            self.content = answer or self.status_text or "(the agent answered without text)"
+            self.content = answer or status_text or "(the agent answered without text)"

@@ -9,7 +9,9 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from switchboard.connections.owner import Status
 from switchboard.connections.registry import Registry
+from switchboard.connections.updates import StepKind
 
 MAX_NAME = 64
 MAX_DESCRIPTION = 1024
@@ -34,18 +36,18 @@ AGENT_PARAMETERS = {
 class Target:
     """The real thing behind a tool name: an MCP server's tool, or an A2A agent."""
 
-    kind: str  # "mcp" or "agent"
+    kind: StepKind  # MCP or AGENT
     owner: str  # the server's or the agent's name
     tool: str = ""
 
     @property
     def label(self) -> str:
         """How the person sees it."""
-        return f"{self.owner} · {self.tool}" if self.kind == "mcp" else self.owner
+        return f"{self.owner} · {self.tool}" if self.kind == StepKind.MCP else self.owner
 
     def policy(self, approval: Mapping[str, str]) -> str:
         """ "ask" or "allow": the tool's own rule, else its server's (or agent's), else "*"."""
-        keys = [f"{self.owner}/{self.tool}"] if self.kind == "mcp" else []
+        keys = [f"{self.owner}/{self.tool}"] if self.kind == StepKind.MCP else []
         for key in (*keys, self.owner, "*"):
             if key in approval:
                 return approval[key]
@@ -64,21 +66,27 @@ class Toolbox:
         """Every tool of every ready MCP server, and every ready agent."""
         box = cls([], {})
         for server in registry.servers():
-            if server.status != "ready":
+            if server.status != Status.READY:
                 continue
             for tool in server.tools:
                 description = tool["description"] or tool["title"] or tool["name"]
                 box._add(
-                    Target("mcp", server.name, tool["name"]), description, tool["input_schema"]
+                    Target(StepKind.MCP, server.name, tool["name"]),
+                    description,
+                    tool["input_schema"],
                 )
         for agent in registry.agents():
-            if agent.status != "ready" or agent.card is None:
+            if agent.status != Status.READY or agent.card is None:
                 continue
-            box._add(Target("agent", agent.name), agent_description(agent.name, agent.card))
+            box._add(Target(StepKind.AGENT, agent.name), agent_description(agent.name, agent.card))
         return box
 
     def _add(self, target: Target, description: str, schema: dict[str, Any] | None = None) -> None:
-        wanted = f"{target.owner}__{target.tool}" if target.kind == "mcp" else f"ask_{target.owner}"
+        wanted = (
+            f"{target.owner}__{target.tool}"
+            if target.kind == StepKind.MCP
+            else f"ask_{target.owner}"
+        )
         name = api_name(wanted, taken=self.targets)
         parameters = dict(schema or AGENT_PARAMETERS)
         parameters.setdefault("type", "object")

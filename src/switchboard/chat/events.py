@@ -6,39 +6,44 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-# user: the person's prompt; resume: listening again to a task; task/status/artifact/message/
-# notice: what the counterpart did (see connections.updates); tool_call/progress/question/
-# answer/tool_result: an MCP tool call and what happened in it; attachment: a resource attached
-# as context for the next message; delta: text the assistant's model streamed; step: a tool or
-# agent call the model made (events of that call carry its id in `data["step"]`); step_end: what
-# the call gave back to the model; turn_end: the turn is over.
-KINDS = (
-    "user",
-    "resume",
-    "task",
-    "status",
-    "artifact",
-    "message",
-    "notice",
-    "tool_call",
-    "progress",
-    "question",
-    "answer",
-    "tool_result",
-    "attachment",
-    "delta",
-    "step",
-    "step_end",
-    "turn_end",
+from switchboard.connections.updates import (
+    INTERRUPTED,
+    SETTLED,
+    TERMINAL,
+    Action,
+    Ending,
+    Kind,
+    Level,
+    QuestionKind,
+    StepKind,
+    StepStatus,
+    TaskState,
 )
+
+# The vocabulary of events, for whoever reads them (the pages among them).
+__all__ = [
+    "INTERRUPTED",
+    "SETTLED",
+    "TERMINAL",
+    "Action",
+    "Ending",
+    "Event",
+    "Kind",
+    "Level",
+    "QuestionKind",
+    "StepKind",
+    "StepStatus",
+    "TaskState",
+]
 
 
 @dataclass(frozen=True)
 class Event:
-    """Something that happened in one turn of a conversation, as JSON-compatible data."""
+    """Something that happened in one turn of a conversation, as JSON-compatible data.
+    Events inside one of the assistant's steps carry the step's id in `data["step"]`."""
 
     turn: int
-    kind: str
+    kind: Kind
     data: dict[str, Any] = field(default_factory=dict)
     ts: float = field(default_factory=time.time)
 
@@ -48,9 +53,9 @@ class Event:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Event:
-        """The inverse of `to_dict`."""
-        return cls(int(raw["turn"]), str(raw["kind"]), dict(raw.get("data", {})), float(raw["ts"]))
+        """The inverse of `to_dict` (ValueError for a kind this version does not know)."""
+        return cls(int(raw["turn"]), Kind(raw["kind"]), dict(raw.get("data", {})), float(raw["ts"]))
 
     def ends(self, turn: int) -> bool:
         """True when this event closes turn `turn`."""
-        return self.kind == "turn_end" and self.turn == turn
+        return self.kind == Kind.TURN_END and self.turn == turn

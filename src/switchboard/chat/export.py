@@ -13,21 +13,23 @@ from datetime import UTC, datetime
 from typing import Any
 
 from switchboard.chat.conversation import Conversation
-from switchboard.chat.events import KINDS, Event
-from switchboard.chat.turns import TurnView, fold_turns
+from switchboard.chat.events import Event
+from switchboard.chat.turns import StepView, TurnView, fold_turns, part_text
+from switchboard.connections.updates import Kind, Level, StepKind
 
+KINDS = tuple(Kind)
 FORMAT = "switchboard.conversation"
 VERSION = 1
 
 # Data keys that folding or drawing a turn reads without a default: an import needs them.
 REQUIRED_DATA = {
-    "artifact": ("artifact_id",),
-    "tool_call": ("server", "tool"),
-    "progress": ("progress",),
-    "question": ("id", "server", "message"),
-    "answer": ("id",),
-    "tool_result": ("parts",),
-    "attachment": ("server", "uri"),
+    Kind.ARTIFACT: ("artifact_id",),
+    Kind.TOOL_CALL: ("server", "tool"),
+    Kind.PROGRESS: ("progress",),
+    Kind.QUESTION: ("id", "server", "message"),
+    Kind.ANSWER: ("id",),
+    Kind.TOOL_RESULT: ("parts",),
+    Kind.ATTACHMENT: ("server", "uri"),
 }
 
 
@@ -119,6 +121,7 @@ def _event(index: int, raw: Any) -> Event:
         raise ConversationImportError(
             f"{where}: unknown kind {kind!r} (known kinds: {', '.join(KINDS)})."
         )
+    kind = Kind(kind)
     if not isinstance(ts, int | float) or isinstance(ts, bool) or not math.isfinite(ts):
         raise ConversationImportError(f"{where}: ts must be a number of seconds, got {ts!r}.")
     if not isinstance(data, dict):
@@ -128,7 +131,7 @@ def _event(index: int, raw: Any) -> Event:
         raise ConversationImportError(
             f"{where} ({kind}): data is missing {', '.join(map(repr, absent))}."
         )
-    if kind == "task" and not all(
+    if kind == Kind.TASK and not all(
         isinstance(a, dict) and "artifact_id" in a for a in data.get("artifacts", [])
     ):
         raise ConversationImportError(f"{where} (task): every artifact needs an 'artifact_id'.")
@@ -158,7 +161,7 @@ def _turn(view: TurnView, counterpart: str) -> list[str]:
     for message in view.messages:
         answer += _parts(message)
     if view.state:
-        status = _parts_text(view.status_parts)
+        status = part_text(view.status_parts)
         answer += [f"_Task {view.state}_" + (f" — {status}" if status else ""), ""]
         answer += _parts([p for p in view.status_parts if p.get("type") != "text"])
     if answer:
@@ -168,11 +171,11 @@ def _turn(view: TurnView, counterpart: str) -> list[str]:
     return lines
 
 
-def _step(view: TurnView, step: TurnView) -> list[str]:
+def _step(view: TurnView, step: StepView) -> list[str]:
     """A call the assistant's model made: what it called, with what, your approval, and what
     went back to the model."""
     call, end = step.step, step.step_end
-    icon = {"mcp": "🔧", "agent": "🛰️"}.get(call.get("kind", ""), "⚠️")
+    icon = {StepKind.MCP: "🔧", StepKind.AGENT: "🛰️"}.get(call.get("kind", ""), "⚠️")
     lines = [f"{icon} **{call.get('label', '')}** (called by the model)", "", "Arguments:", ""]
     lines += [*_fenced(call.get("arguments_text") or "{}", "json"), ""]
     for question in view.step_questions(call.get("id", "")):
@@ -207,7 +210,7 @@ def _tool_call(view: TurnView) -> list[str]:
         answered = view.answers.get(question.get("id", ""))
         lines += ["", f"_You answered: {answered}_" if answered else "_Not answered_", ""]
     if result.get("is_error"):
-        text = _parts_text(result.get("parts", [])) or "The tool reported an error."
+        text = part_text(result.get("parts", [])) or "The tool reported an error."
         lines += [f"⚠️ **Error:** {text}", ""]
     elif result:
         lines += ["**Result:**", "", *_parts(result.get("parts", []))]
@@ -275,8 +278,8 @@ def _decoded_size(data: str) -> int:
 
 def _notice(notice: dict[str, Any]) -> list[str]:
     """A notice as a blockquote: its level (unless info), text and hint."""
-    level = notice.get("level", "info")
-    lead = {"error": "⚠️ **Error:** ", "warning": "**Warning:** "}.get(level, "")
+    level = notice.get("level", Level.INFO)
+    lead = {Level.ERROR: "⚠️ **Error:** ", Level.WARNING: "**Warning:** "}.get(level, "")
     body = lead + notice.get("text", "")
     if notice.get("hint"):
         body += f"\n\n{notice['hint']}"
@@ -292,10 +295,6 @@ def _fenced(text: str, language: str) -> list[str]:
 
 def _json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def _parts_text(parts: list[dict[str, Any]]) -> str:
-    return "".join(p.get("text", "") for p in parts if p.get("type") == "text")
 
 
 def _iso(ts: float) -> str:

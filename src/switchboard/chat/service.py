@@ -13,29 +13,33 @@ import concurrent.futures
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-from switchboard.assistant import ASSISTANT, Assistant
-from switchboard.chat.conversation import Conversation, ConversationStore
-from switchboard.chat.store import SqlStore
-from switchboard.config import LlmSettings
-from switchboard.connections.a2a_agent import AgentCallError, AgentConnection
-from switchboard.connections.mcp_server import McpCallError
-from switchboard.connections.registry import Registry
-from switchboard.connections.tool_calls import Questions, Resolver, call_updates
-from switchboard.connections.updates import SETTLED, Update
+from switchboard.chat.conversation import Conversation
+from switchboard.chat.counterparts import (
+    NO_TASK,
+    Counterpart,
+    Counterparts,
+    Prompt,
+    Request,
+    Resume,
+    ToolCall,
+    Turn,
+)
+from switchboard.chat.questions import TurnQuestions
+from switchboard.chat.store import LOCAL_OWNER, Store
+from switchboard.connections.owner import CallError
+from switchboard.connections.updates import SETTLED, Ending, Kind, Level
 from switchboard.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-ASSISTANT_STOPPED = "Stopped: the model's answer and its running tool calls were cancelled."
-STOPPED = "Stopped listening. The agent's task goes on: Cancel task stops it, Resume listens again."
-CALL_STOPPED = "Stopped: the call was cancelled, and the server was told."
-
-Updates = Callable[[], AsyncIterator[Update]]
+INTERRUPTED_NOTICE = {
+    "level": Level.WARNING,
+    "text": "Interrupted: the app stopped during this turn.",
+    "hint": "Send the message again if you still need the answer.",
+}
 
 
 class ConversationBusy(Exception):
@@ -48,7 +52,7 @@ class _Turn:
 
     conversation: Conversation
     number: int
-    stop_notice: str = STOPPED
+    counterpart: Counterpart
     task: asyncio.Task[None] | None = None
     ended: bool = False
 
@@ -56,23 +60,16 @@ class _Turn:
 class ChatService:
     """Starts, stops and cancels turns; one running turn per conversation."""
 
-    def __init__(
-        self,
-        runtime: Runtime,
-        registry: Registry,
-        store: ConversationStore | SqlStore,
-        assistant: Assistant | None = None,
-    ) -> None:
+    def __init__(self, runtime: Runtime, store: Store, counterparts: Counterparts) -> None:
         self.runtime = runtime
-        self.registry = registry
         self.store = store
-        self.assistant = assistant or Assistant(registry, LlmSettings())
+        self.counterparts = counterparts
+        self.questions = TurnQuestions(runtime)
         self._turns: dict[str, _Turn] = {}
-        self._questions: dict[str, tuple[Resolver, Conversation, int]] = {}
         self._lock = threading.Lock()
         self._shutting_down = False
 
-    def new_conversation(self, counterpart: str, owner: str = "local") -> Conversation:
+    def new_conversation(self, counterpart: str, owner: str = LOCAL_OWNER) -> Conversation:
         """A new conversation (a new A2A context) with `counterpart`, for `owner`."""
         return self.store.create(counterpart, owner=owner)
 
@@ -82,17 +79,14 @@ class ChatService:
         A prompt sent while a turn runs supersedes it (that turn stops listening first). A
         prompt after input-required answers that task (same taskId). `prompt` is a chosen MCP
         prompt ({server, messages}): the assistant's model gets its messages, an agent `text`."""
-        conversation = self._conversation(conversation_id)
-        self._claim(conversation)
+        conversation = self._claimed(conversation_id)
         turn = conversation.next_turn()
-        conversation.record(turn, "user", {"text": text, **({"prompt": prompt} if prompt else {})})
+        conversation.record(
+            turn, Kind.USER, {"text": text, **({"prompt": prompt} if prompt else {})}
+        )
         if not conversation.title:
-            conversation.title = text.strip().splitlines()[0][:60] if text.strip() else "…"
-        if conversation.counterpart == ASSISTANT:
-            updates = partial(self._assist, conversation, turn)
-            self._start(conversation, turn, updates, stop_notice=ASSISTANT_STOPPED)
-        else:
-            self._start(conversation, turn, lambda: self._ask(conversation, text))
+            self.store.rename(conversation.id, (text.strip().splitlines() or ["…"])[0][:60])
+        self._start(conversation, turn, Prompt(text, prompt))
         return turn
 
     def resume(self, conversation_id: str) -> int | None:
@@ -103,8 +97,8 @@ class ChatService:
             return None
         self._claim(conversation)
         turn = conversation.next_turn()
-        conversation.record(turn, "resume", {"task_id": task_id})
-        self._start(conversation, turn, lambda: self._follow(conversation, task_id))
+        conversation.record(turn, Kind.RESUME, {"task_id": task_id})
+        self._start(conversation, turn, Resume(task_id))
         return turn
 
     def call_tool(
@@ -112,20 +106,13 @@ class ChatService:
     ) -> int:
         """Call an MCP tool as a turn of the conversation: its progress, the server's questions
         and its result land in the log. Stop cancels the call."""
-        conversation = self._conversation(conversation_id)
-        self._claim(conversation)
+        conversation = self._claimed(conversation_id)
         turn = conversation.next_turn()
-        conversation.record(
-            turn, "tool_call", {"server": server, "tool": tool, "arguments": arguments}
-        )
+        data = {"server": server, "tool": tool, "arguments": arguments}
+        conversation.record(turn, Kind.TOOL_CALL, data)
         if not conversation.title:
-            conversation.title = f"🔧 {tool} · {server}"
-        self._start(
-            conversation,
-            turn,
-            lambda: self._tool(conversation, turn, server, tool, arguments),
-            stop_notice=CALL_STOPPED,
-        )
+            self.store.rename(conversation.id, f"🔧 {tool} · {server}")
+        self._start(conversation, turn, ToolCall(server, tool, arguments))
         return turn
 
     def attach(self, conversation_id: str, server: str, contents: list[dict[str, Any]]) -> int:
@@ -134,25 +121,14 @@ class ChatService:
         conversation = self._conversation(conversation_id)
         turn = conversation.next_turn()
         for item in contents:
-            conversation.record(turn, "attachment", {"server": server, **item})
-        conversation.record(turn, "turn_end", {"reason": "attached"})
+            conversation.record(turn, Kind.ATTACHMENT, {"server": server, **item})
+        conversation.record(turn, Kind.TURN_END, {"reason": Ending.ATTACHED})
         return turn
 
     def answer(self, question_id: str, action: str, content: dict[str, Any] | None = None) -> bool:
         """The person's answer to a question of a running turn (a server's question, an
         approval): accept (with content), decline or cancel. False when it is no longer open."""
-        with self._lock:
-            entry = self._questions.pop(question_id, None)
-        if entry is None:
-            return False
-        resolve, conversation, turn = entry
-        conversation.record(turn, "answer", {"id": question_id, "action": action})
-        self.runtime.loop.call_soon_threadsafe(resolve, action, content)
-        return True
-
-    def questions(self, conversation: Conversation, turn: int) -> Questions:
-        """Where turn `turn` of `conversation` registers its questions for the person."""
-        return _TurnQuestions(self, conversation, turn)
+        return self.questions.answer(question_id, action, content)
 
     def recover(self, conversation: Conversation) -> None:
         """After a restart: follow again, in the same turn, the agent task the app was
@@ -163,18 +139,13 @@ class ChatService:
             return
         for number, task_id in unfinished:
             last = number == unfinished[-1][0]
-            if last and task_id and self.registry.agent(conversation.counterpart) is not None:
+            if last and task_id and self.counterparts.resumable(conversation):
                 text = f"The app restarted during this turn; following task {task_id} again."
-                conversation.record(number, "notice", {"level": "info", "text": text})
-                self._start(conversation, number, lambda t=task_id: self._follow(conversation, t))
+                conversation.record(number, Kind.NOTICE, {"level": Level.INFO, "text": text})
+                self._start(conversation, number, Resume(task_id))
                 return  # the claim is released when that turn ends
-            notice = {
-                "level": "warning",
-                "text": "Interrupted: the app stopped during this turn.",
-                "hint": "Send the message again if you still need the answer.",
-            }
-            conversation.record(number, "notice", notice)
-            conversation.record(number, "turn_end", {"reason": "interrupted"})
+            conversation.record(number, Kind.NOTICE, INTERRUPTED_NOTICE)
+            conversation.record(number, Kind.TURN_END, {"reason": Ending.INTERRUPTED})
         self.store.release(conversation.id)
 
     async def shutdown(self) -> None:
@@ -205,8 +176,8 @@ class ChatService:
         self.store.delete(conversation_id)
 
     def cancel_task(self, conversation_id: str) -> concurrent.futures.Future[None]:
-        """Ask the agent to cancel the conversation's last task (CancelTask); the outcome, or
-        why it could not be done, lands in the log."""
+        """Ask the counterpart to cancel the conversation's last task (CancelTask); the
+        outcome, or why it could not be done, lands in the log."""
         conversation = self._conversation(conversation_id)
         return self.runtime.submit(self._cancel(conversation))
 
@@ -215,25 +186,23 @@ class ChatService:
             turn = self._turns.get(conversation_id)
         return turn is not None and not turn.ended
 
-    def _start(
-        self, conversation: Conversation, number: int, updates: Updates, stop_notice: str = STOPPED
-    ) -> None:
-        turn = _Turn(conversation, number, stop_notice)
+    def _start(self, conversation: Conversation, number: int, request: Request) -> None:
+        turn = _Turn(conversation, number, self.counterparts.of(conversation, request))
         with self._lock:
             previous = self._turns.get(conversation.id)
             self._turns[conversation.id] = turn
-        self.runtime.submit(self._run(turn, updates, previous))
+        self.runtime.submit(self._run(turn, request, previous))
 
     def _stop(self, turn: _Turn) -> None:
         """On the loop: cancel a running turn, or end one that has not started yet."""
         if turn.ended:
             return
         if turn.task is None:
-            self._finish(turn, "stopped", notice=turn.stop_notice)
+            self._finish(turn, Ending.STOPPED, notice=turn.counterpart.stop_notice)
         else:
             turn.task.cancel()
 
-    async def _run(self, turn: _Turn, updates: Updates, previous: _Turn | None) -> None:
+    async def _run(self, turn: _Turn, request: Request, previous: _Turn | None) -> None:
         if turn.ended:  # stopped before it started
             return
         turn.task = asyncio.current_task()
@@ -243,34 +212,31 @@ class ChatService:
                 self._stop(previous)
                 if previous.task is not None:
                     await asyncio.wait({previous.task})
-            async with contextlib.aclosing(updates()) as stream:
+            # Read after the previous turn has finished: its context, task, attachments.
+            questions = self.questions.of(conversation, turn.number)
+            updates = turn.counterpart.respond(request, Turn(conversation, turn.number, questions))
+            async with contextlib.aclosing(updates) as stream:
                 async for update in stream:
                     conversation.record(turn.number, update.kind, update.data)
         except asyncio.CancelledError:
             if self._shutting_down:  # left open on purpose: the next start recovers it
                 raise
-            outcome = self._outcome(turn)
+            outcome = conversation.outcome(turn.number)
             if outcome in SETTLED:
                 self._finish(turn, outcome)
             else:
-                self._finish(turn, "stopped", notice=turn.stop_notice)
+                self._finish(turn, Ending.STOPPED, notice=turn.counterpart.stop_notice)
             raise
-        except AgentCallError as error:
-            conversation.record(
-                turn.number, "notice", {"level": "error", "text": error.message, "hint": error.hint}
-            )
-        except McpCallError as error:
-            conversation.record(turn.number, "notice", {"level": "error", "text": str(error)})
+        except CallError as error:
+            notice = {"level": Level.ERROR, "text": error.message, "hint": error.hint}
+            conversation.record(turn.number, Kind.NOTICE, notice)
         except Exception as error:  # a bug or an unexpected SDK error: say so, keep the app up
             log.exception("turn %s of %s failed", turn.number, conversation.id)
-            conversation.record(
-                turn.number,
-                "notice",
-                {"level": "error", "text": f"Unexpected error: {type(error).__name__}: {error}"},
-            )
-        outcome = self._outcome(turn)
+            text = f"Unexpected error: {type(error).__name__}: {error}"
+            conversation.record(turn.number, Kind.NOTICE, {"level": Level.ERROR, "text": text})
+        outcome = conversation.outcome(turn.number)
         # Every normal path ends settled (or replied); anything else stopped on an error.
-        self._finish(turn, outcome if outcome in SETTLED or outcome == "replied" else "error")
+        self._finish(turn, outcome if outcome in (*SETTLED, Ending.REPLIED) else Ending.ERROR)
 
     def _finish(self, turn: _Turn, reason: str, notice: str = "") -> None:
         """On the loop: record the end of a turn, once."""
@@ -278,79 +244,32 @@ class ChatService:
             return
         turn.ended = True
         if notice:
-            turn.conversation.record(turn.number, "notice", {"level": "info", "text": notice})
-        turn.conversation.record(turn.number, "turn_end", {"reason": reason})
+            data = {"level": Level.INFO, "text": notice}
+            turn.conversation.record(turn.number, Kind.NOTICE, data)
+        turn.conversation.record(turn.number, Kind.TURN_END, {"reason": reason})
         if self.store.shared:  # off the loop: the shared database is a round trip away
             self.runtime.loop.run_in_executor(None, self.store.release, turn.conversation.id)
-
-    async def _ask(self, conversation: Conversation, text: str) -> AsyncIterator[Update]:
-        agent = self._agent(conversation)
-        # Read after the previous turn has finished: its context, pending task, attachments.
-        context_id, task_id = conversation.context_id(), conversation.pending_task()
-        attachments = conversation.pending_attachments()
-        updates = agent.converse(text, context_id, task_id, attachments)
-        async with contextlib.aclosing(updates) as stream:
-            async for update in stream:
-                yield update
-
-    async def _assist(self, conversation: Conversation, turn: int) -> AsyncIterator[Update]:
-        questions = self.questions(conversation, turn)
-        async with contextlib.aclosing(
-            self.assistant.converse(conversation.events(), questions)
-        ) as stream:
-            async for update in stream:
-                yield update
-
-    async def _follow(self, conversation: Conversation, task_id: str) -> AsyncIterator[Update]:
-        async with contextlib.aclosing(self._agent(conversation).follow(task_id)) as stream:
-            async for update in stream:
-                yield update
-
-    def _tool(
-        self,
-        conversation: Conversation,
-        turn: int,
-        server_name: str,
-        tool: str,
-        arguments: dict[str, Any],
-    ) -> AsyncIterator[Update]:
-        server = self.registry.server(server_name)
-        if server is None:
-            raise McpCallError(f"There is no MCP server called {server_name!r} any more.")
-        return call_updates(server, tool, arguments, self.questions(conversation, turn))
-
-    def _agent(self, conversation: Conversation) -> AgentConnection:
-        agent = self.registry.agent(conversation.counterpart)
-        if agent is None:
-            raise AgentCallError(
-                f"{conversation.counterpart!r} is not connected any more.",
-                hint="Add it again on the Agents page, or start a new conversation.",
-            )
-        return agent
 
     async def _cancel(self, conversation: Conversation) -> None:
         task_id = conversation.last_task()
         turn = max(conversation.next_turn() - 1, 1)
-        agent = self.registry.agent(conversation.counterpart)
-        if task_id is None or agent is None:
-            conversation.record(
-                turn, "notice", {"level": "warning", "text": "There is no task to cancel."}
-            )
+        if task_id is None:
+            conversation.record(turn, Kind.NOTICE, {"level": Level.WARNING, "text": NO_TASK})
             return
         try:
-            snapshot = await agent.cancel_task(task_id)
-        except AgentCallError as error:
-            conversation.record(
-                turn, "notice", {"level": "warning", "text": error.message, "hint": error.hint}
-            )
+            snapshot = await self.counterparts.of(conversation).cancel(task_id)
+        except CallError as error:
+            notice = {"level": Level.WARNING, "text": error.message, "hint": error.hint}
+            conversation.record(turn, Kind.NOTICE, notice)
             return
         conversation.record(turn, snapshot.kind, snapshot.data)
-        conversation.record(
-            turn, "notice", {"level": "info", "text": f"Cancel requested for task {task_id}."}
-        )
+        text = f"Cancel requested for task {task_id}."
+        conversation.record(turn, Kind.NOTICE, {"level": Level.INFO, "text": text})
 
-    def _outcome(self, turn: _Turn) -> str:
-        return turn.conversation.outcome(turn.number)
+    def _claimed(self, conversation_id: str) -> Conversation:
+        conversation = self._conversation(conversation_id)
+        self._claim(conversation)
+        return conversation
 
     def _claim(self, conversation: Conversation) -> None:
         """Claim the conversation for a turn on this replica (released when the turn ends)."""
@@ -365,20 +284,3 @@ class ChatService:
         if conversation is None:
             raise KeyError(f"no conversation {conversation_id!r}")
         return conversation
-
-
-@dataclass(eq=False)
-class _TurnQuestions:
-    """A turn's open questions, kept in the service so `answer` finds them by id."""
-
-    service: ChatService
-    conversation: Conversation
-    turn: int
-
-    def open(self, question_id: str, resolve: Resolver) -> None:
-        with self.service._lock:
-            self.service._questions[question_id] = (resolve, self.conversation, self.turn)
-
-    def close(self, question_id: str) -> None:
-        with self.service._lock:
-            self.service._questions.pop(question_id, None)

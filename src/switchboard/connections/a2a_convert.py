@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from a2a.types import Artifact, Message, Part, StreamResponse, Task, TaskState
+from a2a.helpers import new_raw_part, new_text_part
+from a2a.types import Artifact, Message, Part, StreamResponse, Task
+from a2a.types import TaskState as SdkTaskState
 from google.protobuf.json_format import MessageToDict
 
-from switchboard.connections.updates import Update
+from switchboard.connections.updates import Kind, TaskState, Update
 
 
 def to_updates(event: StreamResponse) -> list[Update]:
@@ -22,7 +24,7 @@ def to_updates(event: StreamResponse) -> list[Update]:
         status = event.status_update
         return [
             Update(
-                "status",
+                Kind.STATUS,
                 {
                     "task_id": status.task_id,
                     "context_id": status.context_id,
@@ -37,7 +39,7 @@ def to_updates(event: StreamResponse) -> list[Update]:
         chunk = event.artifact_update
         return [
             Update(
-                "artifact",
+                Kind.ARTIFACT,
                 {
                     "task_id": chunk.task_id,
                     "context_id": chunk.context_id,
@@ -53,7 +55,7 @@ def to_updates(event: StreamResponse) -> list[Update]:
 def task_update(task: Task) -> Update:
     """A task snapshot: state, status message and every artifact as the agent has them now."""
     return Update(
-        "task",
+        Kind.TASK,
         {
             "task_id": task.id,
             "context_id": task.context_id,
@@ -69,7 +71,7 @@ def task_update(task: Task) -> Update:
 def message_update(message: Message) -> Update:
     """A direct message reply (no task)."""
     return Update(
-        "message",
+        Kind.MESSAGE,
         {
             "context_id": message.context_id,
             "task_id": message.task_id,
@@ -78,10 +80,10 @@ def message_update(message: Message) -> Update:
     )
 
 
-def state_name(state: int) -> str:
+def state_name(state: int) -> TaskState:
     """TASK_STATE_INPUT_REQUIRED → "input-required"; UNSPECIFIED → "unknown"."""
-    name = TaskState.Name(state).removeprefix("TASK_STATE_").lower().replace("_", "-")
-    return "unknown" if name == "unspecified" else name
+    name = SdkTaskState.Name(state).removeprefix("TASK_STATE_").lower().replace("_", "-")
+    return TaskState.UNKNOWN if name == "unspecified" else TaskState(name)
 
 
 def artifact_dict(artifact: Artifact) -> dict[str, Any]:
@@ -111,3 +113,13 @@ def part_dict(part: Part) -> dict[str, Any]:
     if content == "url":
         return {"type": "file", "url": part.url, **common}
     return {"type": "text", "text": "", **common}
+
+
+def attachment_part(attachment: dict[str, Any]) -> Part:
+    """An attached resource as a message part: its text with its media type, or its bytes."""
+    name = attachment.get("uri", "").rsplit("/", 1)[-1]
+    media_type = attachment.get("media_type") or ""
+    if "bytes" in attachment:
+        data = base64.b64decode(attachment["bytes"])
+        return new_raw_part(data, media_type=media_type, filename=name)
+    return new_text_part(attachment.get("text", ""), media_type=media_type or "text/plain")

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import httpx
 
 from switchboard.connections.redaction import MASK
-from switchboard.connections.wire import WireLog
+from switchboard.connections.wire import Direction, WireLog
 
 Origin = tuple[str, str, int]
 
@@ -41,7 +41,7 @@ def make_http_client(
         if origin_of(request.url) == transport.origin:
             shown.update({name: MASK for name in headers})
         body = request.content.decode("utf-8", "replace") if request.content else ""
-        wire.record_headers("request", f"{request.method} {request.url}", shown, body)
+        wire.record_headers(Direction.REQUEST, f"{request.method} {request.url}", shown, body)
 
     async def log_response(response: httpx.Response) -> None:
         body = ""
@@ -51,7 +51,7 @@ def make_http_client(
             await response.aread()
             body = response.text
         title = f"{response.status_code} {response.reason_phrase} ← {response.request.url}"
-        wire.record_headers("response", title, dict(response.headers), body)
+        wire.record_headers(Direction.RESPONSE, title, dict(response.headers), body)
 
     return httpx.AsyncClient(
         transport=transport,

@@ -3,7 +3,6 @@ server's stream is noticed at once (a stdio server that dies while idle)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from types import TracebackType
@@ -12,11 +11,12 @@ from typing import Any, Self
 import anyio
 from mcp.shared.message import SessionMessage
 
-from switchboard.connections.wire import WireLog
+from switchboard.connections.owner import Breakage
+from switchboard.connections.wire import Direction, WireLog
 
 
 @contextlib.asynccontextmanager
-async def logged(transport: Any, wire: WireLog, ended: asyncio.Event) -> AsyncIterator[Any]:
+async def logged(transport: Any, wire: WireLog, ended: Breakage) -> AsyncIterator[Any]:
     """Enter `transport` and yield its (read, write) streams wrapped for the wire log; `ended`
     is set when the server's side of the stream ends."""
     async with transport as (read, write):
@@ -46,7 +46,7 @@ class _Stream:
 class LoggedReadStream(_Stream):
     """The server → client stream, logging each message (the SDK's ReadStream protocol)."""
 
-    def __init__(self, inner: Any, wire: WireLog, ended: asyncio.Event) -> None:
+    def __init__(self, inner: Any, wire: WireLog, ended: Breakage) -> None:
         self._inner = inner
         self._wire = wire
         self._ended = ended
@@ -59,7 +59,7 @@ class LoggedReadStream(_Stream):
         try:
             item = await self._inner.receive()
         except Exception:  # end of stream, closed resource: the server is gone
-            self._ended.set()
+            self._ended.set("the server closed the connection")
             raise
         _log(self._wire, "←", item)
         return item
@@ -96,7 +96,7 @@ def _log(wire: WireLog, arrow: str, item: Any) -> None:
             title = f"{arrow} error for #{getattr(message, 'id', '?')}"
         else:
             title = f"{arrow} result for #{getattr(message, 'id', '?')}"
-        direction = "request" if arrow == "→" else "response"
+        direction = Direction.REQUEST if arrow == "→" else Direction.RESPONSE
         wire.record(direction, title, message)
     elif isinstance(item, Exception):
-        wire.record("error", f"{arrow} transport error", f"{type(item).__name__}: {item}")
+        wire.record(Direction.ERROR, f"{arrow} transport error", f"{type(item).__name__}: {item}")

@@ -7,8 +7,9 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Protocol
 
-from switchboard.connections.mcp_server import Interaction, McpConnection
-from switchboard.connections.updates import Update
+from switchboard.connections.mcp_questions import Interaction
+from switchboard.connections.mcp_server import McpConnection
+from switchboard.connections.updates import Kind, Update
 
 Resolver = Callable[[str, dict[str, Any] | None], None]
 
@@ -20,46 +21,39 @@ class Questions(Protocol):
         """Make a question answerable: `resolve(action, content)` runs on the loop."""
 
     def close(self, question_id: str) -> None:
-        """Withdraw a question (its call ended or was stopped)."""
+        """Withdraw a question from this turn (its call ended or was stopped)."""
+
+
+_DONE = Update(Kind.NOTICE)  # the call has finished: its result (or error) is there to take
 
 
 async def call_updates(
     server: McpConnection, tool: str, arguments: dict[str, Any], questions: Questions
 ) -> AsyncIterator[Update]:
     """Yield `progress` and `question` updates while the call runs, then its `tool_result`.
-    Closing the generator (Stop) cancels the call and withdraws its open questions."""
+    Closing the generator (Stop) cancels the call and withdraws its questions from the turn
+    (the server's connection cancels a question once no call that may have asked it runs)."""
     updates: asyncio.Queue[Update] = asyncio.Queue()
-    asked: list[Interaction] = []
+    asked: list[str] = []
 
     async def on_progress(progress: float, total: float | None, message: str | None) -> None:
-        updates.put_nowait(
-            Update("progress", {"progress": progress, "total": total, "message": message or ""})
-        )
+        data = {"progress": progress, "total": total, "message": message or ""}
+        updates.put_nowait(Update(Kind.PROGRESS, data))
 
     async def on_question(interaction: Interaction) -> None:
-        asked.append(interaction)
-        questions.open(
-            interaction.id, lambda action, content: server.answer(interaction, action, content)
-        )
-        updates.put_nowait(Update("question", interaction.describe()))
+        asked.append(interaction.id)
+        questions.open(interaction.id, interaction.resolve)
+        updates.put_nowait(Update(Kind.QUESTION, interaction.describe()))
 
     call = asyncio.create_task(server.call_tool(tool, arguments, on_progress, on_question))
+    call.add_done_callback(lambda _: updates.put_nowait(_DONE))
     try:
-        while not call.done() or not updates.empty():
-            if updates.empty():
-                waiter = asyncio.ensure_future(updates.get())
-                await asyncio.wait({call, waiter}, return_when=asyncio.FIRST_COMPLETED)
-                if not waiter.done():
-                    waiter.cancel()
-                    continue
-                yield waiter.result()
-            else:
-                yield updates.get_nowait()
-        yield Update("tool_result", call.result())
+        while (update := await updates.get()) is not _DONE:
+            yield update
+        yield Update(Kind.TOOL_RESULT, call.result())
     finally:
         if not call.done():
             call.cancel()
             await asyncio.wait({call})
-        for interaction in asked:
-            questions.close(interaction.id)
-            server.answer(interaction, "cancel", None)
+        for question_id in asked:
+            questions.close(question_id)

@@ -11,6 +11,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
@@ -22,12 +23,22 @@ from switchboard.connections.redaction import Redactor
 MAX_BODY = 20_000
 
 
+class Direction(StrEnum):
+    """What a wire entry is."""
+
+    REQUEST = "request"  # sent to the counterpart
+    RESPONSE = "response"  # received from it
+    EVENT = "event"  # one event of a stream, or a task snapshot
+    ERROR = "error"
+    INFO = "info"  # something the connection did (connected, chose an endpoint…)
+
+
 @dataclass(frozen=True)
 class WireEntry:
-    """One line of the wire log. `direction` is one of: request, response, event, error, info."""
+    """One line of the wire log."""
 
     ts: float
-    direction: str
+    direction: Direction
     title: str
     payload: Any = field(default="", repr=False)
     redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)
@@ -53,14 +64,14 @@ class WireLog:
         self.redactor = redactor or Redactor()
         self.entries = RecentEntries(limit)
 
-    def record(self, direction: str, title: str, payload: Any = "") -> None:
+    def record(self, direction: Direction, title: str, payload: Any = "") -> None:
         """Add an entry; `payload` may be text, a JSON-like structure, or a protobuf or pydantic
         message (not mutated afterwards)."""
         entry = WireEntry(time.time(), direction, self.redactor.text(title), payload, self.redactor)
         self.entries.append(entry)
 
     def record_headers(
-        self, direction: str, title: str, headers: dict[str, str], body: str
+        self, direction: Direction, title: str, headers: dict[str, str], body: str
     ) -> None:
         """Add a request or response entry with its (redacted) headers above the body."""
         lines = [f"{name}: {value}" for name, value in self.redactor.headers(headers).items()]

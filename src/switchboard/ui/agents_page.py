@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import streamlit as st
 
-from switchboard.chat.workspace import Workspace
-from switchboard.config import BINDINGS, VERSIONS, AgentSettings, ConfigError, check_http_url
-from switchboard.connections.a2a_agent import AgentConnection
-from switchboard.connections.http import origin_of
-from switchboard.connections.redaction import mask
-from switchboard.ui import pages
+from switchboard.ui.links import PageName, switch_to
 from switchboard.ui.state import (
     CONVERSATION_PARAM,
     STATUS_ICONS,
@@ -19,6 +12,15 @@ from switchboard.ui.state import (
     start_conversation,
     wait_connected,
     workspace,
+)
+from switchboard.workspace import (
+    BINDINGS,
+    VERSIONS,
+    AgentView,
+    ConfigError,
+    Pending,
+    Status,
+    Workspace,
 )
 
 
@@ -30,9 +32,9 @@ def agents_page() -> None:
     for problem in ws.settings.problems:
         st.warning(problem, icon="⚠️")
     await_connections(ws)
-    with st.expander("➕ Add an agent", expanded=not ws.registry.agents()):
+    with st.expander("➕ Add an agent", expanded=not ws.agents()):
         render_add_form(ws)
-    for agent in ws.registry.agents():
+    for agent in ws.agents():  # after the form: one it just added is listed too
         render_agent(ws, agent)
 
 
@@ -57,62 +59,51 @@ def render_add_form(ws: Workspace) -> None:
     if not submitted:
         return
     try:
-        check_http_url(url.strip(), "Agent URL")
         headers = parse_header_lines(extra)
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer.strip()}"
+        if key_value:
+            headers[key_header.strip() or "X-API-Key"] = key_value.strip()
+        pending = ws.new_agent(url, name, headers, binding, version)
     except ConfigError as exc:
         st.error(str(exc))
         return
-    if bearer:
-        headers["Authorization"] = f"Bearer {bearer.strip()}"
-    if key_value:
-        headers[key_header.strip() or "X-API-Key"] = key_value.strip()
-    chosen = name.strip() or urlsplit(url.strip()).netloc
-    if ws.registry.agent(chosen) is not None:
-        st.error(f"An agent called {chosen!r} already exists: give this one another name.")
-        return
-    settings = AgentSettings(chosen, url.strip(), headers, binding, version)
-    connect_and_report(ws, settings, name_from_card=not name.strip())
+    report(pending, url.strip())
 
 
-def connect_and_report(
-    ws: Workspace, settings: AgentSettings, replace: bool = False, name_from_card: bool = False
-) -> None:
-    """Connect (waiting a bounded time) and say how it went."""
-    future = ws.add_agent(settings, replace=replace, name_from_card=name_from_card)
-    agent = wait_connected(future, settings.url)
+def report(pending: Pending[AgentView], what: str) -> None:
+    """Wait (bounded) for a connection being made and say how it went."""
+    agent = wait_connected(pending, what)
     if agent is None:
         return
-    if agent.status == "ready":
+    if agent.status == Status.READY:
         st.success(f"Connected to **{agent.name}** ({agent.protocol}).")
     else:
         st.error(f"Could not connect: {agent.error}")
 
 
-def render_agent(ws: Workspace, agent: AgentConnection) -> None:
+def render_agent(ws: Workspace, agent: AgentView) -> None:
     """One agent: status, card, credentials (masked), actions."""
     icon = STATUS_ICONS.get(agent.status, "•")
-    with st.expander(
-        f"{icon} **{agent.name}** · {agent.status}", expanded=agent.status == "failed"
-    ):
-        if agent.status == "failed":
+    failed = agent.status == Status.FAILED
+    with st.expander(f"{icon} **{agent.name}** · {agent.status}", expanded=failed):
+        if failed:
             st.error(agent.error, icon="⚠️")
-        st.caption(f"URL: {agent.settings.url}")
-        if agent.settings.headers:
-            st.caption(
-                "Headers: "
-                + ", ".join(f"`{k}: {mask(v)}`" for k, v in agent.settings.headers.items())
-            )
+        st.caption(f"URL: {agent.url}")
+        if agent.headers:
+            st.caption("Headers: " + ", ".join(f"`{k}: {v}`" for k, v in agent.headers.items()))
         render_card(agent)
         columns = st.columns(3)
-        if columns[0].button("💬 Chat", key=f"chat-{agent.name}", disabled=agent.status != "ready"):
+        ready = agent.status == Status.READY
+        if columns[0].button("💬 Chat", key=f"chat-{agent.name}", disabled=not ready):
             conversation = start_conversation(ws, agent.name)
-            st.switch_page(pages.chat(), query_params={CONVERSATION_PARAM: conversation.id})
+            switch_to(PageName.CHAT, **{CONVERSATION_PARAM: conversation.id})
         columns[1].button(
             "🔄 Reconnect",
             key=f"reconnect-{agent.name}",
             help="Fetch the card again and rebuild the client.",
-            on_click=ws.add_agent,
-            args=(agent.settings, True),
+            on_click=ws.reconnect_agent,
+            args=(agent.name,),
         )
         with columns[2].popover("🗑 Remove"):
             st.write(f"Remove **{agent.name}**? Its conversations stay, but cannot continue.")
@@ -120,11 +111,12 @@ def render_agent(ws: Workspace, agent: AgentConnection) -> None:
                 "Remove",
                 key=f"remove-{agent.name}",
                 type="primary",
-                on_click=lambda: ws.runtime.submit(ws.registry.remove(agent.name)),
+                on_click=ws.remove_agent,
+                args=(agent.name,),
             )
 
 
-def render_card(agent: AgentConnection) -> None:
+def render_card(agent: AgentView) -> None:
     """What the agent's card says: identity, capabilities, modes, interfaces, skills."""
     card = agent.card
     if card is None:
@@ -163,11 +155,7 @@ def render_card(agent: AgentConnection) -> None:
         ],
         hide_index=True,
     )
-    if (
-        agent.endpoint
-        and agent.settings.headers
-        and origin_of(agent.endpoint) != origin_of(agent.settings.url)
-    ):
+    if agent.headers_stay_home:
         st.warning(
             f"The card sends requests to {agent.endpoint}, another host than the one you gave: "
             "your headers are not sent there."

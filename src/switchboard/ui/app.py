@@ -2,9 +2,24 @@
 
 import streamlit as st
 
-from switchboard.ui.pages import all_pages
+from switchboard.ui import links
+from switchboard.ui.agents_page import agents_page
+from switchboard.ui.assistant_page import assistant_page
+from switchboard.ui.chat_page import chat_page
+from switchboard.ui.inspector_page import inspector_page
+from switchboard.ui.links import PageName
+from switchboard.ui.mcp_page import mcp_page
 from switchboard.ui.state import require_login
 
+PAGES = {
+    PageName.CHAT: st.Page(chat_page, title="Chat", icon="💬", url_path="chat", default=True),
+    PageName.AGENTS: st.Page(agents_page, title="Agents", icon="🛰️", url_path="agents"),
+    PageName.MCP: st.Page(mcp_page, title="MCP servers", icon="🧰", url_path="mcp"),
+    PageName.ASSISTANT: st.Page(assistant_page, title="Assistant", icon="🧠", url_path="assistant"),
+    PageName.INSPECTOR: st.Page(inspector_page, title="Inspector", icon="🔎", url_path="inspector"),
+}
+
 st.set_page_config(page_title="Switchboard", page_icon="🎛️", layout="wide")
+links.register(PAGES)
 if require_login():
-    st.navigation(all_pages()).run()
+    st.navigation(list(PAGES.values())).run()

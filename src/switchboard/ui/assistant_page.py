@@ -3,21 +3,17 @@ and which calls it may make without asking. Changes hold for this app process.""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
-from switchboard.assistant.host import DEFAULT_SYSTEM_PROMPT
-from switchboard.assistant.tools import Toolbox
-from switchboard.chat.workspace import Workspace
-from switchboard.config import (
+from switchboard.chat.events import StepKind
+from switchboard.ui.state import await_connections, stop_check, workspace
+from switchboard.workspace import (
+    DEFAULT_SYSTEM_PROMPT,
     OPENAI_BASE_URL,
     ConfigError,
-    LlmSettings,
-    check_http_url,
-    same_origin,
+    ModelView,
+    Workspace,
 )
-from switchboard.ui.state import await_connections, stop_check, workspace
 
 MODELS_WAIT = 10.0
 INHERIT = "inherit"
@@ -40,7 +36,7 @@ def assistant_page() -> None:
 
 def model_form(ws: Workspace) -> None:
     """Endpoint, model (from the endpoint's list when it has one), key, temperature, prompt."""
-    settings = ws.assistant.settings
+    settings = ws.model()
     offered = offered_models(ws, settings)
     with st.form("llm-settings"):
         base_url = st.text_input(
@@ -49,28 +45,11 @@ def model_form(ws: Workspace) -> None:
             placeholder=OPENAI_BASE_URL,
             help="Usually ends in /v1, e.g. http://127.0.0.1:11434/v1 for Ollama.",
         )
-        if offered:
-            choices = (
-                offered
-                if settings.model in offered or not settings.model
-                else [settings.model, *offered]
-            )
-            model = st.selectbox(
-                "Model",
-                choices,
-                index=choices.index(settings.model) if settings.model in choices else 0,
-                help="The models this endpoint lists.",
-            )
-        else:
-            model = st.text_input(
-                "Model",
-                value=settings.model,
-                help="The endpoint offers no model list: type the model's name.",
-            )
+        model = model_field(settings, offered)
         key = st.text_input(
             "API key",
             type="password",
-            placeholder="A key is set (leave empty to keep it)" if settings.api_key else "No key",
+            placeholder="A key is set (leave empty to keep it)" if settings.has_key else "No key",
             help="Kept in this process's memory only: never stored, logged or shown. "
             "SWITCHBOARD_LLM_API_KEY or Streamlit secrets set it at start.",
         )
@@ -88,47 +67,66 @@ def model_form(ws: Workspace) -> None:
             "Model rounds per turn (at most)", 1, 100, value=settings.max_rounds
         )
         saved = st.form_submit_button("Save", type="primary")
-    if not saved:
-        return
-    base_url = base_url.strip()
+    if saved:
+        save_model(ws, key, base_url, model, temperature, system_prompt, int(rounds))
+
+
+def model_field(settings: ModelView, offered: list[str]) -> str:
+    """A select from the endpoint's model list when it has one, else a text field."""
+    if not offered:
+        return st.text_input(
+            "Model",
+            value=settings.model,
+            help="The endpoint offers no model list: type the model's name.",
+        )
+    current = settings.model
+    choices = offered if current in offered or not current else [current, *offered]
+    return st.selectbox(
+        "Model",
+        choices,
+        index=choices.index(current) if current in choices else 0,
+        help="The models this endpoint lists.",
+    )
+
+
+def save_model(
+    ws: Workspace,
+    key: str,
+    base_url: str,
+    model: str,
+    temperature: float,
+    system_prompt: str,
+    rounds: int,
+) -> None:
+    """Apply the form and say how it went (a key for another host is dropped)."""
     try:
-        if base_url:
-            check_http_url(base_url, "Base URL")
+        dropped = ws.configure_model(
+            key,
+            base_url=base_url.strip(),
+            model=model.strip(),
+            temperature=temperature,
+            system_prompt=system_prompt.strip(),
+            max_rounds=rounds,
+        )
     except ConfigError as exc:
         st.error(str(exc))
         return
-    new = replace(
-        settings,
-        base_url=base_url,
-        model=model.strip(),
-        temperature=temperature,
-        system_prompt=system_prompt.strip(),
-        max_rounds=int(rounds),
-    )
-    # A key stays with the host it was given for; a new host needs its own key.
-    kept = settings.api_key if same_origin(new.endpoint, settings.endpoint) else ""
-    new = replace(new, api_key=key.strip() or kept)
-    ws.assistant.configure(new)
+    new = ws.model()
     st.session_state.pop("llm-models", None)
     st.success(f"Saved: `{new.model}` at {new.endpoint}." if new.configured else "Saved.")
-    if settings.api_key and not new.api_key:
+    if dropped:
         st.warning("The key was for another host, so it was dropped: enter this host's key.")
 
 
-def offered_models(ws: Workspace, settings: LlmSettings) -> list[str]:
+def offered_models(ws: Workspace, settings: ModelView) -> list[str]:
     """The endpoint's model list, fetched once per endpoint ([] when it has none)."""
-    if not settings.base_url and not settings.api_key:
+    if not settings.base_url and not settings.has_key:
         return []
     cached = st.session_state.get("llm-models")
     if cached and cached[0] == settings.endpoint:
         return cached[1]
-    try:
-        with st.spinner("Asking the endpoint for its models…"):
-            models = ws.runtime.call(
-                ws.assistant.models(), timeout=MODELS_WAIT, stop_check=stop_check()
-            )
-    except TimeoutError:
-        models = []
+    with st.spinner("Asking the endpoint for its models…"):
+        models = ws.list_models(MODELS_WAIT, stop_check())
     st.session_state["llm-models"] = (settings.endpoint, models)
     return models
 
@@ -137,12 +135,11 @@ def approvals_form(ws: Workspace) -> None:
     """Per server, tool and agent: ask first, or always allow."""
     st.subheader("Approvals")
     st.caption("“Ask first” shows Approve / Deny in the chat before the call runs.")
-    approval = dict(ws.assistant.settings.approval)
-    toolbox = Toolbox.gather(ws.registry)
+    approval = ws.model().approval
     servers: dict[str, list[str]] = {}
     agents: list[str] = []
-    for target in toolbox.targets.values():
-        if target.kind == "mcp":
+    for target in ws.offered():
+        if target.kind == StepKind.MCP:
             servers.setdefault(target.owner, []).append(target.tool)
         else:
             agents.append(target.owner)
@@ -162,8 +159,7 @@ def approvals_form(ws: Workspace) -> None:
             )
         saved = st.form_submit_button("Save approvals")
     if saved:
-        rules = {k: v for k, v in chosen.items() if v != INHERIT}
-        ws.assistant.configure(replace(ws.assistant.settings, approval=rules))
+        ws.set_approvals({k: v for k, v in chosen.items() if v != INHERIT})
         st.success("Approvals saved.")
 
 

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import streamlit as st
 
-from switchboard.assistant import ASSISTANT
-from switchboard.assistant.host import HOW_TO_CONFIGURE, NOT_CONFIGURED
-from switchboard.assistant.tools import Toolbox
 from switchboard.chat.conversation import Conversation
-from switchboard.chat.events import Event
+from switchboard.chat.events import SETTLED, Event, Kind, StepKind
 from switchboard.chat.turns import TurnView, fold_turns, pending_task
-from switchboard.chat.workspace import Workspace
-from switchboard.connections.updates import SETTLED
-from switchboard.runtime.loop import wait_for_future
-from switchboard.ui import pages
 from switchboard.ui.conversations import render_conversation_list
+from switchboard.ui.links import PageName, page
+from switchboard.ui.questions import render_questions
 from switchboard.ui.render import render_turn
-from switchboard.ui.schema_form import missing_required, schema_form
 from switchboard.ui.state import (
     attempt,
     await_connections,
@@ -28,6 +21,7 @@ from switchboard.ui.state import (
     stop_check,
     workspace,
 )
+from switchboard.workspace import ASSISTANT, HOW_TO_CONFIGURE, NOT_CONFIGURED, Status, Workspace
 
 COALESCE = 0.03  # seconds to let more events arrive before redrawing the live bubble
 
@@ -88,12 +82,12 @@ def follow_live_turn(
         return
 
     def rerun_on(event: Event) -> bool:  # the end, or a new question that needs its form
-        return event.ends(live.turn) or (event.kind == "question" and event.turn == live.turn)
+        return event.ends(live.turn) or (event.kind == Kind.QUESTION and event.turn == live.turn)
 
     for batch in conversation.log.follow(offset, until=rerun_on, stop_check=stop_check()):
         for event in batch:
             if event.turn == live.turn:
-                live.apply(event)
+                live.apply_event(event)
         with slot.container():
             render_turn(live, live=True, key=key, steps=steps)
         time.sleep(COALESCE)
@@ -110,74 +104,6 @@ def rerun_when_log_grows(conversation: Conversation, seen: int) -> None:
             st.rerun()
 
     watcher()
-
-
-def render_questions(ws: Workspace, view: TurnView) -> None:
-    """What the turn waits on: the assistant's calls to approve, sampling requests to approve,
-    and a form for each question a server asked (MCP elicitation)."""
-    for question in view.open_questions:
-        if question["kind"] in ("approval", "sampling"):
-            render_approval(ws, question)
-            continue
-        ident, schema = question["id"], question.get("schema") or {}
-        with st.form(f"question-{ident}", border=True):
-            st.markdown(f"❓ **{question['server']} asks:** {question['message']}")
-            if question.get("url"):
-                st.markdown(f"Open [{question['url']}]({question['url']}), then accept.")
-            value = schema_form(schema, key=f"q-{ident}") if schema.get("properties") else {}
-            accept, decline, cancel = st.columns(3)
-            accepted = accept.form_submit_button("Accept", type="primary", key=f"accept-{ident}")
-            declined = decline.form_submit_button("Decline", key=f"decline-{ident}")
-            cancelled = cancel.form_submit_button("Cancel", key=f"cancel-{ident}")
-        if accepted:
-            missing = missing_required(schema, value)
-            if missing:
-                st.error(f"Please fill in: {', '.join(missing)}.")
-                continue
-            ws.chat.answer(ident, "accept", value)
-            st.rerun()
-        if declined or cancelled:
-            ws.chat.answer(ident, "decline" if declined else "cancel")
-            st.rerun()
-
-
-def render_approval(ws: Workspace, question: dict[str, Any]) -> None:
-    """Approve or deny a call of the assistant, or a server's request to use the model."""
-    ident = question["id"]
-    with st.container(border=True):
-        if question["kind"] == "approval":
-            st.markdown(f"🛡️ {question['message']}")
-            st.json(question.get("arguments", {}), expanded=2)
-        else:
-            render_sampling_request(question)
-        approve, always, deny = st.columns(3)
-        approve.button(
-            "Approve",
-            key=f"approve-{ident}",
-            type="primary",
-            on_click=ws.chat.answer,
-            args=(ident, "accept"),
-        )
-        if question["kind"] == "approval":
-            always.button(
-                "Always allow",
-                key=f"always-{ident}",
-                help=f"Stop asking for {question['policy_key']} while the app runs.",
-                on_click=ws.chat.answer,
-                args=(ident, "accept", {"always": True}),
-            )
-        deny.button("Deny", key=f"deny-{ident}", on_click=ws.chat.answer, args=(ident, "decline"))
-
-
-def render_sampling_request(question: dict[str, Any]) -> None:
-    """What a server wants the model to answer (MCP sampling), before it is sent."""
-    details = question.get("details", {})
-    st.markdown(f"🧠 **{question['server']}** {question['message']}")
-    if details.get("system_prompt"):
-        st.caption(f"System prompt: {details['system_prompt']}")
-    for message in details.get("messages", []):
-        st.markdown(f"**{message['role']}:** {message['text']}")
-    st.caption(f"At most {details.get('max_tokens')} tokens.")
 
 
 def send_prompt(ws: Workspace, conversation_id: str) -> None:
@@ -237,14 +163,14 @@ def render_controls(
 def cancel_task(ws: Workspace, conversation_id: str) -> None:
     """Button callback: CancelTask, waiting briefly so the outcome shows in this run."""
     try:
-        wait_for_future(ws.chat.cancel_task(conversation_id), timeout=15, stop_check=stop_check())
+        ws.cancel_task(conversation_id).wait(15, stop_check())
     except TimeoutError:
         st.toast("The agent has not answered the cancel request yet.")
 
 
 def render_header(ws: Workspace, conversation: Conversation) -> None:
     """Who this conversation is with, and how that connection is doing."""
-    agent = ws.registry.agent(conversation.counterpart)
+    agent = ws.agent(conversation.counterpart)
     st.subheader(conversation.counterpart)
     if agent is None:
         st.error(
@@ -256,33 +182,33 @@ def render_header(ws: Workspace, conversation: Conversation) -> None:
     if conversation.context_id():
         facts.append(f"context `{conversation.context_id()}`")
     st.caption(" · ".join(facts))
-    if agent.status == "failed":
+    if agent.status == Status.FAILED:
         st.error(f"Cannot reach this agent: {agent.error}", icon="⚠️")
-        st.button("Reconnect", key="reconnect", on_click=lambda: ws.add_agent(agent.settings, True))
-    elif agent.status == "connecting":
+        st.button("Reconnect", key="reconnect", on_click=ws.reconnect_agent, args=(agent.name,))
+    elif agent.status == Status.CONNECTING:
         st.info("Connecting… your message will be sent as soon as the agent answers.")
 
 
 def render_assistant_header(ws: Workspace) -> None:
     """The assistant: which model, and what it can use; how to configure one if there is none."""
     st.subheader(ASSISTANT)
-    settings = ws.assistant.settings
-    if not settings.configured:
+    model = ws.model()
+    if not model.configured:
         st.info(f"{NOT_CONFIGURED} {HOW_TO_CONFIGURE}", icon="🧠")
-        st.page_link(pages.assistant(), label="Set up the model", icon="⚙️")
+        st.page_link(page(PageName.ASSISTANT), label="Set up the model", icon="⚙️")
         return
-    toolbox = Toolbox.gather(ws.registry)
-    agents = sum(t.kind == "agent" for t in toolbox.targets.values())
-    tools = len(toolbox.targets) - agents
-    asks = "asks before each call" if settings.approval.get("*", "ask") == "ask" else "calls freely"
+    offered = ws.offered()
+    agents = sum(t.kind == StepKind.AGENT for t in offered)
+    tools = len(offered) - agents
+    asks = "asks before each call" if model.approval.get("*", "ask") == "ask" else "calls freely"
     st.caption(
-        f"`{settings.model}` at {settings.endpoint} · {tools} MCP tools · {agents} agents · {asks}"
+        f"`{model.model}` at {model.endpoint} · {tools} MCP tools · {agents} agents · {asks}"
     )
 
 
 def render_welcome(ws: Workspace, conversation: Conversation) -> None:
     """An empty conversation: what the agent says it does, and its example prompts."""
-    agent = ws.registry.agent(conversation.counterpart)
+    agent = ws.agent(conversation.counterpart)
     if agent is None or agent.card is None:
         return
     st.markdown(agent.card.description)
@@ -305,7 +231,7 @@ def render_welcome(ws: Workspace, conversation: Conversation) -> None:
 def render_sidebar(ws: Workspace, conversation: Conversation) -> None:
     """Whom to talk to, a new conversation, and the conversations of this server."""
     with st.sidebar:
-        names = [ASSISTANT, *(agent.name for agent in ws.registry.agents())]
+        names = [ASSISTANT, *(agent.name for agent in ws.agents())]
         current = conversation.counterpart
         key = f"talk-to-{conversation.id}"
         st.selectbox(

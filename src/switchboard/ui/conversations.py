@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from switchboard.chat.conversation import Conversation
-from switchboard.chat.export import ConversationImportError, from_json, to_json, to_markdown
-from switchboard.chat.workspace import Workspace
 from switchboard.ui.state import CONVERSATION_PARAM, open_conversation, owner
+from switchboard.workspace import ConversationImportError, Workspace, to_json, to_markdown
 
 SHOWN = 50
 
@@ -18,7 +17,7 @@ def render_conversation_list(ws: Workspace, current: Conversation | None) -> Non
     if st.user.get("is_logged_in"):
         st.caption(f"Signed in as {owner()}")
         st.button("Log out", key="logout", on_click=st.logout)
-    problem = ws.store_problem or ws.store.health()
+    problem = ws.store_health()
     if problem:
         st.warning(f"Conversations are not being saved: {problem}", icon="⚠️")
     if current is not None and current.events():
@@ -30,7 +29,7 @@ def render_conversation_list(ws: Workspace, current: Conversation | None) -> Non
         placeholder="Search titles and prompts",
         label_visibility="collapsed",
     )
-    shown = ws.store.list(owner(), search)[:SHOWN]
+    shown = ws.conversations(owner(), search)[:SHOWN]
     if search and not shown:
         st.caption("No conversation matches.")
     for other in shown:
@@ -67,11 +66,12 @@ def render_import(ws: Workspace) -> None:
         if uploaded is None or not st.button("Import", key="import", type="primary"):
             return
         try:
-            counterpart, title, events = from_json(uploaded.getvalue().decode("utf-8", "replace"))
+            text = uploaded.getvalue().decode("utf-8", "replace")
+            conversation = ws.import_conversation(text, owner())
         except ConversationImportError as exc:
             st.error(str(exc))
             return
-        open_conversation(ws.store.add(counterpart, title, events, owner()))
+        open_conversation(conversation)
         st.rerun()
 
 
@@ -99,7 +99,7 @@ def render_export(conversation: Conversation) -> None:
 
 def rename(ws: Workspace, conversation_id: str, title_key: str) -> None:
     """Button callback: give a conversation the title typed in its menu."""
-    ws.store.rename(conversation_id, st.session_state.get(title_key, ""))
+    ws.rename(conversation_id, st.session_state.get(title_key, ""))
 
 
 def delete(ws: Workspace, conversation_id: str, is_current: bool) -> None:

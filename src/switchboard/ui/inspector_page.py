@@ -6,11 +6,18 @@ import time
 
 import streamlit as st
 
-from switchboard.connections.wire import WireEntry
 from switchboard.ui.state import workspace
+from switchboard.workspace import Direction, WireEntry, WireSource
 
-ARROWS = {"request": "→", "response": "←", "event": "⚡", "error": "⚠️", "info": "ℹ️"}
+ARROWS = {
+    Direction.REQUEST: "→",
+    Direction.RESPONSE: "←",
+    Direction.EVENT: "⚡",
+    Direction.ERROR: "⚠️",
+    Direction.INFO: "ℹ️",
+}
 SHOWN = 300
+ICONS = {WireSource.AGENT: "🛰️", WireSource.SERVER: "🧰", WireSource.MODEL: "🧠"}
 
 
 def inspector_page() -> None:
@@ -18,22 +25,18 @@ def inspector_page() -> None:
     masked when an entry is drawn."""
     ws = workspace()
     st.title("Inspector")
-    connections = {f"🛰️ {a.name}": a for a in ws.registry.agents()}
-    connections.update({f"🧰 {s.name}": s for s in ws.registry.servers()})
-    if ws.assistant.configured:
-        connections["🧠 Assistant's model"] = ws.assistant.model
-    if not connections:
+    sources = {f"{ICONS[kind]} {name}": (kind, name) for kind, name in ws.wire_sources()}
+    if not sources:
         st.info("No connections yet.")
         return
     columns = st.columns([2, 3, 1])
-    name = columns[0].selectbox("Connection", list(connections), key="inspect-connection")
+    label = columns[0].selectbox("Connection", list(sources), key="inspect-connection")
     kinds = columns[1].multiselect("Show", list(ARROWS), default=list(ARROWS), key="inspect-kinds")
     live = columns[2].toggle("Live", key="inspect-live", help="Refresh every second.")
-    connection = connections[name]
 
     @st.fragment(run_every=1.0 if live else None)
     def entries() -> None:
-        shown = [e for e in connection.wire.entries.snapshot() if e.direction in kinds]
+        shown = [e for e in ws.wire_log(*sources[label]) if e.direction in kinds]
         st.caption(
             f"{len(shown)} entries" + (f" (newest {SHOWN} shown)" if len(shown) > SHOWN else "")
         )

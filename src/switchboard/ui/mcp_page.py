@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from dataclasses import replace
+from typing import Any
 
 import streamlit as st
 
-from switchboard.chat.workspace import Workspace
-from switchboard.config import ERAS, McpServerSettings, parse_mcp_servers
-from switchboard.connections.mcp_server import McpConnection
 from switchboard.ui.mcp_panels import logs_panel, prompts_panel, resources_panel, tools_panel
 from switchboard.ui.state import (
     STATUS_ICONS,
@@ -21,6 +18,7 @@ from switchboard.ui.state import (
     watch_connections,
     workspace,
 )
+from switchboard.workspace import ERAS, Pending, ServerView, Status, Workspace
 
 
 def mcp_page() -> None:
@@ -31,10 +29,11 @@ def mcp_page() -> None:
         if "mcpServers" in problem or "servers" in problem:
             st.warning(problem, icon="⚠️")
     await_connections(ws)
-    with st.expander("➕ Add servers from a config", expanded=not ws.registry.servers()):
+    with st.expander("➕ Add servers from a config", expanded=not ws.servers()):
         render_add(ws)
-    for server in ws.registry.servers():
-        render_server(ws, server)
+    servers = ws.servers()  # after the form: those it just added are listed too
+    for server in servers:
+        render_server(ws, server, alone=len(servers) == 1)
     watch_connections(ws)
 
 
@@ -74,12 +73,10 @@ def render_add(ws: Workspace) -> None:
     except json.JSONDecodeError as exc:
         st.error(f"That is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).")
         return
-    if isinstance(document, dict) and not {"mcpServers", "servers"} & document.keys():
-        document = {"mcpServers": document}  # a bare map of servers
     if not isinstance(document, dict):
         st.error("The config must be a JSON object with an `mcpServers` map.")
         return
-    servers, problems = parse_mcp_servers(document, environment())
+    servers, problems = ws.parse_servers(document, environment())
     for problem in problems:
         st.error(problem)
     allowed = stdio_allowed(ws)
@@ -91,47 +88,46 @@ def render_add(ws: Workspace) -> None:
                 '"allowStdioFromUi": true there.'
             )
             continue
-        connect_and_report(ws, settings, replace=ws.registry.server(settings.name) is not None)
+        pending = ws.add_server(settings, replace=ws.server(settings.name) is not None)
+        if settings.disabled:
+            st.info(f"{settings.name} added, disabled.")
+        else:
+            report(pending, settings.name)
 
 
-def connect_and_report(ws: Workspace, settings: McpServerSettings, replace: bool = False) -> None:
-    """Connect a server (bounded wait) and say how it went."""
-    future = ws.add_server(settings, replace=replace)
-    if settings.disabled:
-        st.info(f"{settings.name} added, disabled.")
-        return
-    server = wait_connected(future, settings.name)
+def report(pending: Pending[ServerView], what: str) -> None:
+    """Wait (bounded) for a server being connected and say how it went."""
+    server = wait_connected(pending, what)
     if server is None:
         return
-    if server.status == "ready":
+    if server.status == Status.READY:
         st.success(f"Connected to **{server.name}** (protocol {server.protocol_version}).")
     else:
         st.error(f"{server.name}: {server.error}")
 
 
-def render_server(ws: Workspace, server: McpConnection) -> None:
+def render_server(ws: Workspace, server: ServerView, alone: bool) -> None:
     """One server: state, facts, actions, and its panels."""
-    facts = server.describe()
     icon = STATUS_ICONS.get(server.status, "•")
     label = f"{icon} **{server.name}** · {server.status}"
     if server.protocol_version:
         label += f" · protocol {server.protocol_version}"
-    with st.expander(label, expanded=server.status != "ready" or len(ws.registry.servers()) == 1):
+    with st.expander(label, expanded=server.status != Status.READY or alone):
         if server.error:
             st.error(server.error, icon="⚠️")
         st.caption(
-            f"{facts['transport']}: `{facts['target']}` · era setting: {facts['era']}"
-            + (f" · server: {facts['server']}" if facts["server"] else "")
-            + (f" · timeout {server.settings.timeout:g} s" if server.settings.timeout else "")
+            f"{server.transport}: `{server.target}` · era setting: {server.era}"
+            + (f" · server: {server.server}" if server.server else "")
+            + (f" · timeout {server.timeout:g} s" if server.timeout else "")
         )
         if server.instructions:
             with st.container(border=True):
                 st.caption("Server instructions")
                 st.markdown(server.instructions)
         render_actions(ws, server)
-        if server.status != "ready":
-            if server.settings.transport == "stdio":
-                stderr_panel(server)
+        if server.status != Status.READY:
+            if server.transport == "stdio":
+                stderr_panel(ws, server)
             return
         tools, resources, prompts, logs, stderr = st.tabs(
             [
@@ -151,44 +147,44 @@ def render_server(ws: Workspace, server: McpConnection) -> None:
         with logs:
             logs_panel(server)
         with stderr:
-            stderr_panel(server)
+            stderr_panel(ws, server)
 
 
-def render_actions(ws: Workspace, server: McpConnection) -> None:
+def render_actions(ws: Workspace, server: ServerView) -> None:
     """Reconnect, era and timeout, enable/disable, remove."""
     name = server.name
     reconnect, settings_column, toggle, remove = st.columns(4)
     reconnect.button(
         "🔄 Reconnect",
         key=f"mcp-reconnect-{name}",
-        on_click=ws.add_server,
-        args=(server.settings, True),
-        disabled=server.settings.disabled,
+        on_click=ws.change_server,
+        args=(name,),
+        disabled=server.disabled,
     )
     with settings_column.popover("⚙️ Settings"):
         era = st.selectbox(
             "Protocol era",
             ERAS,
-            index=ERAS.index(server.settings.era),
+            index=ERAS.index(server.era),
             key=f"mcp-era-{name}",
             help="auto: the newest the server speaks (a silent server falls back within 1 s).",
         )
         timeout = st.number_input(
             "Call timeout (s, 0 = none)",
             min_value=0.0,
-            value=float(server.settings.timeout or 0),
+            value=float(server.timeout or 0),
             key=f"mcp-timeout-{name}",
         )
         if st.button("Apply and reconnect", key=f"mcp-apply-{name}"):
-            changed = replace(server.settings, era=era, timeout=timeout or None)
-            ws.add_server(changed, replace=True)
+            ws.change_server(name, era=era, timeout=timeout or None)
             st.rerun()
-    disabled = server.settings.disabled
+    changes: dict[str, Any] = {"disabled": not server.disabled}
     toggle.button(
-        "▶ Enable" if disabled else "⏸ Disable",
+        "▶ Enable" if server.disabled else "⏸ Disable",
         key=f"mcp-toggle-{name}",
-        on_click=ws.add_server,
-        args=(replace(server.settings, disabled=not disabled), True),
+        on_click=ws.change_server,
+        args=(name,),
+        kwargs=changes,
     )
     with remove.popover("🗑 Remove"):
         st.write(f"Remove **{name}**?")
@@ -196,16 +192,17 @@ def render_actions(ws: Workspace, server: McpConnection) -> None:
             "Remove",
             key=f"mcp-remove-{name}",
             type="primary",
-            on_click=lambda: ws.runtime.submit(ws.registry.remove_server(name)),
+            on_click=ws.remove_server,
+            args=(name,),
         )
 
 
-def stderr_panel(server: McpConnection) -> None:
+def stderr_panel(ws: Workspace, server: ServerView) -> None:
     """What a stdio server wrote to stderr (its logs and tracebacks)."""
-    if server.settings.transport != "stdio":
+    if server.transport != "stdio":
         st.caption("Only stdio servers have a stderr to show.")
         return
-    text = server.stderr_text()
+    text = ws.stderr(server.name)
     if text:
         st.code(text, language=None)
     else:

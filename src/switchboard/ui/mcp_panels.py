@@ -5,24 +5,22 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
-from switchboard.chat.workspace import Workspace
-from switchboard.connections.mcp_server import LOG_LEVELS, McpCallError, McpConnection
-from switchboard.ui import pages
+from switchboard.ui.links import PageName, switch_to
 from switchboard.ui.render import render_resource
 from switchboard.ui.schema_form import missing_required, raw_json_editor, schema_form
 from switchboard.ui.state import CONVERSATION_PARAM, attempt, current_conversation, stop_check
+from switchboard.workspace import LOG_LEVELS, CallError, ServerView, Workspace
 
 T = TypeVar("T")
-CALL_WAIT = 30.0
 TEMPLATE_VARIABLE = re.compile(r"\{([^}]+)\}")
 
 
-def tools_panel(ws: Workspace, server: McpConnection) -> None:
+def tools_panel(ws: Workspace, server: ServerView) -> None:
     """Pick a tool, fill its form (or raw JSON), and call it in the current conversation."""
     if not server.tools:
         st.caption("This server offers no tools.")
@@ -57,10 +55,10 @@ def tools_panel(ws: Workspace, server: McpConnection) -> None:
             return
         conversation = current_conversation(ws)
         attempt(ws.chat.call_tool, conversation.id, server.name, chosen, arguments)
-        st.switch_page(pages.chat(), query_params={CONVERSATION_PARAM: conversation.id})
+        switch_to(PageName.CHAT, **{CONVERSATION_PARAM: conversation.id})
 
 
-def resources_panel(ws: Workspace, server: McpConnection) -> None:
+def resources_panel(ws: Workspace, server: ServerView) -> None:
     """Read a resource or a template with its arguments (completion offered); show it by type."""
     if not server.resources and not server.templates:
         st.caption("This server offers no resources.")
@@ -84,7 +82,7 @@ def resources_panel(ws: Workspace, server: McpConnection) -> None:
     attach_button(ws, server)
 
 
-def prompts_panel(ws: Workspace, server: McpConnection) -> None:
+def prompts_panel(ws: Workspace, server: ServerView) -> None:
     """Fill a prompt's arguments (completion offered), preview it, send it to the chat."""
     if not server.prompts:
         st.caption("This server offers no prompts.")
@@ -109,7 +107,7 @@ def prompts_panel(ws: Workspace, server: McpConnection) -> None:
     if missing:
         st.caption(f"Required: {', '.join(missing)}")
         return
-    messages = call(ws, server.get_prompt(chosen, arguments))
+    messages = request(lambda: ws.get_prompt(server.name, chosen, arguments, stop_check()))
     if messages is None:
         return
     for message in messages:
@@ -126,14 +124,14 @@ def prompts_panel(ws: Workspace, server: McpConnection) -> None:
         conversation = current_conversation(ws)
         prompt = {"server": server.name, "messages": messages}
         attempt(ws.chat.send, conversation.id, text, prompt)
-        st.switch_page(pages.chat(), query_params={CONVERSATION_PARAM: conversation.id})
+        switch_to(PageName.CHAT, **{CONVERSATION_PARAM: conversation.id})
 
 
-def logs_panel(server: McpConnection) -> None:
+def logs_panel(server: ServerView) -> None:
     """The server's log messages at or above the chosen level, newest first."""
     level = st.select_slider("Level", LOG_LEVELS, value="info", key=f"log-level-{server.name}")
     threshold = LOG_LEVELS.index(level)
-    entries = [e for e in server.logs.snapshot() if LOG_LEVELS.index(e["level"]) >= threshold]
+    entries = [e for e in server.logs if LOG_LEVELS.index(e["level"]) >= threshold]
     if not entries:
         st.caption("No log messages at this level.")
     for entry in reversed(entries[-300:]):
@@ -145,7 +143,7 @@ def logs_panel(server: McpConnection) -> None:
 
 def completed_input(
     ws: Workspace,
-    server: McpConnection,
+    server: ServerView,
     ref: dict[str, str],
     argument: str,
     key: str,
@@ -153,7 +151,8 @@ def completed_input(
 ) -> str:
     """A text input whose completions (from the server) are offered as choices beneath it."""
     value = st.text_input(label or argument, key=f"{key}-{argument}")
-    suggestions = call(ws, server.complete(ref, argument, value), quiet=True) or []
+    found = request(lambda: ws.complete(server.name, ref, argument, value, stop_check()), True)
+    suggestions = found or []
     suggestions = [s for s in suggestions if s != value][:8]
     if suggestions:
         picked = st.pills(f"Suggestions for {argument}", suggestions, key=f"{key}-{argument}-pick")
@@ -162,16 +161,16 @@ def completed_input(
     return value
 
 
-def show_resource(ws: Workspace, server: McpConnection, uri: str) -> None:
+def show_resource(ws: Workspace, server: ServerView, uri: str) -> None:
     """Read a resource and draw its contents; it can then be attached to the conversation."""
-    contents = call(ws, server.read_resource(uri))
+    contents = request(lambda: ws.read_resource(server.name, uri, stop_check()))
     for index, part in enumerate(contents or []):
         render_resource(part, live=False, key=f"res-{server.name}-{uri}-{index}")
     if contents:
         st.session_state[f"last-read-{server.name}"] = (uri, contents)
 
 
-def attach_button(ws: Workspace, server: McpConnection) -> None:
+def attach_button(ws: Workspace, server: ServerView) -> None:
     """Attach the resource read last to the current conversation (it goes with the next
     message)."""
     read = st.session_state.get(f"last-read-{server.name}")
@@ -184,14 +183,14 @@ def attach_button(ws: Workspace, server: McpConnection) -> None:
             st.error("There is no conversation to attach it to: add an agent first.")
             return
         ws.chat.attach(conversation.id, server.name, contents)
-        st.switch_page(pages.chat(), query_params={CONVERSATION_PARAM: conversation.id})
+        switch_to(PageName.CHAT, **{CONVERSATION_PARAM: conversation.id})
 
 
-def call(ws: Workspace, coro: Coroutine[Any, Any, T], quiet: bool = False) -> T | None:
-    """Run a server request on the loop (bounded, rerun-aware); show its error, if any."""
+def request(make: Callable[[], T], quiet: bool = False) -> T | None:
+    """A server request (bounded, rerun-aware); its error, if any, shown unless `quiet`."""
     try:
-        return ws.runtime.call(coro, timeout=CALL_WAIT, stop_check=stop_check())
-    except (McpCallError, TimeoutError) as exc:
+        return make()
+    except (CallError, TimeoutError) as exc:
         if not quiet:
             st.error(str(exc) or "The server did not answer in time.")
         return None

@@ -8,21 +8,34 @@ from typing import Any
 
 import streamlit as st
 
-from switchboard.chat.turns import TurnView
-from switchboard.connections.updates import SETTLED
+from switchboard.chat.events import (
+    INTERRUPTED,
+    SETTLED,
+    Ending,
+    Level,
+    StepKind,
+    StepStatus,
+    TaskState,
+)
+from switchboard.chat.turns import StepView, TurnView, part_text
 
 STATE_ICONS = {
-    "submitted": "📨",
-    "working": "⏳",
-    "input-required": "✋",
-    "auth-required": "🔐",
-    "completed": "✅",
-    "failed": "❌",
-    "canceled": "🚫",
-    "rejected": "⛔",
-    "unknown": "❔",
+    TaskState.SUBMITTED: "📨",
+    TaskState.WORKING: "⏳",
+    TaskState.INPUT_REQUIRED: "✋",
+    TaskState.AUTH_REQUIRED: "🔐",
+    TaskState.COMPLETED: "✅",
+    TaskState.FAILED: "❌",
+    TaskState.CANCELED: "🚫",
+    TaskState.REJECTED: "⛔",
+    TaskState.UNKNOWN: "❔",
 }
-STATUS_WIDGET_STATE = {"completed": "complete", "failed": "error", "rejected": "error"}
+STATUS_WIDGET_STATE = {
+    TaskState.COMPLETED: "complete",
+    TaskState.FAILED: "error",
+    TaskState.REJECTED: "error",
+}
+RUNNING = (TaskState.SUBMITTED, TaskState.WORKING, TaskState.UNKNOWN)
 
 
 def render_turn(
@@ -51,9 +64,9 @@ def render_turn(
         render_parts(artifact.parts, live, f"{key}-{artifact.artifact_id}")
     for index, parts in enumerate(view.messages):
         render_parts(parts, live, f"{key}-m{index}")
-    if view.state in ("input-required", "auth-required"):
-        question = parts_text(view.status_parts) or "The agent needs more from you."
-        what = "input" if view.state == "input-required" else "authorization"
+    if view.state in INTERRUPTED:
+        question = part_text(view.status_parts) or "The agent needs more from you."
+        what = "input" if view.state == TaskState.INPUT_REQUIRED else "authorization"
         if current:
             st.info(f"**The agent needs your {what}:** {question}\n\nReply below to continue.")
         else:
@@ -66,15 +79,15 @@ def render_turn(
 
 def render_state(view: TurnView, live: bool, expanded: bool = False) -> None:
     """The task's state as a step: its label follows the state; inside, the state history."""
-    text = parts_text(view.status_parts)
+    text = part_text(view.status_parts)
     label = f"{STATE_ICONS.get(view.state, '•')} {view.state}"
-    if text and view.state not in ("input-required", "auth-required"):
+    if text and view.state not in INTERRUPTED:
         label += f" — {text}"
     if not live and view.state not in SETTLED:
         # Stopped listening (or lost): the task may still run, so neither a tick nor a spinner.
         box = st.expander(f"{view.state} · not listening", expanded=expanded, icon="⏸️")
     else:
-        running = view.state in ("submitted", "working", "unknown")
+        running = view.state in RUNNING
         widget_state = "running" if running else STATUS_WIDGET_STATE.get(view.state, "complete")
         box = st.status(label, state=widget_state, expanded=expanded)
     with box:
@@ -86,20 +99,23 @@ def render_state(view: TurnView, live: bool, expanded: bool = False) -> None:
             st.caption(f"task `{view.task_id}` · context `{view.context_id}`")
 
 
-def render_step(view: TurnView, step: TurnView, live: bool, key: str, expanded: bool) -> None:
+def render_step(view: TurnView, step: StepView, live: bool, key: str, expanded: bool) -> None:
     """One call of the assistant's model as a step: what it asked for, the approval, what
     happened (progress, the agent's task), and what went back to the model."""
     call, end = step.step, step.step_end
     questions = view.step_questions(call["id"])
     waiting = [q for q in questions if q["id"] not in view.answers and not view.ended]
-    icon = {"mcp": "🔧", "agent": "🛰️"}.get(call["kind"], "⚠️")
+    icon = {StepKind.MCP: "🔧", StepKind.AGENT: "🛰️"}.get(call["kind"], "⚠️")
     label, state = f"{icon} {call['label']}", "complete"
     if end:
         outcome = end["status"]
-        state = "error" if outcome in ("error", "denied") else "complete"
-        label += {"denied": " — denied", "error": " — failed", "waiting": " — needs input"}.get(
-            outcome, ""
-        )
+        state = "error" if outcome in (StepStatus.ERROR, StepStatus.DENIED) else "complete"
+        endings = {
+            StepStatus.DENIED: " — denied",
+            StepStatus.ERROR: " — failed",
+            StepStatus.WAITING: " — needs input",
+        }
+        label += endings.get(outcome, "")
     elif waiting:
         state, label = "running", label + " — waiting for you"
     elif live:
@@ -107,7 +123,7 @@ def render_step(view: TurnView, step: TurnView, live: bool, key: str, expanded: 
     else:
         state, label = "error", label + " — stopped"
     with st.status(label, state=state, expanded=expanded or bool(waiting)):
-        if call["kind"] == "invalid":
+        if call["kind"] == StepKind.INVALID:
             st.caption(f"The model called `{call['name']}` with")
             st.code(call.get("arguments_text") or "(nothing)", language=None)
         else:
@@ -115,8 +131,7 @@ def render_step(view: TurnView, step: TurnView, live: bool, key: str, expanded: 
             st.json(call.get("arguments", {}), expanded=1)
         for question in questions:
             answered = view.answers.get(question["id"])
-            what = "approval" if question["kind"] == "approval" else question["kind"]
-            st.caption(f"Asked you ({what}): " + (answered or "waiting…"))
+            st.caption(f"Asked you ({question['kind']}): " + (answered or "waiting…"))
         if step.progress and not step.result:
             render_progress(step.progress)
         for task_state, message in step.history:
@@ -128,7 +143,7 @@ def render_step(view: TurnView, step: TurnView, live: bool, key: str, expanded: 
             render_parts(parts, live, f"{key}-m{index}")
         if step.result:
             render_result(step.result, live, key)
-        elif end and end["status"] in ("error", "denied"):
+        elif end and end["status"] in (StepStatus.ERROR, StepStatus.DENIED):
             st.warning(end["content"])
         for notice in step.notices:
             render_notice(notice)
@@ -143,7 +158,7 @@ def render_tool_call(view: TurnView, live: bool, key: str, expanded: bool) -> No
     elif live:
         state = "running"
     else:
-        state = "error" if view.end_reason in ("error", "stopped") else "complete"
+        state = "error" if view.end_reason in (Ending.ERROR, Ending.STOPPED) else "complete"
     with st.status(label, state=state, expanded=expanded or live or bool(view.open_questions)):
         st.caption("Arguments")
         st.json(call.get("arguments", {}), expanded=1)
@@ -174,7 +189,7 @@ def render_progress(progress: dict[str, Any]) -> None:
 def render_result(result: dict[str, Any], live: bool, key: str) -> None:
     """A tool result: an error in red; else its parts, with structured content beside them."""
     if result.get("is_error"):
-        st.error(parts_text(result["parts"]) or "The tool reported an error.", icon="⚠️")
+        st.error(part_text(result["parts"]) or "The tool reported an error.", icon="⚠️")
         return
     structured = result.get("structured")
     if structured is None:
@@ -252,15 +267,10 @@ def render_notice(notice: dict[str, Any]) -> None:
     text = notice.get("text", "")
     if notice.get("hint"):
         text += f"\n\n{notice['hint']}"
-    level = notice.get("level", "info")
-    if level == "error":
+    level = notice.get("level", Level.INFO)
+    if level == Level.ERROR:
         st.error(text, icon="⚠️")
-    elif level == "warning":
+    elif level == Level.WARNING:
         st.warning(text)
     else:
         st.info(text)
-
-
-def parts_text(parts: list[dict[str, Any]]) -> str:
-    """The text of a list of parts, joined without separators."""
-    return "".join(p.get("text", "") for p in parts if p.get("type") == "text")

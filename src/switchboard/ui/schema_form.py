@@ -116,11 +116,7 @@ def _field(
         if not value and not required and current is OMIT:
             return OMIT
     elif kind == "string":
-        max_chars = schema.get("maxLength")
-        text = "" if current is OMIT else str(current)[:max_chars]
-        long = schema.get("format") == "textarea" or (max_chars or 0) > LONG_TEXT
-        widget = st.text_area if long else st.text_input
-        value = widget(label, text, max_chars=max_chars, help=help_text, key=wkey)
+        value = _text_input(schema, label, current, help_text, wkey)
     elif kind in ("integer", "number"):
         value = _number_input(schema, kind == "integer", label, help_text, wkey, current)
     elif kind == "object" and "properties" in schema:
@@ -137,16 +133,31 @@ def _field(
         help_text = " ".join(t for t in (help_text, "One item per line.") if t)
         value = _items(st.text_area(label, text, help=help_text, key=wkey), _kind(items) or "")
     else:
-        text = "" if current is OMIT else json.dumps(current, indent=2)
-        help_text = " ".join(t for t in (help_text, "As JSON.") if t)
-        source = st.text_area(label, text, help=help_text, key=wkey)
-        value, error = _parse_json(source) if source.strip() else (None, "")
-        if error:
-            st.error(error)
-            return OMIT
+        value = _json_input(label, current, help_text, wkey)
 
     if value is OMIT or value is None or value in ("", []) or (value == {} and not required):
         return None if nullable and required else OMIT
+    return value
+
+
+def _text_input(schema: dict, label: str, current: Any, help_text: str | None, key: str) -> str:
+    """A string: one line, or a text area for long or `textarea` strings."""
+    max_chars = schema.get("maxLength")
+    text = "" if current is OMIT else str(current)[:max_chars]
+    long = schema.get("format") == "textarea" or (max_chars or 0) > LONG_TEXT
+    widget = st.text_area if long else st.text_input
+    return widget(label, text, max_chars=max_chars, help=help_text, key=key)
+
+
+def _json_input(label: str, current: Any, help_text: str | None, key: str) -> Any:
+    """Anything else, as JSON text; OMIT (with the parse error shown) when it is not JSON."""
+    text = "" if current is OMIT else json.dumps(current, indent=2)
+    help_text = " ".join(t for t in (help_text, "As JSON.") if t)
+    source = st.text_area(label, text, help=help_text, key=key)
+    value, error = _parse_json(source) if source.strip() else (None, "")
+    if error:
+        st.error(error)
+        return OMIT
     return value
 
 

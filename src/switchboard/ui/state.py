@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import atexit
-import concurrent.futures
 import contextlib
 import gc
 import os
@@ -14,26 +12,28 @@ from typing import TypeVar
 
 import streamlit as st
 
-from switchboard.assistant import ASSISTANT
 from switchboard.chat.conversation import Conversation
-from switchboard.chat.service import ConversationBusy
-from switchboard.chat.workspace import Workspace
-from switchboard.config import load_settings, resolve_config_path
-from switchboard.connections.a2a_agent import AgentConnection
-from switchboard.connections.mcp_server import McpConnection
-from switchboard.runtime.loop import wait_for_future
+from switchboard.workspace import (
+    ASSISTANT,
+    ConversationBusy,
+    Pending,
+    Status,
+    Workspace,
+    load_settings,
+    resolve_config_path,
+)
 
 T = TypeVar("T")
 CONVERSATION_PARAM = "c"
 LOCAL_USER = "local"
 STATUS_ICONS = {
-    "ready": "🟢",
-    "connecting": "🟡",
-    "reconnecting": "🟠",
-    "idle": "⚪",
-    "failed": "🔴",
-    "closed": "⚫",
-    "disabled": "⏸️",
+    Status.READY: "🟢",
+    Status.CONNECTING: "🟡",
+    Status.RECONNECTING: "🟠",
+    Status.IDLE: "⚪",
+    Status.FAILED: "🔴",
+    Status.CLOSED: "⚫",
+    Status.DISABLED: "⏸️",
 }
 CONNECTED_WAIT = 30.0  # seconds the Agents and MCP pages wait for a connection they just made
 CONNECT_WAIT = 5.0  # seconds a page waits for connecting agents before drawing without them
@@ -47,8 +47,8 @@ def workspace() -> Workspace:
 
 @st.cache_resource(
     show_spinner="Starting Switchboard…",
-    validate=lambda ws: ws.runtime.is_alive(),
-    on_release=lambda ws: ws.runtime.close_soon(),
+    validate=lambda ws: ws.is_alive(),
+    on_release=lambda ws: ws.close_soon(),
 )
 def _workspace(config_path: str) -> Workspace:
     settings = load_settings(Path(config_path) if config_path else None, env=environment())
@@ -58,6 +58,14 @@ def _workspace(config_path: str) -> Workspace:
     gc.collect()
     gc.freeze()
     return opened
+
+
+def forget_workspace() -> Workspace:
+    """Drop the cached workspace (the next page builds a new one) and hand it back to be
+    closed: what a restart of the server process does."""
+    cached = workspace()
+    _workspace.clear()
+    return cached
 
 
 def attempt(action: Callable[..., object], *args: object) -> None:
@@ -84,27 +92,17 @@ def stop_check() -> Callable[[], None]:
 def await_connections(ws: Workspace, names: list[str] | None = None) -> None:
     """Give connections that are still connecting a few seconds (bounded, rerun-aware) so a
     first visit shows their cards and tools instead of "connecting"."""
-    connections: list[AgentConnection | McpConnection] = [
-        *ws.registry.agents(),
-        *ws.registry.servers(),
-    ]
-    pending = [
-        c
-        for c in connections
-        if c.status in ("idle", "connecting") and (names is None or c.name in names)
-    ]
-    if not pending:
-        return
-    with contextlib.suppress(TimeoutError), st.spinner("Connecting…"):
-        ws.runtime.call(_connect_all(pending), timeout=CONNECT_WAIT, stop_check=stop_check())
+    if ws.connecting(names):
+        with st.spinner("Connecting…"):
+            ws.await_connections(names, CONNECT_WAIT, stop_check())
 
 
-def wait_connected(future: concurrent.futures.Future[T], what: str) -> T | None:
+def wait_connected(pending: Pending[T], what: str) -> T | None:
     """Wait (bounded, rerun-aware, with a spinner) for a connection being made; None, with a
     note that its status will update, if it takes longer."""
     try:
         with st.spinner(f"Connecting to {what}…"):
-            return wait_for_future(future, CONNECTED_WAIT, stop_check=stop_check())
+            return pending.wait(CONNECTED_WAIT, stop_check())
     except TimeoutError:
         st.warning(f"{what} is still connecting; its status below will update.")
         return None
@@ -135,13 +133,13 @@ def current_conversation(ws: Workspace) -> Conversation:
     the assistant when a model is configured (or there is no agent), else the first agent."""
     wanted = st.query_params.get(CONVERSATION_PARAM) or st.session_state.get("conversation")
     if wanted:
-        found = ws.store.get(wanted, owner())
+        found = ws.conversation(wanted, owner())
         if found is not None:
             open_conversation(found)
             return found
         st.toast("That conversation is not on this server any more; starting a new one.")
-    agents = ws.registry.agents()
-    if ws.assistant.configured or not agents:
+    agents = ws.agents()
+    if ws.model().configured or not agents:
         return start_conversation(ws, ASSISTANT)
     return start_conversation(ws, agents[0].name)
 
@@ -171,21 +169,11 @@ def environment() -> dict[str, str]:
 def watch_connections(ws: Workspace) -> None:
     """Rerun the page when any connection changes state (a reconnect, a failure), checking
     every two seconds without redrawing anything else."""
-    drawn = connection_states(ws)
+    drawn = ws.connection_states()
 
     @st.fragment(run_every=2.0)
     def watcher() -> None:
-        if connection_states(ws) != drawn:
+        if ws.connection_states() != drawn:
             st.rerun()
 
     watcher()
-
-
-def connection_states(ws: Workspace) -> tuple[tuple[str, str], ...]:
-    """(name, status) of every connection."""
-    connections = [*ws.registry.agents(), *ws.registry.servers()]
-    return tuple((c.name, c.status) for c in connections)
-
-
-async def _connect_all(connections: list[AgentConnection | McpConnection]) -> None:
-    await asyncio.gather(*(connection.connect() for connection in connections))

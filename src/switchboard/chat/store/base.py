@@ -1,0 +1,59 @@
+"""What every store offers: the `Store` protocol, its error, and the title search."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from switchboard.chat.conversation import Conversation
+from switchboard.chat.events import Event
+
+LOCAL_OWNER = "local"  # whose conversations they are when nobody signs in
+
+
+class StoreError(Exception):
+    """The store cannot be opened or read; the message says what happened and what to do."""
+
+
+class Store(Protocol):
+    """Conversations by id and owner. One object per conversation per process, so every
+    reader shares one log; what is recorded on it is kept by the store."""
+
+    shared: bool  # other processes (replicas) see the same conversations
+
+    def create(self, counterpart: str, title: str = "", owner: str = LOCAL_OWNER) -> Conversation:
+        """A new, empty conversation."""
+
+    def add(
+        self, counterpart: str, title: str, events: list[Event], owner: str = LOCAL_OWNER
+    ) -> Conversation:
+        """A new conversation holding `events` (an import), under a new id."""
+
+    def get(self, conversation_id: str, owner: str | None = LOCAL_OWNER) -> Conversation | None:
+        """The conversation, or None (unknown, or someone else's; `owner` None: anyone's)."""
+
+    def list(self, owner: str = LOCAL_OWNER, search: str = "") -> list[Conversation]:
+        """Newest first; `search` matches titles and the person's prompts, in any case."""
+
+    def rename(self, conversation_id: str, title: str) -> None:
+        """Give the conversation a new title (a blank one keeps the old title)."""
+
+    def delete(self, conversation_id: str) -> None:
+        """Forget the conversation and its events."""
+
+    def unfinished(self) -> list[Conversation]:
+        """Conversations (of every owner) with a turn that started but never ended."""
+
+    def claim(self, conversation_id: str) -> bool:
+        """Make this process the one that runs turns in the conversation (claims nest)."""
+
+    def release(self, conversation_id: str) -> None:
+        """Undo one `claim`."""
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything recorded so far is kept; False on timeout."""
+
+    def health(self) -> str | None:
+        """The last write failure, for the UI; None while everything is kept."""
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Keep what is pending and let go of the storage."""

@@ -1,0 +1,83 @@
+"""Conversations kept in this process's memory only (tests, and no data directory)."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+from switchboard.chat.conversation import Conversation, matches
+from switchboard.chat.events import Event
+from switchboard.chat.store.base import LOCAL_OWNER
+from switchboard.runtime import EventLog
+
+
+class MemoryStore:
+    """The `Store` of one process: nothing survives a restart, nobody else shares it."""
+
+    shared = False
+
+    def __init__(self) -> None:
+        self._conversations: dict[str, tuple[str, Conversation]] = {}
+        self._lock = threading.Lock()
+
+    def create(self, counterpart: str, title: str = "", owner: str = LOCAL_OWNER) -> Conversation:
+        return self._keep(Conversation(uuid.uuid4().hex[:12], counterpart, title), owner)
+
+    def add(
+        self, counterpart: str, title: str, events: list[Event], owner: str = LOCAL_OWNER
+    ) -> Conversation:
+        created = events[0].ts if events else time.time()
+        conversation = Conversation(
+            uuid.uuid4().hex[:12], counterpart, title, created, log=EventLog(events)
+        )
+        return self._keep(conversation, owner)
+
+    def get(self, conversation_id: str, owner: str | None = LOCAL_OWNER) -> Conversation | None:
+        with self._lock:
+            found = self._conversations.get(conversation_id)
+        return found[1] if found and owner in (None, found[0]) else None
+
+    def list(self, owner: str = LOCAL_OWNER, search: str = "") -> list[Conversation]:
+        with self._lock:
+            mine = [c for who, c in self._conversations.values() if who == owner]
+        if search:
+            mine = [c for c in mine if matches(c, search)]
+        return sorted(mine, key=lambda c: c.created, reverse=True)
+
+    def rename(self, conversation_id: str, title: str) -> None:
+        conversation = self.get(conversation_id, owner=None)
+        if conversation is not None:
+            conversation.title = title.strip() or conversation.title
+
+    def delete(self, conversation_id: str) -> None:
+        with self._lock:
+            self._conversations.pop(conversation_id, None)
+
+    def unfinished(self) -> list[Conversation]:
+        with self._lock:
+            everything = [c for _, c in self._conversations.values()]
+        return [c for c in everything if c.open_turns()]
+
+    def claim(self, conversation_id: str) -> bool:
+        """Always granted: no other process shares these conversations."""
+        return True
+
+    def release(self, conversation_id: str) -> None:
+        """Nothing to give back."""
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Nothing to write: everything is in memory."""
+        return True
+
+    def health(self) -> str | None:
+        """Always healthy (and always forgetful)."""
+        return None
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Nothing to release."""
+
+    def _keep(self, conversation: Conversation, owner: str) -> Conversation:
+        with self._lock:
+            self._conversations[conversation.id] = (owner, conversation)
+        return conversation

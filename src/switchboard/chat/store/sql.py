@@ -1,0 +1,286 @@
+"""The durable store: SQLite in a data directory, or PostgreSQL by URL.
+
+Conversations are loaded once per process and kept, so every caller shares one log; each
+event recorded on them goes to the writer thread (through the journal), so recording never
+waits on the database. With PostgreSQL several replicas may share the database: a cached
+conversation catches up on what others wrote when it is opened, and turns are claimed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from switchboard.chat.conversation import Conversation, matches
+from switchboard.chat.events import Event
+from switchboard.chat.store.base import LOCAL_OWNER, StoreError
+from switchboard.chat.store.claims import Claims
+from switchboard.chat.store.engines import engine, open_advice, server_target, sqlite_target
+from switchboard.chat.store.journal import Journal, reason
+from switchboard.chat.store.rows import event_row, row_event
+from switchboard.chat.store.schema import conversations, events, migrate
+from switchboard.chat.store.writer import Writer
+from switchboard.connections.updates import Kind
+from switchboard.runtime import EventLog
+
+log = logging.getLogger(__name__)
+CHUNK = 500  # conversation ids per query when loading events
+
+
+class SqlStore:
+    """Conversations in SQLite (`data_dir`/conversations.db) or in PostgreSQL (`url`)."""
+
+    def __init__(
+        self,
+        data_dir: str | Path | None = None,
+        *,
+        url: str | None = None,  # PostgreSQL; `data_dir` then only holds the journal
+        lock_timeout: float = 5.0,
+        read_timeout: float = 10.0,
+    ) -> None:
+        if url is not None:
+            target, self.where = server_target(url)
+        elif data_dir is not None:
+            target, self.where = sqlite_target(data_dir, lock_timeout)
+        else:
+            raise ValueError("SqlStore needs a data directory or a database URL")
+        self._engine = engine(target, lock_timeout)
+        self._read_timeout = read_timeout
+        journal = self._open(data_dir)
+        self._writer = Writer(self._engine, self.where, journal)
+        self._cache: dict[str, tuple[str, Conversation]] = {}
+        self._deleted: set[str] = set()
+        self._lock = threading.Lock()
+        self._last_created = 0.0
+        self.shared = self._engine.dialect.name == "postgresql"
+        self._claims = Claims(self._engine)
+
+    def create(self, counterpart: str, title: str = "", owner: str = LOCAL_OWNER) -> Conversation:
+        """A new conversation, kept at once and written in the background."""
+        with self._lock:
+            created = max(time.time(), self._last_created + 1e-6)  # newest-first stays strict
+            self._last_created = created
+        return self._keep(Conversation(uuid.uuid4().hex[:12], counterpart, title, created), owner)
+
+    def add(
+        self, counterpart: str, title: str, events: list[Event], owner: str = LOCAL_OWNER
+    ) -> Conversation:
+        """A new conversation holding `events` (an import), under a new id."""
+        created = events[0].ts if events else time.time()
+        conversation = Conversation(
+            uuid.uuid4().hex[:12], counterpart, title, created, log=EventLog(events)
+        )
+        return self._keep(conversation, owner)
+
+    def get(self, conversation_id: str, owner: str | None = LOCAL_OWNER) -> Conversation | None:
+        """The conversation with all its events, or None (unknown, or someone else's)."""
+        with self._lock:
+            found = self._cache.get(conversation_id)
+        if found is None:
+            self.flush(self._read_timeout)
+            query = sa.select(conversations).where(conversations.c.id == conversation_id)
+            found = self._load(query).get(conversation_id)
+        elif self.shared:
+            self._catch_up(found[1])
+        return found[1] if found is not None and owner in (None, found[0]) else None
+
+    def list(self, owner: str = LOCAL_OWNER, search: str = "") -> list[Conversation]:
+        """Newest first; `search` matches titles and the person's prompts, in any case."""
+        self.flush(self._read_timeout)
+        query = (
+            sa.select(conversations)
+            .where(conversations.c.owner == owner)
+            .order_by(conversations.c.created.desc())
+        )
+        mine = [c for who, c in self._load(query).values() if who == owner]
+        if search:
+            mine = [c for c in mine if matches(c, search)]
+        return sorted(mine, key=lambda c: c.created, reverse=True)
+
+    def unfinished(self) -> list[Conversation]:
+        """Conversations (of every owner) with a turn that started but never ended: after a
+        restart, the ones the app was in the middle of."""
+        self.flush(self._read_timeout)
+        started = sa.select(events.c.conversation_id, events.c.turn).where(
+            events.c.kind.in_((Kind.USER, Kind.RESUME, Kind.TOOL_CALL))
+        )
+        ended = sa.select(events.c.conversation_id, events.c.turn).where(
+            events.c.kind == Kind.TURN_END
+        )
+        open_turns = started.except_(ended).subquery()
+        query = sa.select(conversations).where(
+            conversations.c.id.in_(sa.select(open_turns.c.conversation_id))
+        )
+        return [conversation for _, conversation in self._load(query).values()]
+
+    def rename(self, conversation_id: str, title: str) -> None:
+        """Give the conversation a new title (a blank one keeps the old title)."""
+        conversation = self.get(conversation_id, owner=None)
+        if conversation is not None and title.strip():
+            conversation.title = title.strip()
+            self._writer.put(("title", conversation_id, conversation.title))
+
+    def delete(self, conversation_id: str) -> None:
+        """Forget the conversation and its events; events still recorded on it are not kept."""
+        with self._lock:
+            found = self._cache.pop(conversation_id, None)
+            self._deleted.add(conversation_id)
+            self._writer.put(("delete", conversation_id))
+        if found is not None:
+            found[1].attach(None)
+
+    def claim(self, conversation_id: str) -> bool:
+        """Make this process the one that runs turns in the conversation until `release`;
+        False when another replica sharing the database has it. Claims nest."""
+        return self._claims.claim(conversation_id) if self.shared else True
+
+    def release(self, conversation_id: str) -> None:
+        """Undo one `claim`; the last one lets other replicas have the conversation."""
+        if self.shared:
+            self._claims.release(conversation_id)
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything queued so far is written (or failed); False on timeout."""
+        return self._writer.flush(timeout)
+
+    def health(self) -> str | None:
+        """The last write failure, for the UI; None while every write has succeeded."""
+        return self._writer.error
+
+    @property
+    def writing(self) -> bool:
+        """True until the store is closed and its writer has stopped."""
+        return self._writer.alive
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Write what is queued, stop the writer thread and close the database."""
+        with self._lock:
+            cached = [c for _, c in self._cache.values()]
+        for conversation in cached:
+            conversation.attach(None)
+        self._writer.close(timeout)
+        self._claims.close()
+        self._engine.dispose()
+
+    def _open(self, data_dir: str | Path | None) -> Journal | None:
+        """Migrate the schema and replay what dead processes journalled; this one's journal."""
+        try:
+            with self._engine.begin() as conn:
+                migrate(conn, self.where)
+        except StoreError:
+            self._engine.dispose()
+            raise
+        except sa.exc.SQLAlchemyError as error:
+            self._engine.dispose()
+            raise StoreError(open_advice(self.where, error)) from error
+        if data_dir is None:
+            return None
+        directory = Path(data_dir).expanduser().resolve()
+        directory.mkdir(parents=True, exist_ok=True)
+        journal = Journal(directory)
+        try:
+            journal.replay_into(self._engine)
+        except BaseException:
+            journal.close()
+            self._engine.dispose()
+            raise
+        return journal
+
+    def _sink(self, conversation_id: str, seq: int, event: Event) -> None:
+        self._writer.put(("event", event_row(conversation_id, seq, event)))
+
+    def _keep(self, conversation: Conversation, owner: str) -> Conversation:
+        """Cache a new conversation and queue it, with the events it already holds, for
+        writing; from then on it writes what it records."""
+        row = {
+            "id": conversation.id,
+            "counterpart": conversation.counterpart,
+            "title": conversation.title,
+            "created": conversation.created,
+            "owner": owner,
+        }
+        with self._lock:
+            self._cache[conversation.id] = (owner, conversation)
+            self._writer.put(("conversation", row))
+            for seq, event in enumerate(conversation.events()):
+                self._sink(conversation.id, seq, event)
+            conversation.attach(self._sink)
+        return conversation
+
+    def _catch_up(self, conversation: Conversation) -> None:
+        """Add what other replicas recorded in a cached conversation, and its current title."""
+        self.flush(self._read_timeout)
+        try:
+            with self._engine.connect() as conn:
+                title = conn.execute(
+                    sa.select(conversations.c.title).where(conversations.c.id == conversation.id)
+                ).scalar()
+                query = (
+                    sa.select(events)
+                    .where(
+                        events.c.conversation_id == conversation.id,
+                        events.c.seq >= conversation.seq,
+                    )
+                    .order_by(events.c.seq)
+                )
+                rows = conn.execute(query).mappings().all()
+        except sa.exc.SQLAlchemyError as error:
+            log.warning("store: cannot refresh %s: %s", conversation.id, reason(error))
+            return
+        conversation.adopt((r["seq"], row_event(r)) for r in rows)
+        if title is not None:
+            conversation.title = title
+
+    def _load(self, query: sa.Select[Any]) -> dict[str, tuple[str, Conversation]]:
+        """The conversations `query` selects, each with its events, from the cache when there."""
+        try:
+            with self._engine.connect() as conn:
+                rows = conn.execute(query).mappings().all()
+                with self._lock:
+                    missing = [r["id"] for r in rows if r["id"] not in self._cache]
+                loaded = self._events_of(conn, missing)
+        except sa.exc.SQLAlchemyError as error:
+            raise StoreError(
+                f"Cannot read conversations from {self.where}: {reason(error)}. "
+                "Check that the database is reachable and not locked by another program."
+            ) from error
+        found: dict[str, tuple[str, Conversation]] = {}
+        for r in rows:
+            with self._lock:
+                if r["id"] in self._deleted:  # deleted while we were reading
+                    continue
+                cached = self._cache.get(r["id"])
+                if cached is None:
+                    cached = self._cache[r["id"]] = (r["owner"], self._revive(r, loaded[r["id"]]))
+            found[r["id"]] = cached
+        return found
+
+    def _events_of(self, conn: sa.Connection, ids: list[str]) -> dict[str, list[tuple[int, Event]]]:
+        """The stored events of these conversations, by conversation, in order."""
+        loaded: dict[str, list[tuple[int, Event]]] = {cid: [] for cid in ids}
+        for start in range(0, len(ids), CHUNK):
+            selected = (
+                sa.select(events)
+                .where(events.c.conversation_id.in_(ids[start : start + CHUNK]))
+                .order_by(events.c.conversation_id, events.c.seq)
+            )
+            for e in conn.execute(selected).mappings():
+                loaded[e["conversation_id"]].append((e["seq"], row_event(e)))
+        return loaded
+
+    def _revive(self, row: Any, loaded: list[tuple[int, Event]]) -> Conversation:
+        conversation = Conversation(
+            row["id"],
+            row["counterpart"],
+            row["title"],
+            row["created"],
+            log=EventLog(event for _, event in loaded),
+        )
+        conversation.attach(self._sink, seq=loaded[-1][0] + 1 if loaded else 0)
+        return conversation

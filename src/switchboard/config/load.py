@@ -1,0 +1,120 @@
+"""Where the config comes from and how it becomes `Settings`: `--config FILE` or
+SWITCHBOARD_CONFIG, else ./switchboard.json, else the embedded demo; then the whole document
+is validated entry by entry, so one bad entry never stops the rest."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from switchboard.config.agents import parse_agents
+from switchboard.config.llm import llm_from_env, parse_llm
+from switchboard.config.mcp_entries import parse_mcp_servers
+from switchboard.config.settings import ConfigError, LlmSettings, Settings
+from switchboard.config.values import expand
+
+CONFIG_ENV = "SWITCHBOARD_CONFIG"
+DATA_DIR_ENV = "SWITCHBOARD_DATA_DIR"
+DATABASE_URL_ENV = "SWITCHBOARD_DATABASE_URL"
+DEFAULT_DATA_DIR = "~/.switchboard"
+DEFAULT_CONFIG_FILE = "switchboard.json"
+
+
+def resolve_config_path(
+    explicit: str | None = None, env: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> Path | None:
+    """The config file to use, or None for the embedded demo."""
+    env = os.environ if env is None else env
+    chosen = explicit or env.get(CONFIG_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    candidate = (cwd or Path.cwd()) / DEFAULT_CONFIG_FILE
+    return candidate if candidate.is_file() else None
+
+
+def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate the config at `path` (None: the embedded demo), with where the
+    conversations are stored (env, else the config, else ~/.switchboard) and the model's
+    overrides from the environment. Never raises."""
+    env = os.environ if env is None else env
+    settings = _load_settings(path, env)
+    problems = list(settings.problems)
+    data_dir = env.get(DATA_DIR_ENV) or settings.raw.get("dataDir") or DEFAULT_DATA_DIR
+    url = env.get(DATABASE_URL_ENV) or settings.raw.get("databaseUrl") or ""
+    try:
+        data_dir = str(Path(expand(data_dir, env, "'dataDir'")).expanduser())
+        url = expand(url, env, "'databaseUrl'")
+    except ConfigError as exc:
+        problems.append(str(exc))
+        data_dir, url = "", ""
+    llm = settings.llm
+    try:
+        llm = llm_from_env(llm, env)
+    except ConfigError as exc:
+        problems.append(str(exc))
+    return replace(settings, data_dir=data_dir, database_url=url, llm=llm, problems=tuple(problems))
+
+
+def _load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
+    """The settings in the file at `path` (None: the embedded demo); a file that cannot be read
+    or is not JSON yields no entries and one problem saying where."""
+    if path is None:
+        return Settings(source="embedded demo", embedded_demo=True)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return Settings(source=str(path), problems=(f"Cannot read config file {path}: {exc}",))
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Settings(
+            source=str(path),
+            problems=(
+                f"Config file {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                f"{exc.msg}). Fix the file and restart, or add agents from the Agents page.",
+            ),
+        )
+    return parse_settings(document, source=str(path), env=env)
+
+
+def parse_settings(
+    document: Any, source: str = "config", env: Mapping[str, str] | None = None
+) -> Settings:
+    """Validate a parsed config document; bad entries become problems, good ones load."""
+    env = os.environ if env is None else env
+    if not isinstance(document, dict):
+        return Settings(
+            source=source, problems=(f"{source}: the top level must be a JSON object.",)
+        )
+    agents, problems = parse_agents(document, env, source)
+    servers, server_problems = parse_mcp_servers(document, env)
+    roots = document.get("roots", [])
+    if not isinstance(roots, list) or not all(isinstance(r, str) for r in roots):
+        problems.append(
+            f"{source}: 'roots' must be a list of URIs such as file:///home/me/project."
+        )
+        roots = []
+    allow_stdio = document.get("allowStdioFromUi")
+    if allow_stdio is not None and not isinstance(allow_stdio, bool):
+        problems.append(f"{source}: 'allowStdioFromUi' must be true or false.")
+        allow_stdio = None
+    llm = LlmSettings()
+    if document.get("llm") is not None:
+        try:
+            llm = parse_llm(document["llm"], env)
+        except ConfigError as exc:
+            problems.append(str(exc))
+    return Settings(
+        source=source,
+        agents=tuple(agents),
+        mcp_servers=tuple(servers),
+        roots=tuple(roots),
+        llm=llm,
+        allow_stdio_from_ui=allow_stdio,
+        problems=tuple(problems + server_problems),
+        raw=document,
+    )

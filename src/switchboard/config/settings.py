@@ -1,0 +1,91 @@
+"""The settings a config yields: frozen dataclasses for agents, MCP servers and the model,
+the whole `Settings`, and `ConfigError`, which every parser raises for a value it cannot use."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+
+
+class ConfigError(ValueError):
+    """A config entry or value that cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class AgentSettings:
+    """One A2A agent: where it is, the headers to send it (secret), transport preferences."""
+
+    name: str
+    url: str
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    binding: str = "auto"
+    version: str = "auto"
+
+
+@dataclass(frozen=True)
+class McpServerSettings:
+    """One MCP server: stdio (command, args, env, cwd) or remote (url, headers); secrets in
+    `env` and `headers`. `era` is the protocol era; `timeout` bounds each call (None: none)."""
+
+    name: str
+    transport: str
+    command: str = ""
+    args: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    cwd: str | None = None
+    url: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    era: str = "auto"
+    timeout: float | None = None
+    disabled: bool = False
+
+    @property
+    def secrets(self) -> list[str]:
+        """The values to mask wherever this server's traffic is shown."""
+        return [*self.headers.values(), *self.env.values()]
+
+
+@dataclass(frozen=True)
+class LlmSettings:
+    """The assistant's model: an OpenAI-compatible endpoint. `api_key` is secret (never stored
+    or shown); `approval` maps "*", a server, "server/tool" or an agent to "ask" or "allow"."""
+
+    base_url: str = ""
+    model: str = ""
+    api_key: str = field(default="", repr=False)
+    temperature: float | None = None
+    system_prompt: str = ""
+    max_rounds: int = 8
+    timeout: float = 120.0
+    tool_timeout: float = 300.0
+    approval: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def configured(self) -> bool:
+        """True when there is a model to talk to."""
+        return bool(self.model)
+
+    @property
+    def endpoint(self) -> str:
+        """The base URL requests go to (OpenAI's when none is given)."""
+        return (self.base_url or OPENAI_BASE_URL).rstrip("/")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything loaded from one config source, with the problems found on the way."""
+
+    source: str
+    agents: tuple[AgentSettings, ...] = ()
+    mcp_servers: tuple[McpServerSettings, ...] = ()
+    roots: tuple[str, ...] = ()
+    allow_stdio_from_ui: bool | None = None  # None: only when the app listens on loopback
+    llm: LlmSettings = field(default_factory=LlmSettings)
+    data_dir: str = ""  # SQLite conversations here ("" keeps them in memory)
+    database_url: str = field(default="", repr=False)  # PostgreSQL instead, for several replicas
+    problems: tuple[str, ...] = ()
+    embedded_demo: bool = False
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)

@@ -1,0 +1,172 @@
+"""The one fold of a counterpart's updates into where things stand: the task (id, context,
+state, status message, artifacts), direct replies, notices, an MCP call's progress, questions
+and result. A dispatch by `Kind`; the A2A connection, the assistant's steps and the chat's
+turns all fold through it, on the loop and in the script thread alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from switchboard.connections.updates import INTERRUPTED, SETTLED, Ending, Kind, TaskState
+
+
+@dataclass
+class Artifact:
+    """An artifact as received so far; chunks with `append` extend it. Consecutive text chunks
+    join into one part (so markdown renders whole), in linear time."""
+
+    artifact_id: str
+    name: str
+    complete: bool = False
+    _parts: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    _tail: list[str] = field(default_factory=list, repr=False)  # text still to join
+
+    @property
+    def parts(self) -> list[dict[str, Any]]:
+        """The parts received so far (text chunks joined)."""
+        if len(self._tail) > 1:
+            joined = "".join(self._tail)
+            self._tail = [joined]
+            self._parts[-1] = {**self._parts[-1], "text": joined}
+        return self._parts
+
+    def add(self, part: dict[str, Any]) -> None:
+        """Append a part, joining it to the text before it when both are text."""
+        if part.get("type") == "text" and self._tail:
+            self._tail.append(part.get("text", ""))
+            return
+        self.parts  # noqa: B018 (joins the previous text part first)
+        self._parts.append(dict(part))
+        self._tail = [part.get("text", "")] if part.get("type") == "text" else []
+
+    def text(self) -> str:
+        """The artifact's text parts, joined."""
+        return "".join(p.get("text", "") for p in self.parts if p.get("type") == "text")
+
+
+Handler = Callable[[Any, dict[str, Any]], None]
+
+
+@dataclass
+class Reply:
+    """What a counterpart did in one exchange, folded from its updates."""
+
+    task_id: str = ""
+    context_id: str = ""
+    state: str = ""  # a TaskState, or a raw value an agent sent
+    status_parts: list[dict[str, Any]] = field(default_factory=list)
+    history: list[tuple[str, str]] = field(default_factory=list)  # (state, its message)
+    artifacts: dict[str, Artifact] = field(default_factory=dict)
+    messages: list[list[dict[str, Any]]] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
+    progress: dict[str, Any] = field(default_factory=dict)
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    result: dict[str, Any] = field(default_factory=dict)
+
+    FOLD: ClassVar[dict[Kind, Handler]] = {}
+
+    def apply(self, kind: str, data: dict[str, Any]) -> None:
+        """Fold one update (or event) into where things stand; unknown kinds change nothing."""
+        handler = self.FOLD.get(kind)  # type: ignore[call-overload]
+        if handler is not None:
+            handler(self, data)
+
+    @property
+    def replied(self) -> bool:
+        """A direct reply (a message, the model's text) arrived."""
+        return bool(self.messages)
+
+    @property
+    def settled(self) -> bool:
+        """The task is terminal or waits for the person, or a reply came without a task."""
+        return self.state in SETTLED or (self.replied and not self.task_id)
+
+    @property
+    def waiting_for_input(self) -> bool:
+        """The task waits for the person (input- or auth-required)."""
+        return self.state in INTERRUPTED
+
+    def outcome(self) -> str:
+        """The task's state, else how an MCP call or a direct reply ended, else "error"."""
+        if self.state:
+            return self.state
+        if self.result:
+            return TaskState.FAILED if self.result.get("is_error") else TaskState.COMPLETED
+        return Ending.REPLIED if self.replied else Ending.ERROR
+
+    def text(self) -> str:
+        """All text of the artifacts and the replies."""
+        texts = [artifact.text() for artifact in self.artifacts.values()]
+        texts += [part_text(message) for message in self.messages]
+        return "".join(texts)
+
+    def status_text(self) -> str:
+        """The text of the task's current status message."""
+        return part_text(self.status_parts)
+
+    def _task(self, data: dict[str, Any]) -> None:
+        self._status(data)
+        self.artifacts = {}
+        for raw in data.get("artifacts", []):
+            artifact = Artifact(raw["artifact_id"], raw.get("name", ""), complete=True)
+            for part in raw.get("parts", []):
+                artifact.add(part)
+            self.artifacts[artifact.artifact_id] = artifact
+
+    def _status(self, data: dict[str, Any]) -> None:
+        self.task_id = data.get("task_id") or self.task_id
+        self.context_id = data.get("context_id") or self.context_id
+        state, parts = data.get("state", ""), data.get("message", [])
+        if state:
+            self.state = state
+            self.status_parts = parts
+            entry = (state, part_text(parts))
+            if not self.history or self.history[-1] != entry:
+                self.history.append(entry)
+
+    def _artifact(self, data: dict[str, Any]) -> None:
+        self.task_id = data.get("task_id") or self.task_id
+        self.context_id = data.get("context_id") or self.context_id
+        artifact_id = data["artifact_id"]
+        current = self.artifacts.get(artifact_id)
+        if current is None or not data.get("append"):
+            current = Artifact(artifact_id, data.get("name", ""))
+            self.artifacts[artifact_id] = current
+        for part in data.get("parts", []):
+            current.add(part)
+        current.complete = bool(data.get("last_chunk"))
+
+    def _message(self, data: dict[str, Any]) -> None:
+        self.context_id = data.get("context_id") or self.context_id
+        self.messages.append(list(data.get("parts", [])))
+
+    def _notice(self, data: dict[str, Any]) -> None:
+        self.notices.append(data)
+
+    def _progress(self, data: dict[str, Any]) -> None:
+        self.progress = data
+
+    def _question(self, data: dict[str, Any]) -> None:
+        self.questions.append(data)
+
+    def _tool_result(self, data: dict[str, Any]) -> None:
+        self.result = data
+
+
+Reply.FOLD = {
+    Kind.TASK: Reply._task,
+    Kind.STATUS: Reply._status,
+    Kind.ARTIFACT: Reply._artifact,
+    Kind.MESSAGE: Reply._message,
+    Kind.NOTICE: Reply._notice,
+    Kind.PROGRESS: Reply._progress,
+    Kind.QUESTION: Reply._question,
+    Kind.TOOL_RESULT: Reply._tool_result,
+}
+
+
+def part_text(parts: list[dict[str, Any]]) -> str:
+    """The text of a list of parts, joined without separators."""
+    return "".join(p.get("text", "") for p in parts if p.get("type") == "text")

@@ -1,0 +1,86 @@
+"""Opening an MCP server's transport (stdio, streamable HTTP, SSE) and saying why it failed."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx2
+from mcp import MCPError, StdioServerParameters
+from mcp.client.sse import sse_client
+from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+from switchboard.config import McpServerSettings
+
+STDERR_SHOWN = 64_000
+
+
+class StderrFile:
+    """Where a stdio server's stderr goes (its logs and tracebacks), kept for the UI."""
+
+    def __init__(self) -> None:
+        self.path: Path | None = None
+
+    def open(self, stack: contextlib.ExitStack | contextlib.AsyncExitStack) -> Any:
+        """The file to hand the server, appended to (created on first use)."""
+        if self.path is None:
+            handle, name = tempfile.mkstemp(prefix="switchboard-mcp-", suffix=".stderr")
+            os.close(handle)
+            self.path = Path(name)
+        return stack.enter_context(self.path.open("a", encoding="utf-8"))
+
+    def tail(self) -> str:
+        """The last `STDERR_SHOWN` bytes, as text."""
+        if self.path is None or not self.path.exists():
+            return ""
+        return self.path.read_bytes()[-STDERR_SHOWN:].decode("utf-8", "replace")
+
+    def remove(self) -> None:
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+            self.path = None
+
+
+def transport(
+    settings: McpServerSettings, stack: contextlib.AsyncExitStack, stderr: StderrFile
+) -> Any:
+    """The SDK transport for `settings` (an async context manager of the two streams)."""
+    if settings.transport == "stdio":
+        params = StdioServerParameters(
+            command=settings.command,
+            args=list(settings.args),
+            env=dict(settings.env) or None,
+            cwd=settings.cwd,
+        )
+        return stdio_client(params, errlog=stderr.open(stack))
+    if settings.transport == "sse":
+        return sse_client(settings.url, headers=dict(settings.headers), sse_read_timeout=3600)
+    http = httpx2.AsyncClient(headers=dict(settings.headers), timeout=httpx2.Timeout(30, read=None))
+    return _owning(http, streamable_http_client(settings.url, http_client=http))
+
+
+def describe_failure(exc: BaseException) -> str:
+    """The innermost cause of a connection failure (anyio wraps them in groups), in words."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    if isinstance(exc, FileNotFoundError):
+        return f"command not found: {exc.filename or exc}"
+    if isinstance(exc, MCPError):
+        return f"{exc.error.message} (MCP error {exc.error.code})"
+    if isinstance(exc, httpx2.ConnectError):
+        return "could not connect: is the server running, and is the URL right?"
+    if isinstance(exc, httpx2.HTTPError):
+        return f"HTTP error: {exc}"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+@contextlib.asynccontextmanager
+async def _owning(http: httpx2.AsyncClient, inner: Any) -> AsyncIterator[Any]:
+    """Enter `inner` and close `http` after it, in the same task."""
+    async with http, inner as streams:
+        yield streams

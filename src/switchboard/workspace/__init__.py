@@ -1,0 +1,61 @@
+"""The facade the pages talk to: the workspace (chat service, read-only views of connections,
+request methods), and the names and errors those methods speak in. The UI imports nothing
+below this but the chat's view types."""
+
+from switchboard.assistant.host import (
+    ASSISTANT,
+    DEFAULT_SYSTEM_PROMPT,
+    HOW_TO_CONFIGURE,
+    NOT_CONFIGURED,
+)
+from switchboard.chat.export import ConversationImportError, from_json, to_json, to_markdown
+from switchboard.chat.service import ConversationBusy
+from switchboard.config import (
+    BINDINGS,
+    ERAS,
+    OPENAI_BASE_URL,
+    VERSIONS,
+    ConfigError,
+    Settings,
+    load_settings,
+    resolve_config_path,
+)
+from switchboard.connections.mcp_server import LOG_LEVELS
+from switchboard.connections.owner import CallError, Status
+from switchboard.connections.wire import Direction, WireEntry
+from switchboard.workspace.pending import Pending, StopCheck
+from switchboard.workspace.views import AgentView, ModelView, ServerView, Target, WireSource
+from switchboard.workspace.workspace import Workspace
+
+__all__ = [
+    "ASSISTANT",
+    "BINDINGS",
+    "DEFAULT_SYSTEM_PROMPT",
+    "ERAS",
+    "HOW_TO_CONFIGURE",
+    "LOG_LEVELS",
+    "NOT_CONFIGURED",
+    "OPENAI_BASE_URL",
+    "VERSIONS",
+    "AgentView",
+    "CallError",
+    "ConfigError",
+    "ConversationBusy",
+    "ConversationImportError",
+    "Direction",
+    "ModelView",
+    "Pending",
+    "ServerView",
+    "Settings",
+    "Status",
+    "StopCheck",
+    "Target",
+    "WireEntry",
+    "WireSource",
+    "Workspace",
+    "from_json",
+    "load_settings",
+    "resolve_config_path",
+    "to_json",
+    "to_markdown",
+]

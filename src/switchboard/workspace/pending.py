@@ -1,0 +1,50 @@
+"""Work handed to the loop that a page may wait for, bounded and rerun-aware."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from switchboard.runtime.loop import wait_for_future
+
+T = TypeVar("T")
+StopCheck = Callable[[], None]
+
+
+class Pending(Generic[T]):
+    """The result of work running on the loop, to wait for from a script thread."""
+
+    def __init__(self, future: concurrent.futures.Future[T]) -> None:
+        self._future = future
+
+    def done(self) -> bool:
+        return self._future.done()
+
+    def wait(self, timeout: float, stop_check: StopCheck | None = None) -> T:
+        """The result; TimeoutError (the work goes on) after `timeout` seconds; `stop_check`
+        may raise to abandon the wait (a rerun)."""
+        try:
+            return wait_for_future(
+                _shielded(self._future), timeout, stop_check=stop_check, poll=0.1
+            )
+        except concurrent.futures.CancelledError:
+            raise TimeoutError("the work was cancelled") from None
+
+
+def _shielded(future: concurrent.futures.Future[T]) -> concurrent.futures.Future[T]:
+    """A future that follows `future` but whose cancellation (a timed-out wait) leaves it be."""
+    follower: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+    def copy(done: concurrent.futures.Future[T]) -> None:
+        if follower.done():
+            return
+        if done.cancelled():
+            follower.cancel()
+        elif done.exception() is not None:
+            follower.set_exception(done.exception())  # type: ignore[arg-type]
+        else:
+            follower.set_result(done.result())
+
+    future.add_done_callback(copy)
+    return follower

@@ -1,0 +1,140 @@
+"""Read-only views of the connections, for the pages: plain snapshots taken when asked for,
+never the live objects (which belong to the loop)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from switchboard.assistant.tools import Target
+from switchboard.config import LlmSettings
+from switchboard.connections.a2a_agent import AgentConnection
+from switchboard.connections.cards import CardInfo
+from switchboard.connections.http import origin_of
+from switchboard.connections.mcp_server import McpConnection
+from switchboard.connections.owner import Status
+from switchboard.connections.redaction import mask
+
+__all__ = ["AgentView", "ModelView", "ServerView", "Target", "WireSource"]
+
+
+class WireSource(StrEnum):
+    """What kind of connection a wire log belongs to."""
+
+    AGENT = "agent"
+    SERVER = "server"
+    MODEL = "model"  # the assistant's model
+
+
+@dataclass(frozen=True)
+class AgentView:
+    """An agent as the pages show it (credentials masked)."""
+
+    name: str
+    url: str
+    status: Status
+    error: str
+    card: CardInfo | None
+    endpoint: str
+    protocol: str
+    headers: dict[str, str]  # name → masked value
+    binding: str
+    version: str
+
+    @property
+    def headers_stay_home(self) -> bool:
+        """True when the card sends requests to another host than the one configured, so the
+        configured headers are not sent there."""
+        return bool(self.endpoint and self.headers) and origin_of(self.endpoint) != origin_of(
+            self.url
+        )
+
+    @classmethod
+    def of(cls, agent: AgentConnection) -> AgentView:
+        settings = agent.settings
+        return cls(
+            name=agent.name,
+            url=settings.url,
+            status=agent.status,
+            error=agent.error,
+            card=agent.card,
+            endpoint=agent.endpoint,
+            protocol=agent.protocol,
+            headers={k: mask(v) for k, v in settings.headers.items()},
+            binding=settings.binding,
+            version=settings.version,
+        )
+
+
+@dataclass(frozen=True)
+class ServerView:
+    """An MCP server as the pages show it: state, facts, and what it offers."""
+
+    name: str
+    status: Status
+    error: str
+    transport: str
+    target: str  # the command line or URL, secrets masked
+    era: str
+    timeout: float | None
+    disabled: bool
+    protocol_version: str
+    server: str  # the server's own name and version
+    instructions: str
+    tools: list[dict[str, Any]] = field(default_factory=list)
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    templates: list[dict[str, Any]] = field(default_factory=list)
+    prompts: list[dict[str, Any]] = field(default_factory=list)
+    logs: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, server: McpConnection) -> ServerView:
+        facts = server.describe()
+        return cls(
+            name=server.name,
+            status=server.status,
+            error=server.error,
+            transport=facts["transport"],
+            target=facts["target"],
+            era=server.settings.era,
+            timeout=server.settings.timeout,
+            disabled=server.settings.disabled,
+            protocol_version=server.protocol_version,
+            server=facts["server"],
+            instructions=server.instructions,
+            tools=list(server.tools),
+            resources=list(server.resources),
+            templates=list(server.templates),
+            prompts=list(server.prompts),
+            logs=server.logs.snapshot(),
+        )
+
+
+@dataclass(frozen=True)
+class ModelView:
+    """The assistant's model settings, without the key (only whether there is one)."""
+
+    configured: bool
+    base_url: str
+    endpoint: str
+    model: str
+    has_key: bool
+    temperature: float | None
+    system_prompt: str
+    max_rounds: int
+    approval: dict[str, str]
+
+    @classmethod
+    def of(cls, settings: LlmSettings) -> ModelView:
+        return cls(
+            configured=settings.configured,
+            base_url=settings.base_url,
+            endpoint=settings.endpoint,
+            model=settings.model,
+            has_key=bool(settings.api_key),
+            temperature=settings.temperature,
+            system_prompt=settings.system_prompt,
+            max_rounds=settings.max_rounds,
+            approval=dict(settings.approval),
+        )

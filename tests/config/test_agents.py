@@ -1,0 +1,58 @@
+"""The `agents` list: variables expanded, defaults filled, bad entries named precisely."""
+
+from __future__ import annotations
+
+from switchboard.config import parse_settings
+
+
+def test_agents_load_with_expanded_variables_and_defaults() -> None:
+    document = {
+        "agents": [
+            {
+                "name": "weather",
+                "url": "http://127.0.0.1:${PORT}",
+                "headers": {"Authorization": "Bearer ${TOKEN}", "X-Team": "${TEAM:-blue}"},
+            },
+            {
+                "name": "legacy",
+                "url": "${env:LEGACY_URL}",
+                "binding": "HTTP+JSON",
+                "version": "0.3",
+            },
+        ]
+    }
+    env = {"PORT": "9100", "TOKEN": "s3cr3t-token", "LEGACY_URL": "http://127.0.0.1:9200"}
+    settings = parse_settings(document, env=env)
+    assert settings.problems == ()
+    weather, legacy = settings.agents
+    assert weather.url == "http://127.0.0.1:9100"
+    assert weather.headers == {"Authorization": "Bearer s3cr3t-token", "X-Team": "blue"}
+    assert (legacy.url, legacy.binding, legacy.version) == (
+        "http://127.0.0.1:9200",
+        "HTTP+JSON",
+        "0.3",
+    )
+    assert "s3cr3t-token" not in repr(weather)
+
+
+def test_a_bad_entry_is_named_with_its_field_and_the_others_still_load() -> None:
+    document = {
+        "agents": [
+            {"name": "good", "url": "http://127.0.0.1:9000"},
+            {"name": "no-url"},
+            {"name": "ftp", "url": "ftp://127.0.0.1/"},
+            {"name": "secret", "url": "http://127.0.0.1:1", "headers": {"X-Key": "${MISSING}"}},
+            {"name": "odd", "url": "http://127.0.0.1:2", "binding": "GRPC"},
+            {"name": "good", "url": "http://127.0.0.1:9001"},
+            "not an object",
+        ]
+    }
+    settings = parse_settings(document, source="my.json", env={})
+    assert [a.name for a in settings.agents] == ["good"]
+    problems = "\n".join(settings.problems)
+    assert "agents[1] ('no-url'): 'url' is missing" in problems
+    assert "agents[2] ('ftp') 'url': 'ftp://127.0.0.1/' is not an http(s) URL" in problems
+    assert "agents[3] ('secret') 'headers.X-Key' uses ${MISSING}, which is not set" in problems
+    assert "agents[4] ('odd'): 'binding' must be one of" in problems
+    assert "agents[5] ('good'): the name is used twice" in problems
+    assert "agents[6]: must be an object" in problems

@@ -1,0 +1,113 @@
+"""The `mcpServers` map in every shape in use; a bad entry names the server and the field."""
+
+from __future__ import annotations
+
+import pytest
+
+from switchboard.config import parse_settings
+
+SHAPES = [
+    # (client, document, expected (name, transport, command|url, args))
+    (
+        "Claude Desktop",
+        {"mcpServers": {"fs": {"command": "npx", "args": ["-y", "server-fs", "/tmp"]}}},
+        ("fs", "stdio", "npx", ("-y", "server-fs", "/tmp")),
+    ),
+    (
+        "Cursor (remote, ${env:VAR})",
+        {"mcpServers": {"gh": {"url": "http://127.0.0.1:9/mcp", "headers": {"A": "${env:TOK}"}}}},
+        ("gh", "http", "http://127.0.0.1:9/mcp", ()),
+    ),
+    (
+        "Claude Code",
+        {"mcpServers": {"s": {"type": "sse", "url": "http://127.0.0.1:9/sse"}}},
+        ("s", "sse", "http://127.0.0.1:9/sse", ()),
+    ),
+    (
+        "VS Code (servers key)",
+        {"servers": {"v": {"type": "stdio", "command": "uvx", "args": ["srv"]}}},
+        ("v", "stdio", "uvx", ("srv",)),
+    ),
+    (
+        "LibreChat (streamable-http)",
+        {"mcpServers": {"l": {"type": "streamable-http", "url": "http://127.0.0.1:9/mcp"}}},
+        ("l", "http", "http://127.0.0.1:9/mcp", ()),
+    ),
+    (
+        "langchain-mcp-adapters (transport key)",
+        {"mcpServers": {"t": {"transport": "streamable_http", "url": "http://127.0.0.1:9/mcp"}}},
+        ("t", "http", "http://127.0.0.1:9/mcp", ()),
+    ),
+    (
+        "Cline (streamableHttp)",
+        {"mcpServers": {"c": {"type": "streamableHttp", "url": "http://127.0.0.1:9/x"}}},
+        ("c", "http", "http://127.0.0.1:9/x", ()),
+    ),
+    (
+        "missing type, URL ending in /sse",
+        {"mcpServers": {"m": {"url": "http://127.0.0.1:9/sse/"}}},
+        ("m", "sse", "http://127.0.0.1:9/sse/", ()),
+    ),
+    (
+        "Chainlit (one command string)",
+        {"mcpServers": {"ch": {"client": "stdio", "command": "python -m srv --fast"}}},
+        ("ch", "stdio", "python", ("-m", "srv", "--fast")),
+    ),
+]
+
+
+@pytest.mark.parametrize(("client", "document", "expected"), SHAPES, ids=[s[0] for s in SHAPES])
+def test_mcp_server_configs_in_every_shape_in_use(client: str, document: dict, expected) -> None:
+    settings = parse_settings(document, env={"TOK": "secret"})
+    assert settings.problems == ()
+    (server,) = settings.mcp_servers
+    name, transport, where, args = expected
+    got = server.command if transport == "stdio" else server.url
+    assert (server.name, server.transport, got, server.args) == (name, transport, where, args)
+
+
+def test_mcp_entries_expand_variables_and_keep_env_cwd_disabled_era_timeout() -> None:
+    document = {
+        "mcpServers": {
+            "a": {
+                "command": "${BIN:-python}",
+                "args": ["-m", "srv", "--root", "${ROOT}"],
+                "env": {"API_KEY": "${KEY}"},
+                "cwd": "/tmp",
+                "disabled": True,
+                "era": "legacy",
+                "timeout": 30,
+            }
+        },
+        "roots": ["file:///tmp/project"],
+    }
+    settings = parse_settings(document, env={"ROOT": "/data", "KEY": "k-123"})
+    (server,) = settings.mcp_servers
+    assert server.command == "python" and server.args == ("-m", "srv", "--root", "/data")
+    assert server.env == {"API_KEY": "k-123"} and server.cwd == "/tmp"
+    assert (server.disabled, server.era, server.timeout) == (True, "legacy", 30.0)
+    assert settings.roots == ("file:///tmp/project",)
+    assert "k-123" not in repr(server)
+
+
+def test_a_malformed_mcp_entry_names_the_server_and_field_and_the_rest_load() -> None:
+    document = {
+        "mcpServers": {
+            "good": {"command": "python"},
+            "typo": {"type": "websocket", "url": "http://127.0.0.1:9"},
+            "empty": {},
+            "badargs": {"command": "x", "args": "not-a-list"},
+            "badurl": {"type": "http", "url": "127.0.0.1:9/mcp"},
+            "badera": {"command": "x", "era": "2025"},
+            "badenv": {"command": "x", "env": {"K": "${NOPE}"}},
+        }
+    }
+    settings = parse_settings(document, env={})
+    assert [s.name for s in settings.mcp_servers] == ["good"]
+    problems = "\n".join(settings.problems)
+    assert "mcpServers.typo: 'type' 'websocket' is not one of" in problems
+    assert "mcpServers.empty: needs 'command'" in problems
+    assert "mcpServers.badargs: 'args' must be a list" in problems
+    assert "mcpServers.badurl 'url': '127.0.0.1:9/mcp' is not an http(s) URL" in problems
+    assert "mcpServers.badera: 'era' must be one of" in problems
+    assert "mcpServers.badenv 'env'.K uses ${NOPE}, which is not set" in problems

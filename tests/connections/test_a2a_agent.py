@@ -1,0 +1,125 @@
+"""An agent connection: what a failed one says, credentials that go only to their host and
+never into the wire log, an agent that dies mid-stream."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+
+from switchboard.connections.redaction import MASK
+from switchboard.demo.agent import build_app
+from switchboard.workspace import Workspace
+from tests.support.servers import free_port, serve_app
+from tests.support.turns import connect, run_turn, wait_for, wait_turn
+
+TOKEN = "s3cr3t-bearer-token-0123456789"
+API_KEY = "k3y-abcdef-987654"
+HEADERS = {"Authorization": f"Bearer {TOKEN}", "X-API-Key": API_KEY}
+
+
+def test_nothing_listening_says_to_check_the_agent(workspace: Workspace) -> None:
+    agent = connect(workspace, f"http://127.0.0.1:{free_port()}")
+    assert agent.status == "failed"
+    assert "Could not reach" in agent.error and "Check that the agent is running" in agent.error
+
+
+def test_a_failed_agent_breaks_nothing_else(workspace: Workspace, demo_agent: str) -> None:
+    broken = connect(workspace, f"http://127.0.0.1:{free_port()}", name="broken")
+    good = connect(workspace, demo_agent, name="good")
+    assert (broken.status, good.status) == ("failed", "ready")
+    conversation = workspace.chat.new_conversation("good")
+    assert run_turn(workspace, conversation, "story").state == "completed"
+
+    doomed = workspace.chat.new_conversation("broken")
+    view = run_turn(workspace, doomed, "hello")
+    assert view.end_reason == "error"
+    assert "Not connected to broken" in view.notices[0]["text"]
+
+
+class Recorder:
+    """ASGI middleware that remembers which host each request went to and what credentials
+    it carried."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+        self.seen: list[tuple[str, str, str, str]] = []
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        if scope["type"] == "http":
+            request = Request(scope)
+            self.seen.append(
+                (
+                    request.headers.get("host", ""),
+                    request.url.path,
+                    request.headers.get("authorization", ""),
+                    request.headers.get("x-api-key", ""),
+                )
+            )
+        await self.app(scope, receive, send)
+
+
+def serve_recorded(card_host: str) -> tuple[Recorder, Iterator[str]]:
+    """The demo agent behind a recorder; its card names `card_host` as the endpoint host."""
+    port = free_port()
+    recorder = Recorder(build_app(f"http://{card_host}:{port}"))
+    return recorder, serve_app(lambda _: recorder, port=port)  # type: ignore[arg-type,return-value]
+
+
+def test_credentials_go_to_the_configured_host(workspace: Workspace) -> None:
+    recorder, server = serve_recorded("127.0.0.1")
+    with server as url:
+        agent = connect(workspace, url, headers=HEADERS)
+        conversation = workspace.chat.new_conversation(agent.name)
+        assert run_turn(workspace, conversation, "story").state == "completed"
+    assert recorder.seen and all(
+        (auth, key) == (f"Bearer {TOKEN}", API_KEY) for _, _, auth, key in recorder.seen
+    )
+
+
+def test_credentials_never_go_to_another_host_named_in_the_card(workspace: Workspace) -> None:
+    recorder, server = serve_recorded("localhost")
+    with server as url:
+        agent = connect(workspace, url, headers=HEADERS)
+        assert agent.endpoint.startswith("http://localhost:")
+        conversation = workspace.chat.new_conversation(agent.name)
+        run_turn(workspace, conversation, "story")
+    card_fetches = [s for s in recorder.seen if s[0].startswith("127.0.0.1")]
+    elsewhere = [s for s in recorder.seen if s[0].startswith("localhost")]
+    assert card_fetches and all(s[2] == f"Bearer {TOKEN}" for s in card_fetches)
+    assert elsewhere, "the messages went to the card's host"
+    assert all(s[2] == "" and s[3] == "" for s in elsewhere)
+    assert any("headers are not sent there" in e.title for e in agent.wire.entries.snapshot())
+
+
+def test_secrets_never_reach_the_wire_log_or_the_ui_facts(workspace: Workspace) -> None:
+    _, server = serve_recorded("127.0.0.1")
+    with server as url:
+        agent = connect(workspace, url, headers=HEADERS)
+        conversation = workspace.chat.new_conversation(agent.name)
+        run_turn(workspace, conversation, f"echo {TOKEN}")  # even when the agent echoes it
+    entries = agent.wire.entries.snapshot()
+    everything = "\n".join(e.title + "\n" + e.body for e in entries)
+    assert {e.direction for e in entries} >= {"request", "response", "event", "info"}
+    assert "/.well-known/agent-card.json" in everything
+    assert TOKEN not in everything and API_KEY not in everything
+    assert f"Authorization: {MASK}" in everything and f"X-API-Key: {MASK}" in everything
+    shown = repr(workspace.agent(agent.name))  # what the pages get
+    assert TOKEN not in shown and API_KEY not in shown and "Authorization" in shown
+
+
+def test_an_agent_that_dies_mid_stream_for_good_ends_the_turn_with_what_to_do(
+    workspace: Workspace,
+) -> None:
+    with serve_app(build_app) as url:
+        agent = connect(workspace, url)
+        agent.resume_attempts = 2
+        conversation = workspace.chat.new_conversation(agent.name)
+        turn = workspace.chat.send(conversation.id, "slow")
+        wait_for(lambda: any(e.kind == "artifact" for e in conversation.events()))
+    view = wait_turn(conversation, turn)  # the server is gone now
+    assert view.end_reason == "error"
+    assert [n["level"] for n in view.notices] == ["warning", "warning", "warning", "error"]
+    assert "could not get it back after 2 attempts" in view.notices[-1]["text"]
+    assert "press Resume" in view.notices[-1]["hint"]

@@ -1,0 +1,46 @@
+"""The one fold of a counterpart's updates (`Reply`): where a task stands, when it has settled."""
+
+from __future__ import annotations
+
+from switchboard.connections.fold import Artifact, Reply
+from switchboard.connections.updates import Kind, TaskState
+
+
+def test_a_task_is_settled_when_terminal_or_waiting_for_the_person() -> None:
+    reply = Reply(task_id="t")
+    for state in TaskState:
+        reply.apply(Kind.STATUS, {"task_id": "t", "state": state})
+        expected = state not in (TaskState.SUBMITTED, TaskState.WORKING, TaskState.UNKNOWN)
+        assert reply.settled is expected, state
+    assert Reply(state=TaskState.AUTH_REQUIRED).waiting_for_input
+
+
+def test_a_reply_without_a_task_settles_but_one_inside_a_task_does_not() -> None:
+    direct = Reply()
+    direct.apply(Kind.MESSAGE, {"parts": [{"type": "text", "text": "hi"}]})
+    assert direct.settled and direct.outcome() == "replied" and direct.text() == "hi"
+    in_task = Reply(task_id="t")
+    in_task.apply(Kind.MESSAGE, {"task_id": "t", "parts": []})
+    assert not in_task.settled
+
+
+def test_progress_questions_notices_and_a_result_are_kept() -> None:
+    reply = Reply()
+    reply.apply(Kind.PROGRESS, {"progress": 1, "total": 2})
+    reply.apply(Kind.PROGRESS, {"progress": 2, "total": 2})
+    reply.apply(Kind.QUESTION, {"id": "q"})
+    reply.apply(Kind.NOTICE, {"level": "info", "text": "n"})
+    reply.apply(Kind.TOOL_RESULT, {"parts": [], "is_error": False})
+    assert reply.progress == {"progress": 2, "total": 2} and reply.questions == [{"id": "q"}]
+    assert len(reply.notices) == 1 and reply.outcome() == "completed"
+    assert Reply().outcome() == "error", "nothing came back"
+
+
+def test_an_artifact_joins_text_chunks_and_keeps_other_parts_apart() -> None:
+    artifact = Artifact("a", "answer")
+    for chunk in ("one ", "two ", "three"):
+        artifact.add({"type": "text", "text": chunk})
+    artifact.add({"type": "file", "url": "http://127.0.0.1:1/x.png"})
+    artifact.add({"type": "text", "text": "caption"})
+    assert [p.get("text") for p in artifact.parts] == ["one two three", None, "caption"]
+    assert artifact.text() == "one two threecaption"

@@ -1,0 +1,228 @@
+"""MCP servers end to end: the demo server over stdio, streamable HTTP and SSE, in both protocol
+eras, through the workspace's owner tasks and chat service; servers that die, restart, or write
+garbage; closing with calls in flight."""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from switchboard.config import McpServerSettings, Settings
+from switchboard.connections.mcp_server import McpConnection
+from switchboard.connections.owner import CallError
+from switchboard.demo.mcp_server import http_app, sse_app
+from switchboard.workspace import Workspace
+from tests.support.servers import free_port, serve_app
+from tests.support.turns import WAIT, call, child_pids, connect_server, wait_for, wait_turn
+
+SILENT_LEGACY = str(Path(__file__).parents[1] / "support" / "silent_legacy_mcp.py")
+DEMO_STDIO = (sys.executable, ("-m", "switchboard", "demo-mcp"))
+ERAS = {"legacy": "2025-11-25", "auto": "2026-07-28"}
+
+
+@pytest.fixture(scope="module")
+def http_server() -> Iterator[str]:
+    with serve_app(lambda _: http_app()) as url:
+        yield url + "/mcp"
+
+
+@pytest.fixture(scope="module")
+def sse_server() -> Iterator[str]:
+    with serve_app(lambda _: sse_app()) as url:
+        yield url + "/sse"
+
+
+@pytest.fixture(params=["stdio", "http", "sse"])
+def transport(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(params=list(ERAS))
+def era(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def demo_settings(transport: str, era: str, request: pytest.FixtureRequest) -> McpServerSettings:
+    if transport == "stdio":
+        command, args = DEMO_STDIO
+        return McpServerSettings("demo", "stdio", command, args, era=era)
+    url = request.getfixturevalue(f"{transport}_server")
+    return McpServerSettings("demo", transport, url=url, era=era)
+
+
+def test_everything_the_demo_offers_in_each_transport_and_era(
+    workspace: Workspace, transport: str, era: str, request: pytest.FixtureRequest
+) -> None:
+    server = connect_server(workspace, demo_settings(transport, era, request))
+    assert server.protocol_version == ERAS[era]
+    assert server.server_name == "Switchboard Demo MCP"
+    assert "each tool, resource and prompt" in server.instructions
+    tools = {t["name"]: t for t in server.tools}
+    assert {"add", "count", "greet", "fail", "image", "summarize", "list_roots"} <= tools.keys()
+    assert tools["add"]["annotations"]["read_only_hint"] is True
+    assert tools["add"]["input_schema"]["required"] == ["a", "b"]
+
+    added = call(workspace, server, "add", a=2, b=3)
+    assert added["structured"] == {"result": 5} and not added["is_error"]
+
+    failed = call(workspace, server, "fail")
+    assert failed["is_error"] and "always fails" in failed["parts"][0]["text"]
+
+    image = call(workspace, server, "image", size=32)
+    png = next(p for p in image["parts"] if p["type"] == "file")
+    assert png["media_type"] == "image/png"
+    assert base64.b64decode(png["bytes"]).startswith(b"\x89PNG")
+
+    linked = call(workspace, server, "resource_link")
+    assert any(p["type"] == "link" and p["uri"].startswith("demo://") for p in linked["parts"])
+
+    runtime = workspace.runtime
+    config = runtime.call(server.read_resource("demo://config"), timeout=WAIT)
+    assert config[0]["media_type"] == "application/json" and json.loads(config[0]["text"])
+    ref = {"type": "resource", "uri": "greeting://{name}"}
+    assert "Ada" in runtime.call(server.complete(ref, "name", "A"), timeout=WAIT)
+    greeting = runtime.call(server.read_resource("greeting://Grace"), timeout=WAIT)
+    assert "Grace" in greeting[0]["text"]
+    prompt_ref = {"type": "prompt", "name": "review"}
+    assert "java" in runtime.call(server.complete(prompt_ref, "language", "ja"), timeout=WAIT)
+    messages = runtime.call(server.get_prompt("review", {"code": "x = 1"}), timeout=WAIT)
+    assert messages[0]["role"] == "user" and "x = 1" in messages[0]["part"]["text"]
+
+
+def test_progress_logs_and_the_wire_log(workspace: Workspace) -> None:
+    command, args = DEMO_STDIO
+    server = connect_server(workspace, McpServerSettings("demo", "stdio", command, args))
+    conversation = workspace.chat.new_conversation("nobody")
+    turn = workspace.chat.call_tool(conversation.id, "demo", "count", {"steps": 3, "delay": 0.01})
+    view = wait_turn(conversation, turn)
+    progress = [e.data for e in conversation.events() if e.kind == "progress"]
+    assert [(p["progress"], p["total"]) for p in progress] == [(1, 3), (2, 3), (3, 3)]
+    assert view.end_reason == "completed"
+    assert sum(entry["level"] == "info" for entry in server.logs.snapshot()) >= 3
+    titles = [e.title for e in server.wire.entries.snapshot()]
+    assert "→ tools/call" in titles and "← notifications/progress" in titles
+
+
+def test_stop_cancels_a_running_call_and_the_server_is_told(workspace: Workspace) -> None:
+    command, args = DEMO_STDIO
+    server = connect_server(workspace, McpServerSettings("demo", "stdio", command, args))
+    conversation = workspace.chat.new_conversation("nobody")
+    turn = workspace.chat.call_tool(conversation.id, "demo", "count", {"steps": 500, "delay": 0.05})
+    wait_for(lambda: any(e.kind == "progress" for e in conversation.events()))
+    assert workspace.chat.stop(conversation.id)
+    view = wait_turn(conversation, turn)
+    assert view.end_reason == "stopped" and "cancelled" in view.notices[-1]["text"]
+    wait_for(
+        lambda: "→ notifications/cancelled" in [e.title for e in server.wire.entries.snapshot()]
+    )
+    assert call(workspace, server, "add", a=1, b=1)["structured"] == {"result": 2}
+
+
+def test_sampling_is_declined_clearly_and_roots_are_offered(tmp_path: Path) -> None:
+    settings = Settings(source="test", roots=("file:///srv/project",))
+    ws = Workspace(settings)
+    try:
+        command, args = DEMO_STDIO
+        server = connect_server(ws, McpServerSettings("demo", "stdio", command, args, era="legacy"))
+        roots = call(ws, server, "list_roots")
+        assert "file:///srv/project" in json.dumps(roots)
+        summary = call(ws, server, "summarize", text="a long text")
+        assert "no LLM is configured" in json.dumps(summary)
+    finally:
+        ws.close()
+
+
+def test_a_list_change_refreshes_the_tools(workspace: Workspace, era: str) -> None:
+    command, args = DEMO_STDIO
+    server = connect_server(workspace, McpServerSettings("demo", "stdio", command, args, era=era))
+    call(workspace, server, "add_tool", name="fresh_tool")
+    wait_for(lambda: "fresh_tool" in [t["name"] for t in server.tools])
+
+
+def test_a_server_killed_mid_call_comes_back_by_itself(workspace: Workspace) -> None:
+    command, args = DEMO_STDIO
+    server = connect_server(workspace, McpServerSettings("demo", "stdio", command, args))
+    before = child_pids("demo-mcp")
+    with pytest.raises(CallError, match="connection closed"):
+        call(workspace, server, "crash")
+    assert call(workspace, server, "add", a=4, b=4)["structured"] == {"result": 8}
+    assert server.status == "ready"
+    assert child_pids("demo-mcp").isdisjoint(before), "a new process, the old one gone"
+
+
+def test_garbage_on_stdout_does_not_break_the_session(workspace: Workspace) -> None:
+    command, args = DEMO_STDIO
+    server = connect_server(workspace, McpServerSettings("demo", "stdio", command, args))
+    assert not call(workspace, server, "garbage")["is_error"]
+    assert call(workspace, server, "add", a=1, b=2)["structured"] == {"result": 3}
+    assert server.status == "ready"
+
+
+def test_an_http_server_restart_is_survived(workspace: Workspace) -> None:
+    port = free_port()
+    with serve_app(lambda _: http_app(), port=port) as url:
+        server = connect_server(workspace, McpServerSettings("demo", "http", url=url + "/mcp"))
+        assert call(workspace, server, "add", a=1, b=1)["structured"] == {"result": 2}
+    with serve_app(lambda _: http_app(), port=port):  # a new process: the old session is gone
+        wait_for(lambda: _adds_up(workspace, server))
+    assert server.status == "ready"
+
+
+def test_a_silent_legacy_server_connects_in_auto_mode_and_its_stderr_is_kept(
+    workspace: Workspace,
+) -> None:
+    settings = McpServerSettings("old", "stdio", sys.executable, (SILENT_LEGACY,), era="auto")
+    server = connect_server(workspace, settings)
+    assert server.protocol_version == "2025-06-18"
+    assert call(workspace, server, "echo", text="hi")["parts"][0]["text"] == "hi"
+    assert "silent legacy server starting" in server.stderr_text()
+
+
+def test_a_bad_server_is_named_and_the_others_still_work(workspace: Workspace) -> None:
+    missing = workspace.add_server(McpServerSettings("ghost", "stdio", "no-such-command-xyz"))
+    dead = workspace.add_server(
+        McpServerSettings("dead", "http", url=f"http://127.0.0.1:{free_port()}/mcp")
+    )
+    assert "command not found" in missing.wait(WAIT).error
+    assert "could not connect" in dead.wait(WAIT).error
+    command, args = DEMO_STDIO
+    server = connect_server(workspace, McpServerSettings("demo", "stdio", command, args))
+    assert call(workspace, server, "add", a=1, b=1)["structured"] == {"result": 2}
+
+
+def test_closing_with_calls_in_flight_leaves_no_process_and_no_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ws = Workspace(Settings(source="test"))
+    command, args = DEMO_STDIO
+    for name in ("one", "two"):
+        connect_server(ws, McpServerSettings(name, "stdio", command, args))
+    conversation = ws.chat.new_conversation("nobody")
+    for name in ("one", "two"):
+        ws.chat.call_tool(conversation.id, name, "count", {"steps": 500, "delay": 0.05})
+    wait_for(lambda: sum(e.kind == "progress" for e in conversation.events()) >= 2)
+    assert len(child_pids("demo-mcp")) >= 2
+    ws.close()
+    assert child_pids("demo-mcp") == set()
+    assert not [r for r in caplog.records if "cancel scope" in r.getMessage()]
+
+
+def _adds_up(ws: Workspace, server: McpConnection) -> bool:
+    try:
+        return call(ws, server, "add", a=2, b=2)["structured"] == {"result": 4}
+    except CallError:
+        return False
+
+
+def test_a_per_server_timeout_bounds_each_call(workspace: Workspace) -> None:
+    command, args = DEMO_STDIO
+    settings = McpServerSettings("demo", "stdio", command, args, timeout=0.3)
+    server = connect_server(workspace, settings)
+    with pytest.raises(CallError, match="timed out"):
+        call(workspace, server, "count", steps=50, delay=0.05)
+    assert call(workspace, server, "add", a=1, b=1)["structured"] == {"result": 2}

@@ -1,0 +1,34 @@
+"""Driving the Streamlit app in tests (AppTest): its entry point and its cached workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from switchboard.ui import state
+from switchboard.workspace import Workspace
+
+APP = str(Path(__file__).parents[2] / "src" / "switchboard" / "ui" / "app.py")
+
+
+def app(run: bool = True) -> AppTest:
+    """A fresh session of the whole app (the config comes from SWITCHBOARD_CONFIG)."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    return at.run() if run else at
+
+
+def app_workspace() -> Workspace:
+    """The app's cached workspace for the configured file (the one its pages use)."""
+    return state.workspace()
+
+
+def close_workspace() -> None:
+    """Forget and close the app's cached workspace, as when the server process stops."""
+    state.forget_workspace().close()
+
+
+def assistant_text(at: AppTest, index: int = -1) -> str:
+    """The markdown of one assistant bubble (the last by default)."""
+    bubbles = [m for m in at.chat_message if m.name == "assistant"]
+    return "\n".join(m.value for m in bubbles[index].markdown)

@@ -1,0 +1,46 @@
+"""The `switchboard` command: its help, a missing config, the demo agent served alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.support.turns import WAIT
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_the_command_explains_itself_and_refuses_a_missing_config(tmp_path: Path) -> None:
+    usage = subprocess.run(
+        [sys.executable, "-m", "switchboard", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert usage.returncode == 0 and "demo-agent" in usage.stdout
+    missing = subprocess.run(
+        [sys.executable, "-m", "switchboard", "--config", str(tmp_path / "nope.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert missing.returncode == 2 and "no config file" in missing.stderr
+
+
+def test_demo_agent_serves_its_card_alone() -> None:
+    with subprocess.Popen(
+        [sys.executable, "-m", "switchboard", "demo-agent", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as process:
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            assert line.startswith("Demo agent on http://127.0.0.1:"), line
+            url = line.split(" on ", 1)[1].strip()
+            card = httpx.get(url + "/.well-known/agent-card.json", timeout=WAIT).json()
+            assert card["name"] == "Switchboard Demo Agent"
+        finally:
+            process.terminate()
+            process.wait(WAIT)

@@ -1,0 +1,131 @@
+"""The chat page with AppTest against the demo agent on a real loopback port: answers,
+questions, task states, Stop / Resume / Cancel task, reloads and new conversations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from switchboard.workspace import Workspace
+from tests.support.apps import APP, app_workspace, assistant_text
+from tests.support.turns import wait_for, wait_turn
+
+TOKEN = "tok-0123456789-abcdefghij"
+
+
+def test_a_prompt_gets_its_streamed_answer_rendered_in_one_bubble(app: AppTest) -> None:
+    assert not app.exception
+    app.chat_input[0].set_value("story").run()
+    assert not app.exception
+    assert [m.name for m in app.chat_message] == ["user", "assistant"]
+    assert app.chat_message[0].markdown[0].value == "story"
+    assert "# The Night Operator" in assistant_text(app)
+    assert [s.label for s in app.status] == ["✅ completed"]
+    assert app.query_params["c"], "the conversation id is in the URL"
+
+
+def test_the_empty_conversation_offers_the_agents_examples(app: AppTest) -> None:
+    labels = [b.label for b in app.button]
+    assert {"story", "ask", "slow", "fail", "data", "image"} <= set(labels)
+    next(b for b in app.button if b.label == "hello").click().run()
+    assert "Hi! I am the Switchboard demo agent" in assistant_text(app)
+
+
+def test_input_required_asks_and_the_reply_completes_the_task(app: AppTest) -> None:
+    app.chat_input[0].set_value("ask").run()
+    assert "The agent needs your input" in app.info[0].value
+    assert "Which colour" in app.info[0].value
+    assert app.chat_input[0].placeholder == "Reply to the agent…"
+
+    app.chat_input[0].set_value("blue").run()
+    assert "You chose **blue**." in assistant_text(app)
+    assert [s.label for s in app.status][-1] == "✅ completed"
+    assert app.chat_input[0].placeholder == "Message Demo Agent"
+
+
+def test_failed_and_rejected_tasks_show_their_state(app: AppTest) -> None:
+    app.chat_input[0].set_value("fail").run()
+    assert app.status[-1].label == "❌ failed — Failed on purpose: the 'fail' prompt always fails."
+    app.chat_input[0].set_value("crash").run()
+    assert app.status[-1].label.startswith("❌ failed")
+    assert "internal error" in app.error[-1].value, "the agent's error is shown"
+    app.chat_input[0].set_value("reject").run()
+    assert app.status[-1].label.startswith("⛔ rejected")
+
+
+def test_data_parts_render_as_json_and_images_as_images(app: AppTest) -> None:
+    app.chat_input[0].set_value("data").run()
+    assert app.json and isinstance(json.loads(app.json[0].value), dict)
+    app.chat_input[0].set_value("image").run()
+    assert app.get("image"), "the PNG part is drawn as an image"
+
+
+def test_text_is_markdown_and_never_raw_html(app: AppTest) -> None:
+    app.chat_input[0].set_value("<script>alert(1)</script> story").run()
+    markdown = app.chat_message[1].markdown
+    assert markdown and all(not m.proto.allow_html for m in markdown)
+    assert any("<script>" in m.value for m in [*markdown, *app.chat_message[0].markdown])
+
+
+def stop_a_slow_turn(ws: Workspace, conversation_id: str) -> None:
+    """Start the demo's `slow` task and stop listening after its second chunk."""
+    conversation = ws.store.get(conversation_id)
+    assert conversation is not None
+    turn = ws.chat.send(conversation_id, "slow")
+    wait_for(lambda: sum(e.kind == "artifact" for e in conversation.events()) >= 2)
+    ws.chat.stop(conversation_id)
+    wait_turn(conversation, turn)
+
+
+def test_stop_leaves_the_task_running_then_cancel_task_cancels_it(
+    app: AppTest, config: Path
+) -> None:
+    stop_a_slow_turn(app_workspace(), app.query_params["c"])
+
+    app.run()
+    assert any("Stopped listening" in i.value for i in app.info)
+    assert app.expander[-1].label == "working · not listening"
+    assert {"▶ Resume", "✖ Cancel task"} <= {b.label for b in app.button}
+
+    app.button(key="cancel-task").click().run()
+    assert app.status[-1].label.startswith("🚫 canceled")
+    assert any("Cancel requested" in i.value for i in app.info)
+    assert "✖ Cancel task" not in {b.label for b in app.button}
+
+
+def test_resume_after_stop_shows_the_whole_answer_once(app: AppTest, config: Path) -> None:
+    stop_a_slow_turn(app_workspace(), app.query_params["c"])
+    app.run()
+
+    app.button(key="resume").click().run()
+    assert not app.exception
+    lines = assistant_text(app).splitlines()
+    assert [line for line in lines if line.startswith("step ")] == [
+        f"step {i} of 40" for i in range(1, 41)
+    ]
+
+
+def test_a_reload_opens_the_same_conversation_from_the_url(app: AppTest, config: Path) -> None:
+    app.chat_input[0].set_value("story").run()
+    conversation_id = app.query_params["c"]
+
+    reloaded = AppTest.from_file(APP, default_timeout=30)
+    reloaded.query_params["c"] = conversation_id
+    reloaded.run()
+    assert reloaded.query_params["c"] == conversation_id
+    assert [m.name for m in reloaded.chat_message] == ["user", "assistant"]
+    assert "# The Night Operator" in assistant_text(reloaded)
+
+
+def test_new_conversation_starts_a_new_context(app: AppTest, config: Path) -> None:
+    app.chat_input[0].set_value("story").run()
+    first = app.query_params["c"]
+    next(b for b in app.button if b.label == "➕ New conversation").click().run()
+    assert app.query_params["c"] != first
+    assert not app.chat_message
+    app.chat_input[0].set_value("story").run()
+    ws = app_workspace()
+    contexts = {ws.store.get(c).context_id() for c in (first, app.query_params["c"])}
+    assert len(contexts) == 2 and None not in contexts

@@ -1,0 +1,256 @@
+"""The MCP page and MCP turns in the chat, driven with AppTest against the demo MCP server."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from switchboard.workspace import Workspace
+from tests.support.apps import APP, app_workspace, assistant_text, close_workspace
+from tests.support.turns import child_pids, wait_for
+
+DEMO = {"command": sys.executable, "args": ["-m", "switchboard", "demo-mcp"]}
+
+
+def write_config(path: Path, monkeypatch: pytest.MonkeyPatch, document: dict) -> Path:
+    path.write_text(json.dumps(document))
+    monkeypatch.setenv("SWITCHBOARD_CONFIG", str(path))
+    return path
+
+
+@pytest.fixture
+def config(tmp_path: Path, demo_agent: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The demo agent and the demo MCP server; the app's workspace is closed afterwards."""
+    document = {
+        "agents": [{"name": "Demo Agent", "url": demo_agent}],
+        "mcpServers": {"demo": DEMO},
+    }
+    path = write_config(tmp_path / "switchboard.json", monkeypatch, document)
+    yield path
+    close_workspace()
+
+
+def mcp_page() -> None:
+    from switchboard.ui.mcp_page import mcp_page as page
+
+    page()
+
+
+def page(config: Path) -> AppTest:
+    at = AppTest.from_function(mcp_page, default_timeout=30).run()
+    assert not at.exception
+    return at
+
+
+def test_the_page_shows_the_server_its_protocol_and_instructions(config: Path) -> None:
+    at = page(config)
+    assert any(e.label.startswith("🟢 **demo** · ready · protocol 2026-07-28") for e in at.expander)
+    assert any("each tool, resource and prompt" in m.value for m in at.markdown)
+    assert [t.label for t in at.tabs][:3] == ["Tools (14)", "Resources (4)", "Prompts (1)"]
+
+
+def test_a_tool_form_calls_the_tool_in_the_chat(config: Path) -> None:
+    at = page(config)
+    next(n for n in at.number_input if n.label == "A *").set_value(2)
+    next(n for n in at.number_input if n.label == "B *").set_value(3)
+    next(b for b in at.button if b.label == "▶ Call in the chat").click().run()
+    ws = app_workspace()
+    (conversation,) = ws.store.list()
+    wait_for(lambda: conversation.turns() and conversation.turns()[-1].ended)
+    assert conversation.turns()[-1].result["structured"] == {"result": 5}
+
+
+def test_a_missing_required_argument_is_named_before_calling(config: Path) -> None:
+    at = page(config)
+    next(b for b in at.button if b.label == "▶ Call in the chat").click().run()
+    assert any("Please fill in: a, b." in e.value for e in at.error)
+    assert app_workspace().store.list() == []
+
+
+def test_the_raw_json_editor_is_prefilled_and_calls_the_tool(config: Path) -> None:
+    at = page(config)
+    next(t for t in at.toggle if t.label == "Raw JSON").set_value(True).run()
+    editor = next(t for t in at.text_area if t.label == "Arguments (JSON)")
+    assert json.loads(editor.value) == {"a": 0, "b": 0}
+    editor.set_value('{"a": 40, "b": 2}')
+    next(b for b in at.button if b.label == "▶ Call in the chat").click().run()
+    (conversation,) = app_workspace().store.list()
+    wait_for(lambda: conversation.turns() and conversation.turns()[-1].ended)
+    assert conversation.turns()[-1].result["structured"] == {"result": 42}
+
+
+def test_resources_and_templates_are_read_and_shown_by_type(config: Path) -> None:
+    at = page(config)
+    resource = next(s for s in at.selectbox if s.label == "Resource")
+    resource.set_value(next(o for o in resource.options if "demo://config" in o)).run()
+    next(b for b in at.button if b.label == "📖 Read").click().run()
+    assert any(json.loads(j.value) for j in at.json)
+    name = next(t for t in at.text_input if t.label == "name")
+    name.set_value("A").run()
+    suggestions = at.get("button_group")[0].proto.options
+    assert {"Ada", "Alan"} <= {option.content for option in suggestions}
+    name.set_value("Grace").run()
+    reads = [b for b in at.button if b.label == "📖 Read"]
+    reads[-1].click().run()
+    assert any("Grace" in c.value for c in at.code), "text/plain shows as text, not markdown"
+
+
+def test_a_prompt_renders_with_completion_and_goes_to_the_chat(config: Path) -> None:
+    at = page(config)
+    next(t for t in at.text_input if t.label == "code *").set_value("x = 1").run()
+    assert any("x = 1" in m.value for message in at.chat_message for m in message.markdown)
+    next(b for b in at.button if b.label == "💬 Send to the chat").click().run()
+    conversation = app_workspace().store.list()[0]
+    assert "x = 1" in conversation.turns()[0].prompt
+
+
+def test_the_log_view_filters_by_level(config: Path) -> None:
+    ws = app_workspace()
+    server = ws.registry.server("demo")
+    assert server is not None
+    ws.runtime.call(server.connect(), timeout=30)
+    ws.runtime.call(server.call_tool("count", {"steps": 2, "delay": 0.01}), timeout=30)
+    at = page(config)
+    assert sum("INFO" in t.value for t in at.text) >= 2
+    next(s for s in at.select_slider if s.label == "Level").set_value("warning").run()
+    assert not any("INFO" in t.value for t in at.text)
+
+
+def test_pasted_stdio_servers_are_refused_when_switched_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_config(tmp_path / "a.json", monkeypatch, {"allowStdioFromUi": False})
+    at = page(path)
+    pasted = json.dumps({"mcpServers": {"local": DEMO}})
+    next(t for t in at.text_area if t.label == "Config JSON").set_value(pasted)
+    next(b for b in at.button if b.label == "Add").click().run()
+    errors = [e.value for e in at.error]
+    assert any("adding stdio servers from the UI is switched off" in e for e in errors), errors
+    assert app_workspace().registry.servers() == []
+    close_workspace()
+
+    allowed = write_config(tmp_path / "b.json", monkeypatch, {"allowStdioFromUi": True})
+    at = page(allowed)
+    next(t for t in at.text_area if t.label == "Config JSON").set_value(pasted)
+    next(b for b in at.button if b.label == "Add").click().run()
+    assert any("Connected to **local**" in s.value for s in at.success)
+    close_workspace()
+
+
+def test_a_malformed_pasted_config_says_what_is_wrong(config: Path) -> None:
+    at = page(config)
+    area = next(t for t in at.text_area if t.label == "Config JSON")
+    area.set_value('{"mcpServers": {"x": {"type": "websocket", "url": "http://127.0.0.1:1"}}}')
+    next(b for b in at.button if b.label == "Add").click().run()
+    assert any("mcpServers.x: 'type' 'websocket' is not one of" in e.value for e in at.error)
+    next(t for t in at.text_area if t.label == "Config JSON").set_value("{not json")
+    next(b for b in at.button if b.label == "Add").click().run()
+    assert any("That is not JSON (line 1" in e.value for e in at.error)
+
+
+def test_a_server_can_be_disabled_and_enabled(config: Path) -> None:
+    at = page(config)
+    next(b for b in at.button if b.label == "⏸ Disable").click().run()
+    server = app_workspace().registry.server("demo")
+    assert server is not None and server.settings.disabled
+    wait_for(lambda: server.status == "disabled")
+    at.run()
+    next(b for b in at.button if b.label == "▶ Enable").click().run()
+    enabled = app_workspace().registry.server("demo")
+    assert enabled is not None
+    wait_for(lambda: enabled.status == "ready")
+
+
+def test_a_servers_question_is_answered_with_a_form_in_the_chat(config: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    ws = app_workspace()
+    conversation = ws.store.get(at.query_params["c"])
+    assert conversation is not None
+    ws.chat.call_tool(conversation.id, "demo", "greet", {})
+    wait_for(lambda: conversation.turns()[-1].open_questions != [])
+
+    at.run()
+    assert any("asks:" in m.value for m in at.markdown)
+    next(t for t in at.text_input if t.label.startswith("Name")).set_value("Grace")
+    next(b for b in at.button if b.label == "Accept").click().run()
+    assert not at.exception
+    assert "Grace" in assistant_text(at)
+    assert at.status[-1].label == "🔧 demo · greet"
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("0.0.0.0", False), ("", False)],
+)
+def test_stdio_from_the_ui_is_allowed_only_when_listening_on_loopback(
+    address: str, allowed: bool
+) -> None:
+    from streamlit import config as streamlit_config
+
+    from switchboard.config import Settings
+    from switchboard.ui.mcp_page import stdio_allowed
+
+    ws = Workspace(Settings(source="test"))
+    previous = streamlit_config.get_option("server.address")
+    try:
+        streamlit_config.set_option("server.address", address)
+        assert stdio_allowed(ws) is allowed
+    finally:
+        streamlit_config.set_option("server.address", previous)
+        ws.close()
+
+
+def inspector_page() -> None:
+    from switchboard.ui.inspector_page import inspector_page as page
+
+    page()
+
+
+def test_the_inspector_shows_an_mcp_servers_json_rpc_traffic(config: Path) -> None:
+    at = AppTest.from_function(inspector_page, default_timeout=30).run()
+    choice = next(s for s in at.selectbox if s.label == "Connection")
+    assert choice.options == ["🛰️ Demo Agent", "🧰 demo"]
+    choice.set_value("🧰 demo").run()
+    wait_for(lambda: app_workspace().registry.server("demo").status == "ready")
+    at.run()
+    labels = [e.label for e in at.expander]
+    assert any("→ initialize" in label or "→ server/discover" in label for label in labels)
+    assert any("→ tools/list" in label for label in labels)
+
+
+def test_a_read_resource_is_attached_to_the_conversation(config: Path) -> None:
+    at = page(config)
+    resource = next(s for s in at.selectbox if s.label == "Resource")
+    resource.set_value(next(o for o in resource.options if "demo://readme" in o)).run()
+    next(b for b in at.button if b.label == "📖 Read").click().run()
+    next(b for b in at.button if b.label.startswith("📎 Attach")).click().run()
+    (conversation,) = app_workspace().store.list()
+    assert conversation.pending_attachments()[0]["uri"] == "demo://readme"
+
+
+def test_one_session_serves_many_reruns_and_calls(config: Path) -> None:
+    at = page(config)
+    server = app_workspace().registry.server("demo")
+    assert server is not None
+    processes = child_pids("demo-mcp")
+    for n in range(5):
+        next(n_ for n_ in at.number_input if n_.label == "A *").set_value(n)
+        next(n_ for n_ in at.number_input if n_.label == "B *").set_value(1)
+        next(b for b in at.button if b.label == "▶ Call in the chat").click().run()
+        assert not at.exception
+        at = page(config)
+    assert app_workspace().registry.server("demo") is server, "the same connection"
+    assert child_pids("demo-mcp") == processes, "the same server process: no reconnect"
+    conversations = app_workspace().store.list()  # a new session each time: its own
+
+    def results() -> list[int]:
+        events = [e for c in conversations for e in c.events() if e.kind == "tool_result"]
+        return sorted(e.data["structured"]["result"] for e in events)
+
+    wait_for(lambda: len(results()) == 5)
+    assert results() == [1, 2, 3, 4, 5]
