@@ -41,7 +41,7 @@ class Conversation:
 
     def record(self, turn: int, kind: Kind, data: dict[str, Any] | None = None) -> Event:
         """Append an event to the log (from any thread), hand it to the sink, return it."""
-        event = Event(turn, Kind(kind), dict(data or {}))
+        event = Event(turn, kind if isinstance(kind, Kind) else Kind(kind), dict(data or {}))
         with self._lock:  # the log's order and the sink's order are the same
             self._append(event)
         return event

@@ -8,9 +8,9 @@ conversation's own facts) and the script side (the pages) fold through the same 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from switchboard.chat.events import Event
 from switchboard.connections.fold import Artifact, Reply, part_text
@@ -27,14 +27,11 @@ class StepView(Reply):
     tool: dict[str, Any] = field(default_factory=dict)  # server, tool, arguments of an MCP call
     step_end: dict[str, Any] = field(default_factory=dict)  # what went back to the model
 
-    def apply(self, kind: str, data: dict[str, Any]) -> None:
-        if kind == Kind.STEP_END:
-            self.step_end = data
-        else:
-            super().apply(kind, data)
+    def _step_end(self, data: dict[str, Any]) -> None:
+        self.step_end = data
 
 
-ChatHandler = Callable[["TurnView", dict[str, Any]], None]
+StepView.FOLD = {**Reply.FOLD, Kind.STEP_END: StepView._step_end}
 
 
 @dataclass
@@ -53,8 +50,6 @@ class TurnView(Reply):
     ended: bool = False
     end_reason: str = ""
 
-    CHAT: ClassVar[dict[Kind, ChatHandler]] = {}
-
     def apply_event(self, event: Event) -> None:
         """Fold one event into the view. Events of a step go to that step, except the
         questions asked in it (approvals included), which the turn shows and answers."""
@@ -65,13 +60,6 @@ class TurnView(Reply):
                 inner.apply(event.kind, event.data)
             return
         self.apply(event.kind, event.data)
-
-    def apply(self, kind: str, data: dict[str, Any]) -> None:
-        handler = self.CHAT.get(kind)  # type: ignore[call-overload]
-        if handler is not None:
-            handler(self, data)
-        else:
-            super().apply(kind, data)
 
     @property
     def replied(self) -> bool:
@@ -125,7 +113,8 @@ class TurnView(Reply):
         self.ended, self.end_reason = True, data.get("reason", "")
 
 
-TurnView.CHAT = {
+TurnView.FOLD = {
+    **Reply.FOLD,
     Kind.USER: TurnView._user,
     Kind.RESUME: TurnView._resume,
     Kind.TOOL_CALL: TurnView._tool_call,

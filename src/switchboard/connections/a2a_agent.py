@@ -34,7 +34,7 @@ from switchboard.connections.a2a_errors import call_error
 from switchboard.connections.cards import CardError, CardInfo, fetch_card, prefer_interfaces
 from switchboard.connections.fold import Reply
 from switchboard.connections.http import make_http_client, origin_of
-from switchboard.connections.owner import Breakage, CallError, Owner, Status
+from switchboard.connections.owner import Breakage, CallError, Connection, Owner
 from switchboard.connections.redaction import Redactor
 from switchboard.connections.updates import TERMINAL, Level, Update, notice
 from switchboard.connections.wire import Direction, WireLog
@@ -47,7 +47,7 @@ CONNECT_WAIT = 30.0  # seconds a call waits for a connection being made
 FIX_HINT = "Fix the agent's URL or headers on the Agents page, then reconnect."
 
 
-class AgentConnection:
+class AgentConnection(Connection):
     """A connected A2A agent. Every coroutine runs on the background loop."""
 
     def __init__(self, settings: AgentSettings) -> None:
@@ -62,30 +62,9 @@ class AgentConnection:
         )
 
     @property
-    def name(self) -> str:
-        return self.settings.name
-
-    @property
-    def status(self) -> Status:
-        return self.owner.status
-
-    @property
-    def error(self) -> str:
-        return self.owner.error
-
-    @property
     def streaming(self) -> bool:
         """True when the agent's card says it streams."""
         return bool(self.card and self.card.streaming)
-
-    async def connect(self) -> None:
-        """Start the owner (again, after a failure or close) and wait until it is ready or
-        has failed; `status` and `error` say which."""
-        await self.owner.start()
-
-    async def close(self) -> None:
-        """Ask the owner to leave its contexts, and wait for it."""
-        await self.owner.close()
 
     async def converse(
         self,

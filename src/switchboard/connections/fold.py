@@ -65,6 +65,7 @@ class Reply:
     questions: list[dict[str, Any]] = field(default_factory=list)
     result: dict[str, Any] = field(default_factory=dict)
 
+    # Kind → how it is folded; a subclass that folds more kinds extends it (one dispatch).
     FOLD: ClassVar[dict[Kind, Handler]] = {}
 
     def apply(self, kind: str, data: dict[str, Any]) -> None:

@@ -36,6 +36,7 @@ from switchboard.connections.owner import (
     Backoff,
     Breakage,
     CallError,
+    Connection,
     Owner,
     Status,
     cancel_and_wait,
@@ -58,7 +59,7 @@ ProgressHandler = Callable[[float, float | None, str | None], Awaitable[None]]
 Sampler = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
-class McpConnection:
+class McpConnection(Connection):
     """A connected MCP server. Every coroutine runs on the background loop."""
 
     def __init__(self, settings: McpServerSettings, roots: tuple[str, ...] = ()) -> None:
@@ -85,22 +86,6 @@ class McpConnection:
             on_error=self._lost,
             disabled=settings.disabled,
         )
-
-    @property
-    def name(self) -> str:
-        return self.settings.name
-
-    @property
-    def status(self) -> Status:
-        return self.owner.status
-
-    @property
-    def error(self) -> str:
-        return self.owner.error
-
-    async def connect(self) -> None:
-        """Start the owner if needed and wait for the first connection attempt's outcome."""
-        await self.owner.start()
 
     async def close(self) -> None:
         """Ask the owner to leave its contexts (in its own task) and wait for it."""

@@ -16,7 +16,7 @@ import contextvars
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 S = TypeVar("S")
 
@@ -221,6 +221,40 @@ class Owner(Generic[S]):
         self._session = None
         self._up.clear()
         self.status, self.error = status, reason
+
+
+class Named(Protocol):
+    """A connection's settings: all that is shared is its name."""
+
+    name: str
+
+
+class Connection:
+    """What every connection shows of itself: its name (from its settings) and its owner's
+    status and error; `connect` starts the owner and waits for its first attempt."""
+
+    settings: Named
+    owner: Owner[Any]
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+    @property
+    def status(self) -> Status:
+        return self.owner.status
+
+    @property
+    def error(self) -> str:
+        return self.owner.error
+
+    async def connect(self) -> None:
+        """Start the owner if needed and wait for its first attempt's outcome."""
+        await self.owner.start()
+
+    async def close(self) -> None:
+        """Ask the owner to leave its contexts (in its own task), and wait for it."""
+        await self.owner.close()
 
 
 async def cancel_and_wait(task: asyncio.Task[object]) -> None:

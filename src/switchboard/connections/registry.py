@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import threading
 from dataclasses import replace
+from typing import TypeVar
 
 from switchboard.config import AgentSettings, McpServerSettings
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.mcp_server import McpConnection, Sampler
+from switchboard.connections.owner import Connection
+
+C = TypeVar("C", bound=Connection)
 
 
 class Registry:
@@ -20,7 +24,7 @@ class Registry:
         self.sampler: Sampler | None = None
         self._agents: dict[str, AgentConnection] = {}
         self._servers: dict[str, McpConnection] = {}
-        self._retired: list[AgentConnection | McpConnection] = []
+        self._retired: list[Connection] = []
         self._lock = threading.Lock()
 
     def agents(self) -> list[AgentConnection]:
@@ -84,9 +88,7 @@ class Registry:
                 self._retired.append(old)
         return connection
 
-    async def connect(
-        self, connection: AgentConnection | McpConnection
-    ) -> AgentConnection | McpConnection:
+    async def connect(self, connection: C) -> C:
         """Close retired connections, then connect `connection` (a failure stays visible on it)."""
         await self._close_retired()
         await connection.connect()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from typing import Protocol
 
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.events import Event
+from switchboard.runtime import EventLog
 
 LOCAL_OWNER = "local"  # whose conversations they are when nobody signs in
 
@@ -57,3 +60,15 @@ class Store(Protocol):
 
     def close(self, timeout: float = 10.0) -> None:
         """Keep what is pending and let go of the storage."""
+
+
+def new_id() -> str:
+    """A new conversation id (short, random, URL-safe)."""
+    return uuid.uuid4().hex[:12]
+
+
+def imported(counterpart: str, title: str, events: list[Event]) -> Conversation:
+    """A new conversation holding `events` (an import), under a new id, created when its
+    first event was."""
+    created = events[0].ts if events else time.time()
+    return Conversation(new_id(), counterpart, title, created, log=EventLog(events))

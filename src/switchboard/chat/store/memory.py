@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import threading
-import time
-import uuid
 
 from switchboard.chat.conversation import Conversation, matches
 from switchboard.chat.events import Event
-from switchboard.chat.store.base import LOCAL_OWNER
-from switchboard.runtime import EventLog
+from switchboard.chat.store.base import LOCAL_OWNER, imported, new_id
 
 
 class MemoryStore:
@@ -22,16 +19,12 @@ class MemoryStore:
         self._lock = threading.Lock()
 
     def create(self, counterpart: str, title: str = "", owner: str = LOCAL_OWNER) -> Conversation:
-        return self._keep(Conversation(uuid.uuid4().hex[:12], counterpart, title), owner)
+        return self._keep(Conversation(new_id(), counterpart, title), owner)
 
     def add(
         self, counterpart: str, title: str, events: list[Event], owner: str = LOCAL_OWNER
     ) -> Conversation:
-        created = events[0].ts if events else time.time()
-        conversation = Conversation(
-            uuid.uuid4().hex[:12], counterpart, title, created, log=EventLog(events)
-        )
-        return self._keep(conversation, owner)
+        return self._keep(imported(counterpart, title, events), owner)
 
     def get(self, conversation_id: str, owner: str | None = LOCAL_OWNER) -> Conversation | None:
         with self._lock:

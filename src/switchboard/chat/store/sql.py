@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import sqlalchemy as sa
 
 from switchboard.chat.conversation import Conversation, matches
 from switchboard.chat.events import Event
-from switchboard.chat.store.base import LOCAL_OWNER, StoreError
+from switchboard.chat.store.base import LOCAL_OWNER, StoreError, imported, new_id
 from switchboard.chat.store.claims import Claims
 from switchboard.chat.store.engines import engine, open_advice, server_target, sqlite_target
 from switchboard.chat.store.journal import Journal, reason
@@ -66,17 +65,13 @@ class SqlStore:
         with self._lock:
             created = max(time.time(), self._last_created + 1e-6)  # newest-first stays strict
             self._last_created = created
-        return self._keep(Conversation(uuid.uuid4().hex[:12], counterpart, title, created), owner)
+        return self._keep(Conversation(new_id(), counterpart, title, created), owner)
 
     def add(
         self, counterpart: str, title: str, events: list[Event], owner: str = LOCAL_OWNER
     ) -> Conversation:
         """A new conversation holding `events` (an import), under a new id."""
-        created = events[0].ts if events else time.time()
-        conversation = Conversation(
-            uuid.uuid4().hex[:12], counterpart, title, created, log=EventLog(events)
-        )
-        return self._keep(conversation, owner)
+        return self._keep(imported(counterpart, title, events), owner)
 
     def get(self, conversation_id: str, owner: str | None = LOCAL_OWNER) -> Conversation | None:
         """The conversation with all its events, or None (unknown, or someone else's)."""
