@@ -3,6 +3,11 @@ requests, Stop during the model's stream and during calls, and a call's time lim
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
+from switchboard.config import McpServerSettings
 from switchboard.workspace import Workspace
 from tests.support.assistant import (
     ask_first,
@@ -13,7 +18,9 @@ from tests.support.assistant import (
     tool_messages,
 )
 from tests.support.fake_llm import FakeLlm, Reply, ToolCall
-from tests.support.turns import run_turn, wait_for, wait_turn
+from tests.support.turns import WAIT, run_turn, wait_for, wait_turn
+
+ASKING = str(Path(__file__).parents[1] / "support" / "asking_mcp.py")
 
 
 def test_ask_first_waits_for_approval_then_runs(ws: Workspace, llm: FakeLlm) -> None:
@@ -148,3 +155,39 @@ def test_agents_are_offered_with_their_skills_and_calls_have_a_time_limit(
     agent = tools["ask_Demo"]
     assert "'story'" in agent["description"] and agent["parameters"]["required"] == ["message"]
     assert tools["demo__add"]["parameters"]["properties"].keys() == {"a", "b"}
+
+
+def test_one_question_two_steps_of_one_turn_may_have_asked_is_shown_once_and_outlives_one(
+    ws: Workspace, llm: FakeLlm, tmp_path: Path
+) -> None:
+    """The model calls two tools of one handshake-era server at once and the server pushes a
+    question (which names no call): the turn shows it once, and after the other step ends
+    the answer still reaches the server."""
+    asking = McpServerSettings("asking", "stdio", sys.executable, (ASKING,), era="legacy")
+    assert ws.add_server(asking).wait(WAIT).status == "ready"
+    ask, finish = tmp_path / "ask", tmp_path / "finish"
+    llm.script(
+        Reply(
+            tool_calls=[
+                ToolCall("asking__ask_when", json.dumps({"signal": str(ask)})),
+                ToolCall("asking__finish_when", json.dumps({"signal": str(finish)})),
+            ]
+        ),
+        Reply(text=["Both done."]),
+    )
+    conversation = chat(ws)
+    turn = ws.chat.send(conversation.id, "Ask and finish")
+    wait_for(lambda: len(steps(conversation.turns()[-1])) == 2)
+    server = ws.registry.server("asking")
+    assert server is not None
+    wait_for(lambda: sum(e.title == "→ tools/call" for e in server.wire.entries.snapshot()) == 2)
+    ask.touch()
+    question = question_of(conversation, "elicitation")
+    finish.touch()
+    wait_for(lambda: any(s.step_end for s in steps(conversation.turns()[-1])))
+    view = conversation.turns()[-1]
+    assert [q["id"] for q in view.open_questions] == [question["id"]], "shown once, still open"
+    assert ws.chat.answer(question["id"], "accept", {"name": "Ada"})
+    view = wait_turn(conversation, turn)
+    assert sorted(s.step_end["content"] for s in steps(view)) == ["finished", "named Ada"]
+    assert [e.kind for e in conversation.events()].count("answer") == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.events import Event
-from switchboard.chat.turns import TurnView, fold_turns, pending_task
+from switchboard.chat.turns import TurnView, fold_turns, pending_task, text_of
 from tests.support.conversations import ask_city, everything, story, text_part
 
 
@@ -62,7 +62,7 @@ def test_input_required_leaves_the_task_pending_until_the_reply_completes_it() -
     conversation = Conversation("c", "agent")
     ask_city(conversation, 1)
     asked, answered = fold_turns(conversation.events())
-    assert asked.waiting_for_input and asked.status_text() == "Which city?"
+    assert asked.waiting_for_input and text_of(asked.status_parts) == "Which city?"
     assert pending_task([asked]) == "task-2"
     assert pending_task([asked, answered]) is None
     assert answered.task_id == asked.task_id and answered.outcome() == "completed"

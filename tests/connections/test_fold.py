@@ -19,9 +19,9 @@ def test_a_reply_without_a_task_settles_but_one_inside_a_task_does_not() -> None
     direct = Reply()
     direct.apply(Kind.MESSAGE, {"parts": [{"type": "text", "text": "hi"}]})
     assert direct.settled and direct.outcome() == "replied" and direct.text() == "hi"
-    in_task = Reply(task_id="t")
+    in_task = Reply()
     in_task.apply(Kind.MESSAGE, {"task_id": "t", "parts": []})
-    assert not in_task.settled
+    assert in_task.task_id == "t" and not in_task.settled, "the task goes on: follow it"
 
 
 def test_progress_questions_notices_and_a_result_are_kept() -> None:

@@ -126,14 +126,16 @@ def test_a_broken_connection_is_closed_and_reopened_with_backoff(runtime: Runtim
     )
 
     async def scenario() -> tuple[Status, str]:
-        await owner.start()
-        owner.broken("a call found it dead")
+        first = await owner.session(WAIT)
+        owner.broken("a call found it dead", first)
         status = owner.status
-        return status, await owner.session(WAIT)
+        second = await owner.session(WAIT)
+        owner.broken("a late failure of the first session", first)  # changes nothing
+        return status, second
 
     status, session = runtime.call(scenario(), timeout=WAIT)
     assert status == Status.RECONNECTING and session == "session 2"
-    assert lost == [("a call found it dead", True)]
+    assert lost == [("a call found it dead", True)] and owner.status == Status.READY
     assert [step for step, _ in remote.trail][2:4] == ["leave session", "leave transport"]
     runtime.call(owner.close(), timeout=WAIT)
 
@@ -212,3 +214,21 @@ def test_a_disabled_connection_never_opens(runtime: Runtime) -> None:
 
     assert "disabled" in runtime.call(scenario(), timeout=WAIT)
     assert remote.opened == 0 and owner.status == Status.DISABLED
+
+
+def test_a_closed_connection_is_not_revived_by_a_call(runtime: Runtime) -> None:
+    remote = Remote()
+    owner: Owner[str] = Owner("remote", remote.open, describe, backoff=FAST)
+
+    async def scenario() -> str:
+        await owner.session(WAIT)
+        await owner.close()
+        with pytest.raises(CallError) as raised:
+            await owner.session(WAIT)
+        return raised.value.message
+
+    assert (
+        runtime.call(scenario(), timeout=WAIT)
+        == "Not connected to remote: the connection is closed."
+    )
+    assert remote.opened == 1 and not owner.running

@@ -14,7 +14,7 @@ from typing import Any
 
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.events import Event
-from switchboard.chat.turns import StepView, TurnView, fold_turns, part_text
+from switchboard.chat.turns import StepView, TurnView, fold_turns, text_of
 from switchboard.connections.updates import Kind, Level, StepKind
 
 KINDS = tuple(Kind)
@@ -161,7 +161,7 @@ def _turn(view: TurnView, counterpart: str) -> list[str]:
     for message in view.messages:
         answer += _parts(message)
     if view.state:
-        status = part_text(view.status_parts)
+        status = text_of(view.status_parts)
         answer += [f"_Task {view.state}_" + (f" — {status}" if status else ""), ""]
         answer += _parts([p for p in view.status_parts if p.get("type") != "text"])
     if answer:
@@ -210,7 +210,7 @@ def _tool_call(view: TurnView) -> list[str]:
         answered = view.answers.get(question.get("id", ""))
         lines += ["", f"_You answered: {answered}_" if answered else "_Not answered_", ""]
     if result.get("is_error"):
-        text = part_text(result.get("parts", [])) or "The tool reported an error."
+        text = text_of(result.get("parts", [])) or "The tool reported an error."
         lines += [f"⚠️ **Error:** {text}", ""]
     elif result:
         lines += ["**Result:**", "", *_parts(result.get("parts", []))]

@@ -1,8 +1,8 @@
 """The open questions of running turns, by id, until the person answers or they are withdrawn.
 
 A question a server asked while several of its calls ran is open in each of their turns (it
-may be any one's): one answer answers it everywhere, and it stays open while any of those
-turns still runs.
+may be any one's), once per turn however many of that turn's calls it went to: one answer
+answers it everywhere, and it stays open while any of those calls still runs.
 """
 
 from __future__ import annotations
@@ -17,11 +17,14 @@ from switchboard.connections.updates import Kind
 from switchboard.runtime import Runtime
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Asked:
+    """A question open in one turn, for `calls` of that turn's calls."""
+
     resolve: Resolver
     conversation: Conversation
     turn: int
+    calls: int = 1
 
 
 class TurnQuestions:
@@ -50,17 +53,27 @@ class TurnQuestions:
         self._runtime.loop.call_soon_threadsafe(asked[0].resolve, action, content)
         return True
 
-    def register(self, question_id: str, asked: _Asked) -> None:
+    def register(
+        self, question_id: str, resolve: Resolver, conversation: Conversation, turn: int
+    ) -> bool:
+        """Open the question in this turn; False when the turn has it open already."""
         with self._lock:
-            self._open.setdefault(question_id, []).append(asked)
+            asked = self._open.setdefault(question_id, [])
+            for entry in asked:
+                if entry.conversation is conversation and entry.turn == turn:
+                    entry.calls += 1
+                    return False
+            asked.append(_Asked(resolve, conversation, turn))
+            return True
 
     def withdraw(self, question_id: str, conversation: Conversation, turn: int) -> None:
+        """One of the turn's calls that had the question has ended."""
         with self._lock:
-            left = [
-                a
-                for a in self._open.get(question_id, [])
-                if (a.conversation, a.turn) != (conversation, turn)
-            ]
+            asked = self._open.get(question_id, [])
+            for entry in asked:
+                if entry.conversation is conversation and entry.turn == turn:
+                    entry.calls -= 1
+            left = [entry for entry in asked if entry.calls > 0]
             if left:
                 self._open[question_id] = left
             else:
@@ -75,8 +88,8 @@ class _ForTurn:
     conversation: Conversation
     turn: int
 
-    def open(self, question_id: str, resolve: Resolver) -> None:
-        self.questions.register(question_id, _Asked(resolve, self.conversation, self.turn))
+    def open(self, question_id: str, resolve: Resolver) -> bool:
+        return self.questions.register(question_id, resolve, self.conversation, self.turn)
 
     def close(self, question_id: str) -> None:
         self.questions.withdraw(question_id, self.conversation, self.turn)

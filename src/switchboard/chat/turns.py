@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from switchboard.chat.events import Event
-from switchboard.connections.fold import Artifact, Reply, part_text
+from switchboard.connections.fold import Artifact, Reply, text_of
 from switchboard.connections.updates import Kind
 
-__all__ = ["Artifact", "StepView", "TurnView", "fold_turns", "part_text", "pending_task"]
+__all__ = ["Artifact", "StepView", "TurnView", "fold_turns", "pending_task", "text_of"]
 
 
 @dataclass

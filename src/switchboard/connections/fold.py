@@ -26,10 +26,7 @@ class Artifact:
     @property
     def parts(self) -> list[dict[str, Any]]:
         """The parts received so far (text chunks joined)."""
-        if len(self._tail) > 1:
-            joined = "".join(self._tail)
-            self._tail = [joined]
-            self._parts[-1] = {**self._parts[-1], "text": joined}
+        self._join()
         return self._parts
 
     def add(self, part: dict[str, Any]) -> None:
@@ -37,9 +34,16 @@ class Artifact:
         if part.get("type") == "text" and self._tail:
             self._tail.append(part.get("text", ""))
             return
-        self.parts  # noqa: B018 (joins the previous text part first)
+        self._join()
         self._parts.append(dict(part))
         self._tail = [part.get("text", "")] if part.get("type") == "text" else []
+
+    def _join(self) -> None:
+        """Make the last text part hold every chunk received for it (once per read)."""
+        if len(self._tail) > 1:
+            joined = "".join(self._tail)
+            self._tail = [joined]
+            self._parts[-1] = {**self._parts[-1], "text": joined}
 
     def text(self) -> str:
         """The artifact's text parts, joined."""
@@ -100,12 +104,8 @@ class Reply:
     def text(self) -> str:
         """All text of the artifacts and the replies."""
         texts = [artifact.text() for artifact in self.artifacts.values()]
-        texts += [part_text(message) for message in self.messages]
+        texts += [text_of(message) for message in self.messages]
         return "".join(texts)
-
-    def status_text(self) -> str:
-        """The text of the task's current status message."""
-        return part_text(self.status_parts)
 
     def _task(self, data: dict[str, Any]) -> None:
         self._status(data)
@@ -123,7 +123,7 @@ class Reply:
         if state:
             self.state = state
             self.status_parts = parts
-            entry = (state, part_text(parts))
+            entry = (state, text_of(parts))
             if not self.history or self.history[-1] != entry:
                 self.history.append(entry)
 
@@ -140,6 +140,7 @@ class Reply:
         current.complete = bool(data.get("last_chunk"))
 
     def _message(self, data: dict[str, Any]) -> None:
+        self.task_id = data.get("task_id") or self.task_id  # a message may belong to a task
         self.context_id = data.get("context_id") or self.context_id
         self.messages.append(list(data.get("parts", [])))
 
@@ -168,6 +169,6 @@ Reply.FOLD = {
 }
 
 
-def part_text(parts: list[dict[str, Any]]) -> str:
+def text_of(parts: list[dict[str, Any]]) -> str:
     """The text of a list of parts, joined without separators."""
     return "".join(p.get("text", "") for p in parts if p.get("type") == "text")

@@ -111,7 +111,7 @@ class McpConnection(Connection):
                     progress_callback=on_progress,
                 )
             except MCPError as exc:
-                raise self._call_error(f"tools/call {name}", exc) from exc
+                raise self._call_error(f"tools/call {name}", exc, client) from exc
         return tool_result(result)
 
     async def read_resource(self, uri: str) -> list[dict[str, Any]]:
@@ -120,7 +120,7 @@ class McpConnection(Connection):
         try:
             result = await client.read_resource(uri)
         except MCPError as exc:
-            raise self._call_error(f"resources/read {uri}", exc) from exc
+            raise self._call_error(f"resources/read {uri}", exc, client) from exc
         return [resource_contents(contents) for contents in result.contents]
 
     async def complete(self, ref: dict[str, str], argument: str, value: str) -> list[str]:
@@ -142,7 +142,7 @@ class McpConnection(Connection):
         try:
             result = await client.get_prompt(name, arguments)
         except MCPError as exc:
-            raise self._call_error(f"prompts/get {name}", exc) from exc
+            raise self._call_error(f"prompts/get {name}", exc, client) from exc
         return prompt_messages(result)
 
     async def refresh(self) -> None:
@@ -153,27 +153,18 @@ class McpConnection(Connection):
         """The tail of a stdio server's stderr (its logs and tracebacks)."""
         return self.stderr.tail()
 
-    def describe(self) -> dict[str, Any]:
-        """Connection facts for the UI (no secrets)."""
-        target = (
-            " ".join([self.settings.command, *self.settings.args])
-            if self.settings.transport == "stdio"
-            else self.settings.url
-        )
-        return {
-            "name": self.name,
-            "transport": self.settings.transport,
-            "target": self.wire.redactor.text(target),
-            "status": self.status,
-            "error": self.error,
-            "protocol": self.protocol_version,
-            "server": f"{self.server_name} {self.server_version}".strip(),
-            "era": self.settings.era,
-        }
+    @property
+    def target(self) -> str:
+        """What it runs or where it is: the command line or the URL, secrets masked."""
+        settings = self.settings
+        shown = settings.url
+        if settings.transport == "stdio":
+            shown = " ".join([settings.command, *settings.args])
+        return self.wire.redactor.text(shown)
 
-    def _call_error(self, what: str, exc: MCPError) -> CallError:
+    def _call_error(self, what: str, exc: MCPError, client: Client) -> CallError:
         if exc.error.code == -32000:  # CONNECTION_CLOSED
-            self.owner.broken("the connection closed")
+            self.owner.broken("the connection closed", client)
             return CallError(
                 f"{self.name}: the connection closed during {what}; reconnecting. Try again.",
                 transient=True,

@@ -138,9 +138,11 @@ class Owner(Generic[S]):
         await self._settled.wait()
 
     async def session(self, wait: float) -> S:
-        """The live session: the owner is started if it is not running, and waited for (at
-        most `wait` seconds) while it is opening; CallError when there is none."""
-        if self._session is None and not self.running:
+        """The live session: the owner is started if it never was or its last try failed, and
+        waited for (at most `wait` seconds) while it is opening; CallError when there is none.
+        A closed connection stays closed (a call holding a replaced one must not revive it)."""
+        idle = self.status in (Status.IDLE, Status.FAILED)
+        if self._session is None and not self.running and idle:
             await self.start()
         if self._session is None and self.status in (Status.CONNECTING, Status.RECONNECTING):
             with contextlib.suppress(TimeoutError):
@@ -150,10 +152,11 @@ class Owner(Generic[S]):
             raise CallError(f"Not connected to {self.name}: {reason}.", hint=self._hint)
         return self._session
 
-    def broken(self, reason: str) -> None:
+    def broken(self, reason: str, session: S) -> None:
         """A call found the connection dead: stop handing out its session; the owner closes
-        it and (with a backoff policy) opens a new one."""
-        if self._breakage is not None:
+        it and (with a backoff policy) opens a new one. A call that used an older session
+        (already replaced) changes nothing."""
+        if self._breakage is not None and session is self._session:
             self._breakage.set(reason)
 
     async def close(self, status: Status = Status.CLOSED) -> None:

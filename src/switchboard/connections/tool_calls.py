@@ -17,11 +17,12 @@ Resolver = Callable[[str, dict[str, Any] | None], None]
 class Questions(Protocol):
     """Where a turn's questions for the person are registered until answered or withdrawn."""
 
-    def open(self, question_id: str, resolve: Resolver) -> None:
-        """Make a question answerable: `resolve(action, content)` runs on the loop."""
+    def open(self, question_id: str, resolve: Resolver) -> bool:
+        """Make a question answerable: `resolve(action, content)` runs on the loop. False when
+        this turn shows it already (two of its calls may have asked it): then draw it once."""
 
     def close(self, question_id: str) -> None:
-        """Withdraw a question from this turn (its call ended or was stopped)."""
+        """Withdraw a question from this turn, once for each `open` (its call ended)."""
 
 
 _DONE = Update(Kind.NOTICE)  # the call has finished: its result (or error) is there to take
@@ -42,8 +43,8 @@ async def call_updates(
 
     async def on_question(interaction: Interaction) -> None:
         asked.append(interaction.id)
-        questions.open(interaction.id, interaction.resolve)
-        updates.put_nowait(Update(Kind.QUESTION, interaction.describe()))
+        if questions.open(interaction.id, interaction.resolve):
+            updates.put_nowait(Update(Kind.QUESTION, interaction.describe()))
 
     call = asyncio.create_task(server.call_tool(tool, arguments, on_progress, on_question))
     call.add_done_callback(lambda _: updates.put_nowait(_DONE))

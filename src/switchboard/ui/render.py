@@ -17,7 +17,7 @@ from switchboard.chat.events import (
     StepStatus,
     TaskState,
 )
-from switchboard.chat.turns import StepView, TurnView, part_text
+from switchboard.chat.turns import StepView, TurnView, text_of
 
 STATE_ICONS = {
     TaskState.SUBMITTED: "📨",
@@ -65,7 +65,7 @@ def render_turn(
     for index, parts in enumerate(view.messages):
         render_parts(parts, live, f"{key}-m{index}")
     if view.state in INTERRUPTED:
-        question = part_text(view.status_parts) or "The agent needs more from you."
+        question = text_of(view.status_parts) or "The agent needs more from you."
         what = "input" if view.state == TaskState.INPUT_REQUIRED else "authorization"
         if current:
             st.info(f"**The agent needs your {what}:** {question}\n\nReply below to continue.")
@@ -79,7 +79,7 @@ def render_turn(
 
 def render_state(view: TurnView, live: bool, expanded: bool = False) -> None:
     """The task's state as a step: its label follows the state; inside, the state history."""
-    text = part_text(view.status_parts)
+    text = text_of(view.status_parts)
     label = f"{STATE_ICONS.get(view.state, '•')} {view.state}"
     if text and view.state not in INTERRUPTED:
         label += f" — {text}"
@@ -189,7 +189,7 @@ def render_progress(progress: dict[str, Any]) -> None:
 def render_result(result: dict[str, Any], live: bool, key: str) -> None:
     """A tool result: an error in red; else its parts, with structured content beside them."""
     if result.get("is_error"):
-        st.error(part_text(result["parts"]) or "The tool reported an error.", icon="⚠️")
+        st.error(text_of(result["parts"]) or "The tool reported an error.", icon="⚠️")
         return
     structured = result.get("structured")
     if structured is None:

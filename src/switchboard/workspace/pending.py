@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -37,14 +38,13 @@ def _shielded(future: concurrent.futures.Future[T]) -> concurrent.futures.Future
     follower: concurrent.futures.Future[T] = concurrent.futures.Future()
 
     def copy(done: concurrent.futures.Future[T]) -> None:
-        if follower.done():
-            return
-        if done.cancelled():
-            follower.cancel()
-        elif done.exception() is not None:
-            follower.set_exception(done.exception())  # type: ignore[arg-type]
-        else:
-            follower.set_result(done.result())
+        with contextlib.suppress(concurrent.futures.InvalidStateError):  # the wait gave up
+            if done.cancelled():
+                follower.cancel()
+            elif done.exception() is not None:
+                follower.set_exception(done.exception())  # type: ignore[arg-type]
+            else:
+                follower.set_result(done.result())
 
     future.add_done_callback(copy)
     return follower

@@ -90,18 +90,18 @@ class ServerView:
 
     @classmethod
     def of(cls, server: McpConnection) -> ServerView:
-        facts = server.describe()
+        settings = server.settings
         return cls(
             name=server.name,
             status=server.status,
             error=server.error,
-            transport=facts["transport"],
-            target=facts["target"],
-            era=server.settings.era,
-            timeout=server.settings.timeout,
-            disabled=server.settings.disabled,
+            transport=settings.transport,
+            target=server.target,
+            era=settings.era,
+            timeout=settings.timeout,
+            disabled=settings.disabled,
             protocol_version=server.protocol_version,
-            server=facts["server"],
+            server=f"{server.server_name} {server.server_version}".strip(),
             instructions=server.instructions,
             tools=list(server.tools),
             resources=list(server.resources),

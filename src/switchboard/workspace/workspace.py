@@ -33,7 +33,7 @@ from switchboard.config import (
 )
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.mcp_server import McpConnection
-from switchboard.connections.owner import Status
+from switchboard.connections.owner import CallError, Status
 from switchboard.connections.registry import Registry
 from switchboard.connections.wire import WireEntry, WireLog
 from switchboard.runtime import Runtime
@@ -324,7 +324,7 @@ class Workspace:
     def _mcp(self, name: str) -> McpConnection:
         server = self.registry.server(name)
         if server is None:
-            raise KeyError(f"no MCP server {name!r}")
+            raise CallError(f"There is no MCP server called {name!r} any more.")
         return server
 
     def _call(

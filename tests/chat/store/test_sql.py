@@ -232,3 +232,23 @@ def test_a_closed_store_stops_its_writer(tmp_path: Path) -> None:
         assert again is not None and again.events() == [], "nothing was written after close"
     finally:
         reopened.close(WAIT)
+
+
+def test_an_event_this_version_cannot_read_is_skipped_not_fatal(
+    opener: Opener, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = opener()
+    conversation = store.create("a", title="mixed")
+    conversation.record(1, "user", {"text": "hi"})
+    store.close(WAIT)
+    with opener.database() as conn:  # a newer replica wrote a kind this one does not know
+        conn.exec_driver_sql(
+            "INSERT INTO events (conversation_id, seq, turn, kind, data, ts) "
+            f"VALUES ('{conversation.id}', 1, 1, 'shout', '{{}}', 0)"
+        )
+        conn.commit()
+    again = opener()
+    loaded = again.get(conversation.id)
+    assert loaded is not None and [e.kind for e in loaded.events()] == ["user"]
+    assert [c.id for c in again.unfinished()] == [conversation.id]
+    assert any("skipped event 1" in r.getMessage() for r in caplog.records)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,9 @@ class SqlStore:
 
     def rename(self, conversation_id: str, title: str) -> None:
         """Give the conversation a new title (a blank one keeps the old title)."""
-        conversation = self.get(conversation_id, owner=None)
+        with self._lock:
+            cached = self._cache.get(conversation_id)
+        conversation = cached[1] if cached else self.get(conversation_id, owner=None)
         if conversation is not None and title.strip():
             conversation.title = title.strip()
             self._writer.put(("title", conversation_id, conversation.title))
@@ -125,10 +128,10 @@ class SqlStore:
         """Forget the conversation and its events; events still recorded on it are not kept."""
         with self._lock:
             found = self._cache.pop(conversation_id, None)
+            if found is not None:  # first, so nothing it records later is written after this
+                found[1].attach(None)
             self._deleted.add(conversation_id)
             self._writer.put(("delete", conversation_id))
-        if found is not None:
-            found[1].attach(None)
 
     def claim(self, conversation_id: str) -> bool:
         """Make this process the one that runs turns in the conversation until `release`;
@@ -228,7 +231,7 @@ class SqlStore:
         except sa.exc.SQLAlchemyError as error:
             log.warning("store: cannot refresh %s: %s", conversation.id, reason(error))
             return
-        conversation.adopt((r["seq"], row_event(r)) for r in rows)
+        conversation.adopt((seq, event) for seq, event, _ in readable(rows))
         if title is not None:
             conversation.title = title
 
@@ -265,8 +268,8 @@ class SqlStore:
                 .where(events.c.conversation_id.in_(ids[start : start + CHUNK]))
                 .order_by(events.c.conversation_id, events.c.seq)
             )
-            for e in conn.execute(selected).mappings():
-                loaded[e["conversation_id"]].append((e["seq"], row_event(e)))
+            for seq, event, row in readable(conn.execute(selected).mappings()):
+                loaded[row["conversation_id"]].append((seq, event))
         return loaded
 
     def _revive(self, row: Any, loaded: list[tuple[int, Event]]) -> Conversation:
@@ -279,3 +282,15 @@ class SqlStore:
         )
         conversation.attach(self._sink, seq=loaded[-1][0] + 1 if loaded else 0)
         return conversation
+
+
+def readable(rows: Iterable[Any]) -> Iterator[tuple[int, Event, Any]]:
+    """(seq, event, row) of each stored event row; a row this version cannot read (a kind a
+    newer replica wrote) is skipped with a warning instead of failing the whole read."""
+    for row in rows:
+        try:
+            yield row["seq"], row_event(row), row
+        except (ValueError, KeyError) as error:
+            log.warning(
+                "store: skipped event %s of %s: %s", row["seq"], row["conversation_id"], error
+            )
