@@ -11,6 +11,7 @@ from starlette.requests import Request
 from switchboard.connections.redaction import MASK
 from switchboard.demo.agent import build_app
 from switchboard.workspace import Workspace
+from tests.support.hostile_agent import CallCounter, ending_subscriptions
 from tests.support.servers import free_port, serve_app
 from tests.support.turns import connect, run_turn, wait_for, wait_turn
 
@@ -123,3 +124,32 @@ def test_an_agent_that_dies_mid_stream_for_good_ends_the_turn_with_what_to_do(
     assert [n["level"] for n in view.notices] == ["warning", "warning", "warning", "error"]
     assert "could not get it back after 2 attempts" in view.notices[-1]["text"]
     assert "press Resume" in view.notices[-1]["hint"]
+
+
+def test_a_stream_the_agent_keeps_ending_is_retried_with_backoff_then_given_up(
+    workspace: Workspace,
+) -> None:
+    """SubscribeToTask ends at once, cleanly, while the task stays working: the client backs
+    off, says so in the turn, and gives up after its attempts instead of spinning."""
+    served: list[CallCounter] = []
+
+    def build(base: str) -> CallCounter:
+        served.append(ending_subscriptions(base))
+        return served[0]
+
+    with serve_app(build) as url:  # type: ignore[arg-type]
+        agent = connect(workspace, url)
+        agent.resume_attempts = 3
+        conversation = workspace.chat.new_conversation(agent.name)
+        view = run_turn(workspace, conversation, "work")
+    calls = served[0].calls
+    assert view.end_reason == "error" and view.state == "working"
+    retrying = [n["text"] for n in view.notices if n["text"].startswith("Lost the agent's stream")]
+    assert [text.split("listening again in ")[1] for text in retrying[:3]] == [
+        "0.5 s (attempt 1 of 3).",
+        "1 s (attempt 2 of 3).",
+        "2 s (attempt 3 of 3).",
+    ]
+    assert "could not get it back after 3 attempts" in view.notices[-1]["text"]
+    assert calls["SubscribeToTask"] == 4 and calls["GetTask"] <= 5
+    assert len(conversation.events()) < 20

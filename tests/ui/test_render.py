@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 
+import pytest
+from PIL import Image, UnidentifiedImageError
 from streamlit.testing.v1 import AppTest
+
+from tests.support.media import odd_png
 
 TOKEN = "tok-0123456789-abcdefghij"
 
@@ -44,3 +49,41 @@ def test_every_part_type_renders_by_media_type() -> None:
     assert at.get("image") and at.get("audio") and at.get("video")
     assert [b.proto.label for b in at.get("download_button")] == ["📎 Download report.pdf"]
     assert "[file](http://127.0.0.1:1/doc.txt)" in at.markdown[-1].value
+
+
+def hostile_media() -> None:
+    import base64
+
+    import streamlit as st
+
+    from switchboard.ui.render import render_parts
+    from tests.support.media import odd_png, svg
+
+    def raw(data: bytes, media_type: str, filename: str) -> dict:
+        encoded = base64.b64encode(data).decode()
+        return {"type": "file", "bytes": encoded, "media_type": media_type, "filename": filename}
+
+    render_parts(
+        [
+            raw(odd_png(), "image/png", "odd.png"),
+            raw(svg(), "image/svg+xml", "drawing.svg"),
+            raw(b"this is not an image at all", "image/png", "liar.png"),
+            {"type": "file", "bytes": "%%% not base64 %%%", "media_type": "image/png"},
+            raw(b"\x00\x01 not audio", "audio/wav", "noise.wav"),
+        ],
+        live=False,
+        key="hostile",
+    )
+    st.markdown("still drawing")
+
+
+def test_media_no_library_can_read_never_breaks_the_page() -> None:
+    """A PNG browsers show but Pillow rejects (st.image's path for bytes), an SVG, bytes that
+    only claim to be an image, broken base64: the page draws, the browser gets to decode."""
+    with pytest.raises(UnidentifiedImageError):
+        Image.open(io.BytesIO(odd_png()))
+    at = AppTest.from_function(hostile_media, default_timeout=30).run()
+    assert not at.exception
+    assert at.markdown[-1].value == "still drawing"
+    assert len(at.get("image")) == 3, "each drawn as an image, for the browser to decode"
+    assert any("not valid base64" in c.value for c in at.caption)

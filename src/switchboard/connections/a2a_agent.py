@@ -105,11 +105,14 @@ class AgentConnection(Connection):
 
     async def follow(self, task_id: str) -> AsyncIterator[Update]:
         """Yield a task's updates until it settles: a snapshot first (GetTask), then
-        SubscribeToTask, or polling when the agent does not stream. Transient failures retry
-        with backoff; a final snapshot makes sure nothing was missed between reconnects."""
+        SubscribeToTask, or polling when the agent does not stream. A dropped connection, or a
+        stream the agent ends while the task goes on, is retried with backoff (and given up
+        after `resume_attempts` tries that brought nothing); a final snapshot makes sure
+        nothing was missed between reconnects."""
         seen = Reply(task_id=task_id)
-        failures, delay = 0, 0.5
+        retries = Retries(self.resume_attempts)
         while not seen.settled:
+            heard = 0
             try:
                 snapshot = await self.get_task(task_id)
                 seen.apply(snapshot.kind, snapshot.data)
@@ -119,32 +122,29 @@ class AgentConnection(Connection):
                 if not self.streaming:
                     await asyncio.sleep(POLL_INTERVAL)
                     continue
-                client = await self.owner.session(CONNECT_WAIT)
-                request = client.subscribe(SubscribeToTaskRequest(id=task_id))
-                async with contextlib.aclosing(self._updates(request, task_id)) as updates:
+                async with contextlib.aclosing(self._subscription(task_id)) as updates:
                     async for update in updates:
+                        heard += 1
                         seen.apply(update.kind, update.data)
                         yield update
-                failures, delay = 0, 0.5
+                if not seen.settled:
+                    state = seen.state or "unfinished"
+                    raise CallError(f"it ended the stream, the task still {state}", transient=True)
             except CallError as error:
                 if not error.transient:
                     raise
-                if failures >= self.resume_attempts:
-                    raise CallError(
-                        f"Lost the connection to the agent ({error.message}) and could not get "
-                        f"it back after {failures} attempts.",
-                        hint="The task may still be running on the agent: press Resume to "
-                        "listen again once it is reachable, or Cancel task.",
-                    ) from error
-                failures += 1
-                yield notice(
-                    f"Lost the connection to the agent ({error.message}); retrying in "
-                    f"{delay:g} s (attempt {failures} of {self.resume_attempts}).",
-                    Level.WARNING,
-                )
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, MAX_BACKOFF)
+                if heard:  # it went on before it stopped: count from here
+                    retries.reset()
+                yield retries.failed(error)
+                await asyncio.sleep(retries.delay)
         yield await self.get_task(task_id)
+
+    async def _subscription(self, task_id: str) -> AsyncIterator[Update]:
+        client = await self.owner.session(CONNECT_WAIT)
+        request = client.subscribe(SubscribeToTaskRequest(id=task_id))
+        async with contextlib.aclosing(self._updates(request, task_id)) as updates:
+            async for update in updates:
+                yield update
 
     async def get_task(self, task_id: str) -> Update:
         """The task as the agent has it now (a `task` snapshot update)."""
@@ -240,3 +240,34 @@ def describe_failure(exc: BaseException) -> str:
     if isinstance(exc, A2AError):
         return call_error(exc, None).message
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+class Retries:
+    """How often, and how long after, a lost task stream is tried again: the delay doubles
+    up to MAX_BACKOFF; after `limit` tries in a row that brought nothing, it gives up."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.failures = 0
+        self.delay = 0.0
+
+    def reset(self) -> None:
+        self.failures, self.delay = 0, 0.0
+
+    def failed(self, error: CallError) -> Update:
+        """The notice for one more failure (with the wait before the next try), or CallError
+        when there is no try left."""
+        if self.failures >= self.limit:
+            raise CallError(
+                f"Lost the agent's stream ({error.message}) and could not get it back after "
+                f"{self.failures} attempts.",
+                hint="The task may still be running on the agent: press Resume to listen "
+                "again once it is reachable, or Cancel task.",
+            ) from error
+        self.failures += 1
+        self.delay = min(self.delay * 2, MAX_BACKOFF) if self.delay else 0.5
+        return notice(
+            f"Lost the agent's stream ({error.message}); listening again in {self.delay:g} s "
+            f"(attempt {self.failures} of {self.limit}).",
+            Level.WARNING,
+        )

@@ -36,6 +36,7 @@ STATUS_WIDGET_STATE = {
     TaskState.REJECTED: "error",
 }
 RUNNING = (TaskState.SUBMITTED, TaskState.WORKING, TaskState.UNKNOWN)
+MAX_INLINE_IMAGE = 8_000_000  # bytes of an image drawn in the page; larger ones are downloads
 
 
 def render_turn(
@@ -242,24 +243,56 @@ def render_resource(part: dict[str, Any], live: bool, key: str) -> None:
 
 
 def render_file(part: dict[str, Any], live: bool, key: str) -> None:
-    """An image, audio or video player, else a download (or a link for a URL)."""
+    """An image, audio or video player, else a download (or a link for a URL). Whatever the
+    bytes are, drawing them never fails the page: images go to the browser to decode, and
+    what cannot be shown is offered as a download with a note."""
     media_type = part.get("media_type") or "application/octet-stream"
     name = part.get("filename") or "file"
-    source: bytes | str = (
-        base64.b64decode(part["bytes"]) if "bytes" in part else part.get("url", "")
-    )
+    if "bytes" not in part:
+        render_linked_file(part, media_type, name)
+        return
+    try:
+        data = base64.b64decode(part["bytes"], validate=False)
+    except (ValueError, TypeError):
+        st.caption(f"📎 {name} · {media_type}: its bytes are not valid base64, so not shown.")
+        return
+    try:
+        if media_type.startswith("image/") and len(data) <= MAX_INLINE_IMAGE:
+            # A data URL: the browser decodes it (Pillow, which st.image uses for bytes,
+            # rejects images browsers show, and SVG altogether).
+            encoded = base64.b64encode(data).decode("ascii")
+            st.image(f"data:{media_type};base64,{encoded}", caption=part.get("filename") or None)
+            return
+        if media_type.startswith("audio/"):
+            st.audio(data, format=media_type)
+            return
+        if media_type.startswith("video/"):
+            st.video(data, format=media_type)
+            return
+    except Exception as error:  # a player that refuses these bytes: say so, offer them
+        st.caption(f"📎 {name} · {media_type} could not be shown here ({type(error).__name__}).")
+    render_download(data, name, media_type, live, key)
+
+
+def render_linked_file(part: dict[str, Any], media_type: str, name: str) -> None:
+    """A file the counterpart sent by URL."""
+    url = part.get("url", "")
     if media_type.startswith("image/"):
-        st.image(source, caption=part.get("filename") or None)
+        st.image(url, caption=part.get("filename") or None)
     elif media_type.startswith("audio/"):
-        st.audio(source, format=media_type)
+        st.audio(url, format=media_type)
     elif media_type.startswith("video/"):
-        st.video(source, format=media_type)
-    elif isinstance(source, str):
-        st.markdown(f"📎 [{name}]({source}) · {media_type}")
-    elif live:
-        st.caption(f"📎 {name} · {media_type} · {len(source)} bytes")
+        st.video(url, format=media_type)
     else:
-        st.download_button(f"📎 Download {name}", source, file_name=name, mime=media_type, key=key)
+        st.markdown(f"📎 [{name}]({url}) · {media_type}")
+
+
+def render_download(data: bytes, name: str, media_type: str, live: bool, key: str) -> None:
+    """The bytes as a download (while a turn is live, just what they are)."""
+    if live:
+        st.caption(f"📎 {name} · {media_type} · {len(data)} bytes")
+    else:
+        st.download_button(f"📎 Download {name}", data, file_name=name, mime=media_type, key=key)
 
 
 def render_notice(notice: dict[str, Any]) -> None:

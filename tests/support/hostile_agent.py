@@ -1,0 +1,102 @@
+"""A2A agents that misbehave the ways agents in the wild do, served by the a2a-sdk with one
+thing changed, and counting every JSON-RPC call they get.
+
+- `ending_subscriptions`: a task is left working, and every SubscribeToTask stream ends at
+  once, cleanly, without an event (a client that resubscribes at once spins forever).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from a2a.helpers import new_task_from_user_message, new_text_part
+from a2a.server.agent_execution import AgentExecutor, RequestContext
+from a2a.server.events import EventQueue
+from a2a.server.request_handlers import DefaultRequestHandler
+from a2a.server.routes import create_agent_card_routes, create_jsonrpc_routes
+from a2a.server.tasks import InMemoryTaskStore, TaskUpdater
+from a2a.types import AgentCapabilities, AgentCard, AgentInterface, AgentSkill
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+
+class CallCounter:
+    """ASGI middleware counting the JSON-RPC methods the agent is sent."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.calls: Counter[str] = Counter()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        body = await Request(scope, receive).body()
+        try:
+            self.calls[str(json.loads(body).get("method", "?"))] += 1
+        except (ValueError, AttributeError):
+            self.calls["?"] += 1
+        sent = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+class LeftWorking(AgentExecutor):
+    """Starts the task and leaves it working: the stream ends, the task does not."""
+
+    async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
+        assert context.message is not None
+        task = context.current_task or new_task_from_user_message(context.message)
+        await event_queue.enqueue_event(task)
+        updater = TaskUpdater(event_queue, task.id, task.context_id)
+        await updater.start_work(updater.new_agent_message([new_text_part("Working on it…")]))
+
+    async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
+        assert context.task_id is not None and context.context_id is not None
+        await TaskUpdater(event_queue, context.task_id, context.context_id).cancel()
+
+
+class EndingSubscriptions(DefaultRequestHandler):
+    """Every SubscribeToTask ends at once, without an event."""
+
+    async def on_subscribe_to_task(  # type: ignore[override]
+        self, params: Any, context: Any
+    ) -> AsyncGenerator[Any, None]:
+        return
+        yield
+
+
+def card(base_url: str, name: str) -> AgentCard:
+    return AgentCard(
+        name=name,
+        description="An agent that misbehaves on purpose.",
+        version="1.0",
+        capabilities=AgentCapabilities(streaming=True),
+        default_input_modes=["text/plain"],
+        default_output_modes=["text/plain"],
+        skills=[AgentSkill(id="misbehave", name="Misbehave", description=name, tags=["test"])],
+        supported_interfaces=[
+            AgentInterface(url=base_url + "/", protocol_binding="JSONRPC", protocol_version="1.0")
+        ],
+    )
+
+
+def ending_subscriptions(base_url: str) -> CallCounter:
+    """The agent whose subscriptions end at once; its call counter is the ASGI app."""
+    agent_card = card(base_url, "Ending subscriptions")
+    handler = EndingSubscriptions(
+        agent_executor=LeftWorking(), task_store=InMemoryTaskStore(), agent_card=agent_card
+    )
+    routes = [*create_agent_card_routes(agent_card), *create_jsonrpc_routes(handler, "/")]
+    return CallCounter(Starlette(routes=routes))
