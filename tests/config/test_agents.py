@@ -56,3 +56,17 @@ def test_a_bad_entry_is_named_with_its_field_and_the_others_still_load() -> None
     assert "agents[4] ('odd'): 'binding' must be one of" in problems
     assert "agents[5] ('good'): the name is used twice" in problems
     assert "agents[6]: must be an object" in problems
+
+
+def test_a_url_that_is_not_a_string_or_has_no_valid_port_is_named() -> None:
+    document = {
+        "agents": [
+            {"name": "number", "url": 9999},
+            {"name": "port", "url": "http://127.0.0.1:99999"},
+            {"name": "fine", "url": "http://127.0.0.1:9999"},
+        ]
+    }
+    settings = parse_settings(document, env={})
+    assert [a.name for a in settings.agents] == ["fine"]
+    assert "agents[0] ('number') 'url': must be an http(s) URL" in settings.problems[0]
+    assert "Port out of range" in settings.problems[1]

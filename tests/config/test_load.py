@@ -43,3 +43,31 @@ def test_a_config_file_replaces_the_demo(tmp_path: Path) -> None:
     path.write_text(json.dumps({"agents": [{"name": "a", "url": "http://127.0.0.1:1"}]}))
     settings = load_settings(path)
     assert not settings.embedded_demo and [a.name for a in settings.agents] == ["a"]
+
+
+def test_a_file_that_is_not_utf8_or_nests_too_deeply_is_one_problem(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'{"agents": [], "note": "caf\xe9"}')
+    assert "is not UTF-8 text" in load_settings(latin).problems[0]
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    assert "nests too deeply" in load_settings(deep).problems[0]
+
+
+def test_a_data_dir_that_is_not_a_string_is_named_and_the_rest_loads(tmp_path: Path) -> None:
+    path = tmp_path / "switchboard.json"
+    document = {"dataDir": 7, "agents": [{"name": "a", "url": "http://127.0.0.1:9"}]}
+    path.write_text(json.dumps(document))
+    settings = load_settings(path, env={})
+    assert "'dataDir' must be a string, not 7." in settings.problems
+    assert [a.name for a in settings.agents] == ["a"] and settings.data_dir == ""
+
+
+def test_allow_stdio_from_ui_may_be_spelled_as_a_string(tmp_path: Path) -> None:
+    path = tmp_path / "switchboard.json"
+    path.write_text(json.dumps({"allowStdioFromUi": "false"}))
+    assert load_settings(path, env={}).allow_stdio_from_ui is False
+    path.write_text(json.dumps({"allowStdioFromUi": "maybe"}))
+    settings = load_settings(path, env={})
+    assert settings.allow_stdio_from_ui is None
+    assert any("'allowStdioFromUi' must be true or false" in p for p in settings.problems)

@@ -111,3 +111,43 @@ def test_a_malformed_mcp_entry_names_the_server_and_field_and_the_rest_load() ->
     assert "mcpServers.badurl 'url': '127.0.0.1:9/mcp' is not an http(s) URL" in problems
     assert "mcpServers.badera: 'era' must be one of" in problems
     assert "mcpServers.badenv 'env'.K uses ${NOPE}, which is not set" in problems
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"url": 8080}, "'url': must be an http(s) URL such as http://127.0.0.1:9999, not int"),
+        ({"url": ["http://127.0.0.1:1/mcp"]}, "not list"),
+        ({"url": "http://[::1/mcp"}, "(Invalid IPv6 URL)"),
+        ({"url": "http://127.0.0.1:99999/mcp"}, "(Port out of range 0-65535)"),
+        ({"url": "http://127.0.0.1:0/mcp"}, "has port 0"),
+        ({"command": "x", "timeout": True}, "'timeout' must be a positive number of seconds"),
+        ({"command": "x", "disabled": "sometimes"}, "'disabled' must be true or false"),
+    ],
+)
+def test_a_mistake_is_named_by_server_and_field_and_the_rest_load(
+    entry: dict, message: str
+) -> None:
+    document = {"mcpServers": {"bad": entry, "good": {"command": "npx"}}}
+    settings = parse_settings(document, env={})
+    assert [s.name for s in settings.mcp_servers] == ["good"]
+    (problem,) = settings.problems
+    assert problem.startswith("mcpServers.bad") and message in problem
+
+
+def test_disabled_spelled_as_a_string_means_what_it_says() -> None:
+    document = {
+        "mcpServers": {
+            "on": {"command": "a", "disabled": "false"},
+            "off": {"command": "b", "disabled": "true"},
+        }
+    }
+    servers = {s.name: s.disabled for s in parse_settings(document, env={}).mcp_servers}
+    assert servers == {"on": False, "off": True}
+
+
+def test_the_same_name_under_mcp_servers_and_servers_is_kept_once() -> None:
+    document = {"mcpServers": {"x": {"command": "a"}}, "servers": {"x": {"command": "b"}}}
+    settings = parse_settings(document, env={})
+    assert [(s.name, s.command) for s in settings.mcp_servers] == [("x", "a")]
+    assert settings.problems == ("servers.x: the name is used by mcpServers.x too; skipped.",)

@@ -48,7 +48,7 @@ def parse_agent(entry: Any, env: Mapping[str, str], where: str = "agent") -> Age
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{label}: 'name' is missing or empty.")
     url = expand(entry.get("url"), env, f"{label} 'url'")
-    if not isinstance(url, str) or not url:
+    if url is None or url == "":
         raise ConfigError(f"{label}: 'url' is missing.")
     check_http_url(url, f"{label} 'url'")
     headers = entry.get("headers", {})

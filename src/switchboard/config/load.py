@@ -15,7 +15,7 @@ from switchboard.config.agents import parse_agents
 from switchboard.config.llm import llm_from_env, parse_llm
 from switchboard.config.mcp_entries import parse_mcp_servers
 from switchboard.config.settings import ConfigError, LlmSettings, Settings
-from switchboard.config.values import expand
+from switchboard.config.values import boolean, expand
 
 CONFIG_ENV = "SWITCHBOARD_CONFIG"
 DATA_DIR_ENV = "SWITCHBOARD_DATA_DIR"
@@ -46,6 +46,9 @@ def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Se
     data_dir = env.get(DATA_DIR_ENV) or settings.raw.get("dataDir") or DEFAULT_DATA_DIR
     url = env.get(DATABASE_URL_ENV) or settings.raw.get("databaseUrl") or ""
     try:
+        for value, name in ((data_dir, "dataDir"), (url, "databaseUrl")):
+            if not isinstance(value, str):
+                raise ConfigError(f"'{name}' must be a string, not {value!r}.")
         data_dir = str(Path(expand(data_dir, env, "'dataDir'")).expanduser())
         url = expand(url, env, "'databaseUrl'")
     except ConfigError as exc:
@@ -68,8 +71,14 @@ def _load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         return Settings(source=str(path), problems=(f"Cannot read config file {path}: {exc}",))
+    except UnicodeDecodeError as exc:
+        problem = f"Config file {path} is not UTF-8 text ({exc.reason} at byte {exc.start})."
+        return Settings(source=str(path), problems=(problem + " Save it as UTF-8 JSON.",))
     try:
         document = json.loads(text)
+    except RecursionError:
+        problem = f"Config file {path} nests too deeply to read: it is not a config."
+        return Settings(source=str(path), problems=(problem,))
     except json.JSONDecodeError as exc:
         return Settings(
             source=str(path),
@@ -99,9 +108,12 @@ def parse_settings(
         )
         roots = []
     allow_stdio = document.get("allowStdioFromUi")
-    if allow_stdio is not None and not isinstance(allow_stdio, bool):
-        problems.append(f"{source}: 'allowStdioFromUi' must be true or false.")
-        allow_stdio = None
+    if allow_stdio is not None:
+        try:
+            allow_stdio = boolean(allow_stdio, f"{source}: 'allowStdioFromUi'")
+        except ConfigError as exc:
+            problems.append(str(exc))
+            allow_stdio = None
     llm = LlmSettings()
     if document.get("llm") is not None:
         try:

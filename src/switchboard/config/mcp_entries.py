@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from switchboard.config.settings import ConfigError, McpServerSettings
-from switchboard.config.values import check_http_url, expand
+from switchboard.config.values import boolean, check_http_url, expand, seconds
 
 ERAS = ("auto", "legacy", "2026-07-28")
 # Every spelling of an MCP transport in the configs people already have.
@@ -30,16 +30,22 @@ def parse_mcp_servers(
     `servers`; a bad entry becomes a problem naming the server and the field."""
     servers: list[McpServerSettings] = []
     problems: list[str] = []
+    seen: dict[str, str] = {}
     for key in ("mcpServers", "servers"):
         entries = document.get(key, {})
         if not isinstance(entries, dict):
             problems.append(f"'{key}' must map server names to their settings.")
             continue
         for name, entry in entries.items():
+            where = f"{key}.{name}"
+            if name in seen:
+                problems.append(f"{where}: the name is used by {seen[name]} too; skipped.")
+                continue
             try:
-                servers.append(parse_mcp_server(name, entry, env, where=f"{key}.{name}"))
+                servers.append(parse_mcp_server(name, entry, env, where=where))
             except ConfigError as exc:
                 problems.append(str(exc))
+            seen[name] = where
     return servers, problems
 
 
@@ -49,11 +55,10 @@ def parse_mcp_server(
     """One MCP server entry in any of the shapes in use → McpServerSettings, or ConfigError."""
     if not isinstance(entry, dict):
         raise ConfigError(f"{where}: must be an object with 'command' or 'url'.")
-    url = expand(
-        entry.get("url") or entry.get("serverUrl") or entry.get("httpUrl") or "",
-        env,
-        f"{where} 'url'",
-    )
+    url = entry.get("url") or entry.get("serverUrl") or entry.get("httpUrl") or ""
+    if not isinstance(url, str):
+        check_http_url(url, f"{where} 'url'")  # says what is wrong with it
+    url = expand(url, env, f"{where} 'url'")
     transport = _transport(entry, url, where)
     common = _common_fields(name, entry, where)
     if transport == "stdio":
@@ -93,14 +98,11 @@ def _common_fields(name: str, entry: Mapping[str, Any], where: str) -> dict[str,
         era = "2026-07-28"
     if era not in ERAS:
         raise ConfigError(f"{where}: 'era' must be one of {', '.join(ERAS)}.")
-    timeout = entry.get("timeout")
-    if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
-        raise ConfigError(f"{where}: 'timeout' must be a positive number of seconds.")
     return {
         "name": name,
         "era": era,
-        "timeout": float(timeout) if timeout is not None else None,
-        "disabled": bool(entry.get("disabled", False)),
+        "timeout": seconds(entry.get("timeout"), f"{where}: 'timeout'"),
+        "disabled": boolean(entry.get("disabled", False), f"{where}: 'disabled'"),
     }
 
 

@@ -33,11 +33,43 @@ def expand(value: Any, env: Mapping[str, str], what: str = "value") -> Any:
     return _VAR.sub(substitute, value)
 
 
-def check_http_url(url: str, what: str = "URL") -> None:
-    """Raise ConfigError unless `url` is an absolute http(s) URL with a host."""
-    parts = urlsplit(url)
+def check_http_url(url: Any, what: str = "URL") -> None:
+    """Raise ConfigError unless `url` is an absolute http(s) URL with a host (and, if it has
+    one, a port from 1 to 65535)."""
+    example = "an http(s) URL such as http://127.0.0.1:9999"
+    if not isinstance(url, str):
+        raise ConfigError(f"{what}: must be {example}, not {type(url).__name__} {url!r}.")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535"
+        raise ConfigError(f"{what}: {url!r} is not {example} ({exc}).") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{what}: {url!r} is not an http(s) URL such as http://127.0.0.1:9999.")
+        raise ConfigError(f"{what}: {url!r} is not {example}.")
+    if port == 0:
+        raise ConfigError(f"{what}: {url!r} has port 0; give the port the server listens on.")
+
+
+def boolean(value: Any, what: str) -> bool:
+    """true/false, also spelled as the strings "true"/"false" (and yes/no, on/off, 1/0) that
+    other clients' configs sometimes hold; anything else is ConfigError."""
+    if isinstance(value, bool):
+        return value
+    spelled = str(value).strip().lower() if isinstance(value, str | int) else None
+    if spelled in ("true", "yes", "on", "1"):
+        return True
+    if spelled in ("false", "no", "off", "0", ""):
+        return False
+    raise ConfigError(f"{what} must be true or false, not {value!r}.")
+
+
+def seconds(value: Any, what: str) -> float | None:
+    """A positive number of seconds (None stays None); true/false and the rest are errors."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigError(f"{what} must be a positive number of seconds, not {value!r}.")
+    return float(value)
 
 
 def same_origin(first: str, second: str) -> bool:
