@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from switchboard.workspace import Workspace
+from tests.support.hostile_http import CARD, hostile_cards
 from tests.support.servers import serve_app
 from tests.support.turns import connect
 
@@ -89,3 +90,34 @@ def test_the_card_is_shown_in_full(workspace: Workspace, demo_agent: str) -> Non
     examples = {e for skill in card.skills for e in skill["examples"]}
     assert {"story", "ask", "slow", "fail", "data", "image"} <= examples
     assert "text/plain" in card.input_modes and "image/png" in card.output_modes
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Iterator[str]:
+    with serve_app(hostile_cards) as url:
+        yield url
+
+
+def test_a_card_behind_a_redirect_connects(workspace: Workspace, hostile: str) -> None:
+    agent = connect(workspace, hostile + "/redirect" + CARD)
+    assert agent.status == "ready", agent.error
+    titles = [e.title for e in agent.wire.entries.snapshot()]
+    assert any(t.startswith("302") for t in titles) and any(t.startswith("200") for t in titles)
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/silent", "did not send its card within 1 s"),
+        ("/drip", "did not send its card within 1 s"),
+        ("/gzip", "sent an answer that cannot be read (DecodingError"),
+        ("/huge", "is larger than 1,000,000 bytes"),
+    ],
+)
+def test_a_card_server_that_stalls_drips_lies_or_floods_fails_in_bounds_saying_why(
+    workspace: Workspace, hostile: str, path: str, message: str
+) -> None:
+    agent = connect(workspace, hostile + path, connect_timeout=1.0)
+    assert agent.status == "failed" and message in agent.error
+    kept = sum(len(e.body) for e in agent.wire.entries.snapshot())
+    assert kept < 100_000, "the wire log keeps an excerpt, never the body"

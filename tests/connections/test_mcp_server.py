@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from switchboard.config import McpServerSettings, Settings
+from switchboard.config import Limits, McpServerSettings, Settings
 from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.owner import CallError
 from switchboard.demo.mcp_server import http_app, sse_app
@@ -226,3 +226,31 @@ def test_a_per_server_timeout_bounds_each_call(workspace: Workspace) -> None:
     with pytest.raises(CallError, match="timed out"):
         call(workspace, server, "count", steps=50, delay=0.05)
     assert call(workspace, server, "add", a=1, b=1)["structured"] == {"result": 2}
+
+
+MUTE = str(Path(__file__).parents[1] / "support" / "mute_mcp.py")
+
+
+@pytest.mark.parametrize("era", ["legacy", "auto"])
+def test_a_server_that_never_answers_fails_in_bounds_naming_the_phase(
+    workspace: Workspace, era: str
+) -> None:
+    settings = McpServerSettings(
+        "mute", "stdio", sys.executable, (MUTE,), era=era, connect_timeout=1.5
+    )
+    view = workspace.add_server(settings).wait(WAIT)
+    assert view.status == "failed"
+    assert "starting it and saying hello (initialize) took longer than 1.5 s" in view.error
+
+
+def test_a_result_larger_than_the_limit_is_not_kept() -> None:
+    ws = Workspace(Settings(source="test", limits=Limits(max_result_bytes=2_000)))
+    try:
+        command, args = DEMO_STDIO
+        server = connect_server(ws, McpServerSettings("demo", "stdio", command, args))
+        image = call(ws, server, "image", size=64)
+        (note,) = image["parts"]
+        assert "more than this app keeps (2,000; limits.maxResultBytes" in note["text"]
+        assert call(ws, server, "add", a=1, b=2)["structured"] == {"result": 3}
+    finally:
+        ws.close()

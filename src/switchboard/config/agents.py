@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from switchboard.config.settings import AgentSettings, ConfigError
-from switchboard.config.values import check_http_url, expand
+from switchboard.config.values import check_http_url, expand, seconds
 
 BINDINGS = ("auto", "JSONRPC", "HTTP+JSON")
 VERSIONS = ("auto", "1.0", "0.3")
@@ -63,6 +63,12 @@ def parse_agent(entry: Any, env: Mapping[str, str], where: str = "agent") -> Age
     version = str(entry.get("protocolVersion", entry.get("version", "auto")))
     if version not in VERSIONS:
         raise ConfigError(f"{label}: 'protocolVersion' must be one of {', '.join(VERSIONS)}.")
+    connect_timeout = seconds(entry.get("connectTimeout"), f"{label}: 'connectTimeout'")
     return AgentSettings(
-        name=name.strip(), url=url, headers=expanded, binding=binding, version=version
+        name=name.strip(),
+        url=url,
+        headers=expanded,
+        binding=binding,
+        version=version,
+        connect_timeout=connect_timeout or AgentSettings.connect_timeout,
     )

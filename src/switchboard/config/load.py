@@ -14,7 +14,7 @@ from typing import Any
 from switchboard.config.agents import parse_agents
 from switchboard.config.llm import llm_from_env, parse_llm
 from switchboard.config.mcp_entries import parse_mcp_servers
-from switchboard.config.settings import ConfigError, LlmSettings, Settings
+from switchboard.config.settings import ConfigError, Limits, LlmSettings, Settings
 from switchboard.config.values import boolean, expand
 
 CONFIG_ENV = "SWITCHBOARD_CONFIG"
@@ -114,6 +114,8 @@ def parse_settings(
         except ConfigError as exc:
             problems.append(str(exc))
             allow_stdio = None
+    limits, limit_problems = parse_limits(document.get("limits"), source)
+    problems += limit_problems
     llm = LlmSettings()
     if document.get("llm") is not None:
         try:
@@ -126,7 +128,34 @@ def parse_settings(
         mcp_servers=tuple(servers),
         roots=tuple(roots),
         llm=llm,
+        limits=limits,
         allow_stdio_from_ui=allow_stdio,
         problems=tuple(problems + server_problems),
         raw=document,
     )
+
+
+LIMIT_KEYS = {"maxCardBytes": "max_card_bytes", "maxBodyBytes": "max_body_bytes"}
+LIMIT_KEYS["maxResultBytes"] = "max_result_bytes"
+
+
+def parse_limits(raw: Any, source: str) -> tuple[Limits, list[str]]:
+    """The `limits` object ({"maxCardBytes", "maxBodyBytes", "maxResultBytes"}); a bad value
+    is named and keeps its default."""
+    if raw is None:
+        return Limits(), []
+    if not isinstance(raw, dict):
+        return Limits(), [
+            f"{source}: 'limits' must be an object such as {{\"maxCardBytes\": 1000000}}."
+        ]
+    chosen: dict[str, int] = {}
+    problems = []
+    for key, value in raw.items():
+        field_name = LIMIT_KEYS.get(key)
+        if field_name is None:
+            problems.append(f"{source}: 'limits.{key}' is not a limit ({', '.join(LIMIT_KEYS)}).")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.append(f"{source}: 'limits.{key}' must be a whole number of bytes.")
+        else:
+            chosen[field_name] = value
+    return Limits(**chosen), problems

@@ -98,11 +98,13 @@ def _common_fields(name: str, entry: Mapping[str, Any], where: str) -> dict[str,
         era = "2026-07-28"
     if era not in ERAS:
         raise ConfigError(f"{where}: 'era' must be one of {', '.join(ERAS)}.")
+    connect = seconds(entry.get("connectTimeout"), f"{where}: 'connectTimeout'")
     return {
         "name": name,
         "era": era,
         "timeout": seconds(entry.get("timeout"), f"{where}: 'timeout'"),
         "disabled": boolean(entry.get("disabled", False), f"{where}: 'disabled'"),
+        "connect_timeout": connect or McpServerSettings.connect_timeout,
     }
 
 

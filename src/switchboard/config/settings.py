@@ -15,6 +15,16 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How much a counterpart may send before it is refused (bytes): an agent's card, one
+    HTTP response body or stream event, one tool result."""
+
+    max_card_bytes: int = 1_000_000
+    max_body_bytes: int = 32_000_000
+    max_result_bytes: int = 16_000_000
+
+
+@dataclass(frozen=True)
 class AgentSettings:
     """One A2A agent: where it is, the headers to send it (secret), transport preferences."""
 
@@ -23,6 +33,7 @@ class AgentSettings:
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     binding: str = "auto"
     version: str = "auto"
+    connect_timeout: float = 15.0  # seconds for the card and the client, all told
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,7 @@ class McpServerSettings:
     era: str = "auto"
     timeout: float | None = None
     disabled: bool = False
+    connect_timeout: float = 30.0  # seconds for each phase of connecting
 
     @property
     def secrets(self) -> list[str]:
@@ -84,6 +96,7 @@ class Settings:
     roots: tuple[str, ...] = ()
     allow_stdio_from_ui: bool | None = None  # None: only when the app listens on loopback
     llm: LlmSettings = field(default_factory=LlmSettings)
+    limits: Limits = field(default_factory=Limits)
     data_dir: str = ""  # SQLite conversations here ("" keeps them in memory)
     database_url: str = field(default="", repr=False)  # PostgreSQL instead, for several replicas
     problems: tuple[str, ...] = ()

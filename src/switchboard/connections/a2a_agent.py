@@ -28,7 +28,7 @@ from a2a.types import (
 )
 from a2a.utils.errors import A2AError, TaskNotCancelableError
 
-from switchboard.config import AgentSettings
+from switchboard.config import AgentSettings, Limits
 from switchboard.connections.a2a_convert import attachment_part, task_update, to_updates
 from switchboard.connections.a2a_errors import call_error
 from switchboard.connections.cards import CardError, CardInfo, fetch_card, prefer_interfaces
@@ -50,8 +50,9 @@ FIX_HINT = "Fix the agent's URL or headers on the Agents page, then reconnect."
 class AgentConnection(Connection):
     """A connected A2A agent. Every coroutine runs on the background loop."""
 
-    def __init__(self, settings: AgentSettings) -> None:
+    def __init__(self, settings: AgentSettings, limits: Limits | None = None) -> None:
         self.settings = settings
+        self.limits = limits or Limits()
         self.wire = WireLog(Redactor(settings.headers.values(), settings.headers.keys()))
         self.resume_attempts = RESUME_ATTEMPTS
         self.card: CardInfo | None = None
@@ -175,10 +176,13 @@ class AgentConnection(Connection):
     async def _open(self, stack: contextlib.AsyncExitStack, _breakage: Breakage) -> Client:
         """The owner's opening: the HTTP client, the card, the SDK client (closed first)."""
         started = time.monotonic()
+        settings, limits = self.settings, self.limits
         http = await stack.enter_async_context(
-            make_http_client(self.settings.url, self.settings.headers, self.wire)
+            make_http_client(settings.url, settings.headers, self.wire, limits.max_body_bytes)
         )
-        card, info = await fetch_card(http, self.settings.url)
+        card, info = await fetch_card(
+            http, settings.url, limits.max_card_bytes, settings.connect_timeout
+        )
         card = prefer_interfaces(card, self.settings.binding, self.settings.version)
         config = ClientConfig(
             httpx_client=http, streaming=True, supported_protocol_bindings=BINDINGS

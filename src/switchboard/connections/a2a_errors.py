@@ -15,6 +15,7 @@ from a2a.utils.errors import (
     UnsupportedOperationError,
 )
 
+from switchboard.connections.http import BodyTooLarge
 from switchboard.connections.owner import CallError
 
 RETRYABLE_STATUSES = (502, 503, 504)
@@ -50,6 +51,11 @@ def call_error(exc: Exception, task_id: str | None) -> CallError:
 def _client_error(exc: A2AClientError) -> CallError:
     """An error of the SDK's HTTP layer, by its cause: network, status, or the agent's words."""
     cause = exc.__cause__
+    if isinstance(cause, BodyTooLarge):
+        return CallError(
+            f"The agent sent more than {cause.limit:,} bytes in one answer; it was not read.",
+            hint="Raise limits.maxBodyBytes in the config if the agent really sends that much.",
+        )
     if isinstance(cause, httpx.TransportError):
         return CallError(f"network error: {cause or type(cause).__name__}", transient=True)
     if not isinstance(cause, httpx.HTTPStatusError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,8 @@ import httpx
 from a2a.client.card_resolver import parse_agent_card
 from a2a.types import AgentCard
 from google.protobuf.json_format import MessageToDict
+
+from switchboard.connections.http import MAX_BYTES, BodyTooLarge
 
 CARD_PATH = "/.well-known/agent-card.json"
 LEGACY_CARD_PATH = "/.well-known/agent.json"
@@ -52,18 +55,29 @@ def card_locations(url: str) -> list[str]:
     return [base + CARD_PATH, base + LEGACY_CARD_PATH]
 
 
-async def fetch_card(http: httpx.AsyncClient, url: str) -> tuple[AgentCard, CardInfo]:
-    """Fetch and parse the card for `url`; raise CardError with a message a person can act on."""
-    locations = card_locations(url)
+async def fetch_card(
+    http: httpx.AsyncClient, url: str, max_bytes: int, within: float
+) -> tuple[AgentCard, CardInfo]:
+    """Fetch and parse the card for `url`, in at most `within` seconds all told (an agent that
+    drips its answer cannot hold the connection) and at most `max_bytes`; raise CardError with
+    a message a person can act on."""
     misses: list[str] = []
-    for location in locations:
+    for location in card_locations(url):
         try:
-            response = await http.get(location, headers={"Accept": "application/json"})
-        except httpx.TransportError as exc:
+            async with asyncio.timeout(within):
+                response = await http.get(
+                    location,
+                    headers={"Accept": "application/json"},
+                    timeout=httpx.Timeout(within),
+                    extensions={MAX_BYTES: max_bytes},
+                )
+        except TimeoutError as exc:
             raise CardError(
-                f"Could not reach {location}: {describe_transport_error(exc)}. "
-                "Check that the agent is running and that the URL is right."
+                f"{location} did not send its card within {within:g} s. Check that the agent is "
+                "healthy, or raise its connectTimeout."
             ) from exc
+        except httpx.HTTPError as exc:
+            raise CardError(unreadable(location, exc, max_bytes)) from exc
         if response.status_code == 404:
             misses.append(location)
             continue
@@ -165,6 +179,21 @@ def prefer_interfaces(card: AgentCard, binding: str, version: str) -> AgentCard:
     del narrowed.supported_interfaces[:]
     narrowed.supported_interfaces.extend(chosen)
     return narrowed
+
+
+def unreadable(location: str, exc: httpx.HTTPError, max_bytes: int) -> str:
+    """Why the card at `location` could not be had, and what to do."""
+    if isinstance(exc, BodyTooLarge):
+        return (
+            f"{location} is larger than {max_bytes:,} bytes, which is not a card Switchboard "
+            "reads. Check the URL, or raise limits.maxCardBytes in the config."
+        )
+    if isinstance(exc, httpx.TransportError):
+        return (
+            f"Could not reach {location}: {describe_transport_error(exc)}. "
+            "Check that the agent is running and that the URL is right."
+        )
+    return f"{location} sent an answer that cannot be read ({type(exc).__name__}: {exc})."
 
 
 def describe_transport_error(exc: httpx.TransportError) -> str:

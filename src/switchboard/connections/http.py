@@ -1,8 +1,9 @@
-"""The per-agent `httpx.AsyncClient`: secrets pinned to one origin, every exchange logged."""
+"""The per-agent `httpx.AsyncClient`: secrets pinned to one origin, bodies capped in size,
+every exchange logged."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 
 import httpx
 
@@ -16,6 +17,15 @@ Origin = tuple[str, str, int]
 TIMEOUT = httpx.Timeout(10.0, read=None)
 # Many conversations stream from one agent at once: keep their connections for reuse.
 LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=100)
+MAX_BYTES = "switchboard.max_bytes"  # a request's own cap on its response (request extension)
+
+
+class BodyTooLarge(httpx.DecodingError):
+    """A response (or one event of a stream) was larger than it may be; it was not read."""
+
+    def __init__(self, limit: int, url: httpx.URL) -> None:
+        super().__init__(f"the answer from {url} is larger than {limit:,} bytes")
+        self.limit = limit
 
 
 def origin_of(url: str | httpx.URL) -> Origin:
@@ -26,21 +36,25 @@ def origin_of(url: str | httpx.URL) -> Origin:
 
 
 def make_http_client(
-    origin_url: str, headers: Mapping[str, str], wire: WireLog
+    origin_url: str, headers: Mapping[str, str], wire: WireLog, max_body: int
 ) -> httpx.AsyncClient:
     """A client that adds `headers` only to requests for `origin_url`'s origin (also after
-    redirects), and logs every request and non-streaming response body to `wire`.
+    redirects), refuses bodies over `max_body` bytes (a stream's events each), and logs every
+    request and non-streaming response body to `wire`.
 
     Create it on the background loop: it belongs to the loop that first uses it.
     """
     inner = httpx.AsyncHTTPTransport(limits=LIMITS)
-    transport = PinnedHeadersTransport(origin_of(origin_url), headers, inner)
+    transport = PinnedHeadersTransport(origin_of(origin_url), headers, inner, max_body)
 
     async def log_request(request: httpx.Request) -> None:
         shown = dict(request.headers)
         if origin_of(request.url) == transport.origin:
             shown.update({name: MASK for name in headers})
-        body = request.content.decode("utf-8", "replace") if request.content else ""
+        try:
+            body = request.content.decode("utf-8", "replace")
+        except httpx.RequestNotRead:  # a streamed body (a redirected request has one)
+            body = "(a streamed body)"
         wire.record_headers(Direction.REQUEST, f"{request.method} {request.url}", shown, body)
 
     async def log_response(response: httpx.Response) -> None:
@@ -62,18 +76,24 @@ def make_http_client(
 
 
 class PinnedHeadersTransport(httpx.AsyncBaseTransport):
-    """Adds the configured headers to a request only when it goes to the configured origin.
+    """Adds the configured headers to a request only when it goes to the configured origin,
+    and caps the size of what comes back.
 
     Working at the transport seam covers every request the client sends, redirects included, so
     a card that names another host, or a redirect elsewhere, never receives the credentials.
     """
 
     def __init__(
-        self, origin: Origin, headers: Mapping[str, str], inner: httpx.AsyncBaseTransport
+        self,
+        origin: Origin,
+        headers: Mapping[str, str],
+        inner: httpx.AsyncBaseTransport,
+        max_body: int,
     ) -> None:
         self.origin = origin
         self._headers = dict(headers)
         self._inner = inner
+        self._max_body = max_body
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._headers and origin_of(request.url) == self.origin:
@@ -87,7 +107,44 @@ class PinnedHeadersTransport(httpx.AsyncBaseTransport):
                 stream=request.stream,
                 extensions=request.extensions,
             )
-        return await self._inner.handle_async_request(request)
+        response = await self._inner.handle_async_request(request)
+        limit = int(request.extensions.get(MAX_BYTES, self._max_body))
+        events = "text/event-stream" in response.headers.get("content-type", "")
+        capped = CappedStream(response.stream, limit, request.url, per_event=events)
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=capped,
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class CappedStream(httpx.AsyncByteStream):
+    """A response body that stops with BodyTooLarge past `limit` bytes (for an event stream,
+    past `limit` bytes in one event), so a counterpart cannot fill the memory."""
+
+    def __init__(
+        self, inner: httpx.AsyncByteStream, limit: int, url: httpx.URL, per_event: bool
+    ) -> None:
+        self._inner = inner
+        self._limit = limit
+        self._url = url
+        self._per_event = per_event
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        counted = 0
+        async for chunk in self._inner:
+            counted += len(chunk)
+            if self._per_event:
+                end = max(chunk.rfind(b"\n\n"), chunk.rfind(b"\r\n\r\n"))
+                if end >= 0:
+                    counted = len(chunk) - end
+            if counted > self._limit:
+                raise BodyTooLarge(self._limit, self._url)
+            yield chunk
 
     async def aclose(self) -> None:
         await self._inner.aclose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import mcp.types as types
@@ -34,13 +35,22 @@ def resource_contents(contents: Any) -> dict[str, Any]:
     return {**common, "text": getattr(contents, "text", "")}
 
 
-def tool_result(result: types.CallToolResult) -> dict[str, Any]:
-    """A tool's result: parts, structured content beside them, and whether it is an error."""
-    return {
-        "parts": [content_part(block) for block in result.content],
-        "structured": result.structured_content,
-        "is_error": bool(result.is_error),
-    }
+def tool_result(result: types.CallToolResult, max_bytes: int) -> dict[str, Any]:
+    """A tool's result: parts, structured content beside them, and whether it is an error. A
+    result larger than `max_bytes` is not kept (it would be stored, exported, drawn): a note
+    says so instead."""
+    parts = [content_part(block) for block in result.content]
+    structured = result.structured_content
+    size = sum(len(p.get("text", "")) + len(p.get("bytes", "")) for p in parts)
+    if structured is not None:
+        size += len(json.dumps(structured, default=str))
+    if size > max_bytes:
+        note = (
+            f"The result was about {size:,} bytes, more than this app keeps "
+            f"({max_bytes:,}; limits.maxResultBytes in the config), so it is not shown."
+        )
+        parts, structured = [{"type": "text", "text": note, "media_type": "text/plain"}], None
+    return {"parts": parts, "structured": structured, "is_error": bool(result.is_error)}
 
 
 def tool_entry(tool: types.Tool) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import mcp.client.session as mcp_session
@@ -19,7 +19,7 @@ import mcp.types as types
 from mcp import Client, MCPError
 from mcp.client.context import ClientRequestContext
 
-from switchboard.config import McpServerSettings
+from switchboard.config import Limits, McpServerSettings
 from switchboard.connections.mcp_convert import (
     prompt_entry,
     prompt_messages,
@@ -62,9 +62,12 @@ Sampler = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 class McpConnection(Connection):
     """A connected MCP server. Every coroutine runs on the background loop."""
 
-    def __init__(self, settings: McpServerSettings, roots: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, settings: McpServerSettings, roots: tuple[str, ...] = (), limits: Limits | None = None
+    ) -> None:
         self.settings = settings
         self.roots = roots
+        self.limits = limits or Limits()
         self.wire = WireLog(Redactor(settings.secrets, settings.headers.keys()))
         self.logs: EventLog[dict[str, Any]] = EventLog()
         self.protocol_version = ""
@@ -112,7 +115,7 @@ class McpConnection(Connection):
                 )
             except MCPError as exc:
                 raise self._call_error(f"tools/call {name}", exc, client) from exc
-        return tool_result(result)
+        return tool_result(result, self.limits.max_result_bytes)
 
     async def read_resource(self, uri: str) -> list[dict[str, Any]]:
         """A resource's contents (text or base64 bytes, with their media types)."""
@@ -175,30 +178,42 @@ class McpConnection(Connection):
 
     async def _open(self, stack: contextlib.AsyncExitStack, breakage: Breakage) -> Client:
         """The owner's opening: transport and session, what the server offers, and (2026-07-28)
-        the list-change subscription; all on the owner's stack."""
+        the list-change subscription; all on the owner's stack, each phase bounded."""
         wrapped = logged(transport(self.settings, stack, self.stderr), self.wire, breakage)
-        client = await stack.enter_async_context(
-            Client(
-                wrapped,
-                mode=self.settings.era,
-                read_timeout_seconds=None,
-                logging_callback=self._on_log,
-                message_handler=self._on_message,
-                elicitation_callback=self._on_elicit,
-                sampling_callback=self._on_sample,
-                list_roots_callback=self._on_roots,
-                log_level="debug",
-            )
+        client = Client(
+            wrapped,
+            mode=self.settings.era,
+            read_timeout_seconds=None,
+            logging_callback=self._on_log,
+            message_handler=self._on_message,
+            elicitation_callback=self._on_elicit,
+            sampling_callback=self._on_sample,
+            list_roots_callback=self._on_roots,
+            log_level="debug",
         )
+        async with self._phase("starting it and saying hello (initialize)"):
+            await stack.enter_async_context(client)
         self.protocol_version = client.protocol_version
         info = client.server_info
         self.server_name = info.name if info else ""
         self.server_version = info.version if info else ""
         self.instructions = getattr(client, "instructions", None) or ""
-        await self._refresh(client)
-        await self._listen_for_changes(client, stack)
+        async with self._phase("listing its tools, resources and prompts"):
+            await self._refresh(client)
+        async with self._phase("subscribing to its list changes"):
+            await self._listen_for_changes(client, stack)
         self.wire.record(Direction.INFO, f"ready: protocol {self.protocol_version}")
         return client
+
+    @contextlib.asynccontextmanager
+    async def _phase(self, what: str) -> AsyncIterator[None]:
+        """One phase of connecting, bounded by the server's connect timeout."""
+        limit = self.settings.connect_timeout
+        try:
+            async with asyncio.timeout(limit):
+                yield
+        except TimeoutError as exc:
+            raise CallError(f"{what} took longer than {limit:g} s") from exc
 
     async def _listen_for_changes(self, client: Client, stack: contextlib.AsyncExitStack) -> None:
         """2026-07-28 servers announce list changes on a `listen` stream (older ones send

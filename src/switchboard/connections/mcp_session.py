@@ -56,6 +56,7 @@ def transport(
             args=list(settings.args),
             env=dict(settings.env) or None,
             cwd=settings.cwd,
+            encoding_error_handler="replace",  # a stray non-UTF-8 byte is noise, not the end
         )
         return stdio_client(params, errlog=stderr.open(stack))
     if settings.transport == "sse":

@@ -189,6 +189,8 @@ class Owner(Generic[S]):
                     if self._closing.is_set() or _cancelled_from_outside():
                         raise
                     reason = "the connection dropped"  # the transport cancelled what it held
+                except CallError as exc:  # the opener's own words
+                    reason = exc.message
                 except (Exception, BaseExceptionGroup) as exc:  # whatever a counterpart causes
                     reason = self._describe(exc)
                 finally:

@@ -7,7 +7,7 @@ import threading
 from dataclasses import replace
 from typing import TypeVar
 
-from switchboard.config import AgentSettings, McpServerSettings
+from switchboard.config import AgentSettings, Limits, McpServerSettings
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.mcp_server import McpConnection, Sampler
 from switchboard.connections.owner import Connection
@@ -19,8 +19,9 @@ class Registry:
     """Every agent and MCP server connection, each with its own owner task; closes them all on
     shutdown."""
 
-    def __init__(self, roots: tuple[str, ...] = ()) -> None:
+    def __init__(self, roots: tuple[str, ...] = (), limits: Limits | None = None) -> None:
         self.roots = roots
+        self.limits = limits or Limits()
         self.sampler: Sampler | None = None
         self._agents: dict[str, AgentConnection] = {}
         self._servers: dict[str, McpConnection] = {}
@@ -54,7 +55,7 @@ class Registry:
             old = self._servers.get(settings.name)
             if old is not None and not replace:
                 raise ValueError(f"An MCP server called {settings.name!r} already exists.")
-            connection = McpConnection(settings, self.roots)
+            connection = McpConnection(settings, self.roots, self.limits)
             connection.sampler = self.sampler
             self._servers[settings.name] = connection
             if old is not None:
@@ -82,7 +83,7 @@ class Registry:
             old = self._agents.get(settings.name)
             if old is not None and not replace:
                 raise ValueError(f"An agent called {settings.name!r} already exists.")
-            connection = AgentConnection(settings)
+            connection = AgentConnection(settings, self.limits)
             self._agents[settings.name] = connection
             if old is not None:
                 self._retired.append(old)

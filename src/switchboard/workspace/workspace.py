@@ -53,7 +53,7 @@ class Workspace:
     def __init__(self, settings: Settings, runtime: Runtime | None = None) -> None:
         self.settings = settings
         self.runtime = runtime or Runtime()
-        self.registry = Registry(settings.roots)
+        self.registry = Registry(settings.roots, settings.limits)
         self.store_problem = ""
         try:
             self.store: Store = open_store(settings.data_dir, settings.database_url)
