@@ -11,7 +11,7 @@ from starlette.requests import Request
 from switchboard.connections.redaction import MASK
 from switchboard.demo.agent import build_app
 from switchboard.workspace import Workspace
-from tests.support.hostile_agent import CallCounter, ending_subscriptions
+from tests.support.hostile_agent import CallCounter, ending_subscriptions, odd_states
 from tests.support.servers import free_port, serve_app
 from tests.support.turns import connect, run_turn, wait_for, wait_turn
 
@@ -153,3 +153,15 @@ def test_a_stream_the_agent_keeps_ending_is_retried_with_backoff_then_given_up(
     assert "could not get it back after 3 attempts" in view.notices[-1]["text"]
     assert calls["SubscribeToTask"] == 4 and calls["GetTask"] <= 5
     assert len(conversation.events()) < 20
+
+
+def test_a_state_outside_the_enum_is_shown_as_it_came_and_the_stream_goes_on(
+    workspace: Workspace,
+) -> None:
+    with serve_app(odd_states) as url:  # type: ignore[arg-type]
+        agent = connect(workspace, url)
+        conversation = workspace.chat.new_conversation(agent.name)
+        view = run_turn(workspace, conversation, "go")
+    assert view.state == "completed" and view.text() == "still here"
+    assert ("unrecognized state 99", "odd") in view.history
+    assert view.notices == []

@@ -23,3 +23,16 @@ def test_known_secrets_and_sensitive_headers_are_masked_when_read() -> None:
     assert token not in shown
     assert f"Authorization: {MASK}" in entry.body and f"X-Custom: {MASK}" in entry.body
     assert "Accept: json" in entry.body
+
+
+def test_a_huge_payload_is_kept_as_an_excerpt() -> None:
+    from a2a.types import Artifact, Part, StreamResponse, TaskArtifactUpdateEvent
+
+    wire = WireLog()
+    wire.record(Direction.RESPONSE, "big body", "x" * 5_000_000)
+    artifact = Artifact(artifact_id="a", parts=[Part(text="y" * 1_000_000)])
+    event = StreamResponse(artifact_update=TaskArtifactUpdateEvent(artifact=artifact))
+    wire.record(Direction.EVENT, "big event", event)
+    text, message = wire.entries.snapshot()
+    assert len(text.payload) < 70_000 and "more characters not kept" in text.payload
+    assert "StreamResponse of 1,000,0" in message.body and len(message.body) < 200

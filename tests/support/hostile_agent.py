@@ -3,13 +3,14 @@ thing changed, and counting every JSON-RPC call they get.
 
 - `ending_subscriptions`: a task is left working, and every SubscribeToTask stream ends at
   once, cleanly, without an event (a client that resubscribes at once spins forever).
+- `odd_states`: the task passes through a state number outside the enum, then completes.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 from a2a.helpers import new_task_from_user_message, new_text_part
@@ -21,6 +22,8 @@ from a2a.server.tasks import InMemoryTaskStore, TaskUpdater
 from a2a.types import AgentCapabilities, AgentCard, AgentInterface, AgentSkill
 from starlette.applications import Starlette
 from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 
@@ -99,4 +102,40 @@ def ending_subscriptions(base_url: str) -> CallCounter:
         agent_executor=LeftWorking(), task_store=InMemoryTaskStore(), agent_card=agent_card
     )
     routes = [*create_agent_card_routes(agent_card), *create_jsonrpc_routes(handler, "/")]
+    return CallCounter(Starlette(routes=routes))
+
+
+def odd_states(base_url: str) -> CallCounter:
+    """An agent written by hand (no SDK on its side, which would refuse to send it) whose
+    task passes through state 99, which no A2A version has, then completes."""
+    agent_card = card(base_url, "Odd states")
+    ids = {"taskId": "t-odd", "contextId": "c-odd"}
+    status = {"state": "TASK_STATE_WORKING"}
+    odd = {
+        "state": 99,
+        "message": {"messageId": "m1", "role": "ROLE_AGENT", "parts": [{"text": "odd"}]},
+    }
+    done = {"state": "TASK_STATE_COMPLETED"}
+    artifact = {"artifactId": "a", "parts": [{"text": "still here"}]}
+    frames = [
+        {"task": {"id": "t-odd", "contextId": "c-odd", "status": status}},
+        {"statusUpdate": {**ids, "status": odd}},
+        {"artifactUpdate": {**ids, "artifact": artifact, "lastChunk": True}},
+        {"statusUpdate": {**ids, "status": done}},
+    ]
+    final = {"id": "t-odd", "contextId": "c-odd", "status": done, "artifacts": [artifact]}
+
+    async def rpc(request: Request) -> Response:
+        body = await request.json()
+        if body.get("method") == "GetTask":
+            return JSONResponse({"jsonrpc": "2.0", "id": body["id"], "result": final})
+
+        async def events() -> AsyncIterator[bytes]:
+            for frame in frames:
+                answer = {"jsonrpc": "2.0", "id": body["id"], "result": frame}
+                yield f"data: {json.dumps(answer)}\n\n".encode()
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    routes = [*create_agent_card_routes(agent_card), Route("/", rpc, methods=["POST"])]
     return CallCounter(Starlette(routes=routes))

@@ -80,9 +80,13 @@ def message_update(message: Message) -> Update:
     )
 
 
-def state_name(state: int) -> TaskState:
-    """TASK_STATE_INPUT_REQUIRED → "input-required"; UNSPECIFIED → "unknown"."""
-    name = SdkTaskState.Name(state).removeprefix("TASK_STATE_").lower().replace("_", "-")
+def state_name(state: int) -> str:
+    """TASK_STATE_INPUT_REQUIRED → "input-required"; UNSPECIFIED → "unknown"; a number outside
+    the enum (a newer or broken agent) is kept as what it is, and the stream goes on."""
+    try:
+        name = SdkTaskState.Name(state).removeprefix("TASK_STATE_").lower().replace("_", "-")
+    except ValueError:
+        return f"unrecognized state {state}"
     return TaskState.UNKNOWN if name == "unspecified" else TaskState(name)
 
 

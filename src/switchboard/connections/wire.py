@@ -20,7 +20,8 @@ from google.protobuf.message import Message
 
 from switchboard.connections.redaction import Redactor
 
-MAX_BODY = 20_000
+MAX_BODY = 20_000  # characters of an entry's body shown
+MAX_KEPT = 64_000  # characters (or bytes of a message) an entry keeps at all
 
 
 class Direction(StrEnum):
@@ -66,7 +67,9 @@ class WireLog:
 
     def record(self, direction: Direction, title: str, payload: Any = "") -> None:
         """Add an entry; `payload` may be text, a JSON-like structure, or a protobuf or pydantic
-        message (not mutated afterwards)."""
+        message (not mutated afterwards). A huge payload is kept as an excerpt, so the log's
+        memory stays bounded whatever a counterpart sends."""
+        payload = excerpt(payload)
         entry = WireEntry(time.time(), direction, self.redactor.text(title), payload, self.redactor)
         self.entries.append(entry)
 
@@ -76,6 +79,19 @@ class WireLog:
         """Add a request or response entry with its (redacted) headers above the body."""
         lines = [f"{name}: {value}" for name, value in self.redactor.headers(headers).items()]
         self.record(direction, title, "\n".join(lines) + ("\n\n" + body if body else ""))
+
+
+def excerpt(payload: Any) -> Any:
+    """The payload, or what is kept of one that is too big: the start of a long text, a line
+    saying how big a large message was."""
+    if isinstance(payload, str) and len(payload) > MAX_KEPT:
+        return payload[:MAX_KEPT] + f"\n… ({len(payload) - MAX_KEPT:,} more characters not kept)"
+    if isinstance(payload, Message):
+        size = payload.ByteSize()
+        if size > MAX_KEPT:
+            kind = type(payload).__name__
+            return f"(a {kind} of {size:,} bytes: too large to keep here; see the conversation)"
+    return payload
 
 
 class RecentEntries:
