@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from switchboard.config import McpServerSettings
-from switchboard.workspace import Workspace
+from switchboard.config import McpServerSettings, parse_settings
+from switchboard.workspace import Workspace, to_json, to_markdown
 from tests.support.turns import WAIT, connect, connect_server, run_turn, wait_for, wait_turn
 
 DEMO_STDIO = (sys.executable, ("-m", "switchboard", "demo-mcp"))
+SILENT_LEGACY = str(Path(__file__).parents[1] / "support" / "silent_legacy_mcp.py")
 
 
 @pytest.fixture(params=["legacy", "auto"])
@@ -59,3 +62,36 @@ def test_an_attached_resource_goes_with_the_next_message_only(
     first, second = (body["params"]["message"]["parts"] for body in bodies)
     assert first[1] == {"text": contents[0]["text"], "mediaType": "application/json"}
     assert len(second) == 1
+
+
+def test_configured_secrets_never_show_or_get_stored_wherever_they_turn_up(tmp_path: Path) -> None:
+    """A ${VAR} in a stdio server's args and env: masked in what the pages show (the command
+    line, stderr), and when a tool echoes it, in what is stored and exported."""
+    token = "tok-from-env-0123456789"
+    document = {
+        "mcpServers": {
+            "old": {
+                "command": sys.executable,
+                "args": [SILENT_LEGACY, "--token=${TOK}"],
+                "env": {"SERVICE_TOKEN": "${TOK}"},
+            }
+        }
+    }
+    settings = parse_settings(document, env={"TOK": token})
+    settings = replace(settings, data_dir=str(tmp_path / "data"))
+    ws = Workspace.open(settings)
+    try:
+        view = ws.add_server(settings.mcp_servers[0], replace=True).wait(WAIT)
+        assert view.status == "ready", view.error
+        wait_for(lambda: "starting" in ws.stderr("old"))
+        conversation = ws.chat.new_conversation("nobody")
+        turn = ws.chat.call_tool(conversation.id, "old", "echo", {"text": f"I saw {token}"})
+        result = wait_turn(conversation, turn).result
+        shown = [ws.server("old").target, ws.stderr("old"), result["parts"][0]["text"]]
+        assert all(token not in text for text in shown) and "I saw ••••" in shown[2]
+        exported = to_json(conversation) + to_markdown(conversation)
+        assert token not in exported
+    finally:
+        ws.close()
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "data").iterdir() if p.is_file())
+    assert b"I saw" in stored and token.encode() not in stored

@@ -1,9 +1,11 @@
 """A minimal handshake-era MCP server over stdio that never answers `server/discover` (as many
-servers in the wild do) and writes a line to stderr at start. Run: python silent_legacy_mcp.py"""
+servers in the wild do) and writes a line to stderr at start, with its arguments and its
+SERVICE_TOKEN (as servers that log their settings do). Run: python silent_legacy_mcp.py"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 TOOLS = [
@@ -35,7 +37,8 @@ def answer(request: dict) -> dict | None:
 
 
 def main() -> None:
-    print("silent legacy server starting", file=sys.stderr, flush=True)
+    token = os.environ.get("SERVICE_TOKEN", "")
+    print("silent legacy server starting", *sys.argv[1:], token, file=sys.stderr, flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         if "id" not in request:

@@ -13,6 +13,7 @@ import concurrent.futures
 import contextlib
 import logging
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from switchboard.chat.counterparts import (
 from switchboard.chat.questions import TurnQuestions
 from switchboard.chat.store import LOCAL_OWNER, Store
 from switchboard.connections.owner import CallError
+from switchboard.connections.redaction import Redactor
 from switchboard.connections.updates import SETTLED, Ending, Kind, Level
 from switchboard.runtime import Runtime
 
@@ -60,10 +62,17 @@ class _Turn:
 class ChatService:
     """Starts, stops and cancels turns; one running turn per conversation."""
 
-    def __init__(self, runtime: Runtime, store: Store, counterparts: Counterparts) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        store: Store,
+        counterparts: Counterparts,
+        secrets: Callable[[], Iterable[str]] = tuple,
+    ) -> None:
         self.runtime = runtime
         self.store = store
         self.counterparts = counterparts
+        self.secrets = secrets  # every configured secret value, kept out of what is recorded
         self.questions = TurnQuestions(runtime)
         self._turns: dict[str, _Turn] = {}
         self._lock = threading.Lock()
@@ -109,7 +118,7 @@ class ChatService:
         conversation = self._claimed(conversation_id)
         turn = conversation.next_turn()
         data = {"server": server, "tool": tool, "arguments": arguments}
-        conversation.record(turn, Kind.TOOL_CALL, data)
+        conversation.record(turn, Kind.TOOL_CALL, self._redacted(data))
         if not conversation.title:
             self.store.rename(conversation.id, f"🔧 {tool} · {server}")
         self._start(conversation, turn, ToolCall(server, tool, arguments))
@@ -121,7 +130,7 @@ class ChatService:
         conversation = self._conversation(conversation_id)
         turn = conversation.next_turn()
         for item in contents:
-            conversation.record(turn, Kind.ATTACHMENT, {"server": server, **item})
+            conversation.record(turn, Kind.ATTACHMENT, self._redacted({"server": server, **item}))
         conversation.record(turn, Kind.TURN_END, {"reason": Ending.ATTACHED})
         return turn
 
@@ -215,9 +224,11 @@ class ChatService:
             # Read after the previous turn has finished: its context, task, attachments.
             questions = self.questions.of(conversation, turn.number)
             updates = turn.counterpart.respond(request, Turn(conversation, turn.number, questions))
+            redactor = self._redactor()  # a counterpart may echo a token: not kept
             async with contextlib.aclosing(updates) as stream:
                 async for update in stream:
-                    conversation.record(turn.number, update.kind, update.data)
+                    data = redactor.data(update.data) if redactor else update.data
+                    conversation.record(turn.number, update.kind, data)
         except asyncio.CancelledError:
             if self._shutting_down:  # left open on purpose: the next start recovers it
                 raise
@@ -229,11 +240,12 @@ class ChatService:
             raise
         except CallError as error:
             notice = {"level": Level.ERROR, "text": error.message, "hint": error.hint}
-            conversation.record(turn.number, Kind.NOTICE, notice)
+            conversation.record(turn.number, Kind.NOTICE, self._redacted(notice))
         except Exception as error:  # a bug or an unexpected SDK error: say so, keep the app up
             log.exception("turn %s of %s failed", turn.number, conversation.id)
             text = f"Unexpected error: {type(error).__name__}: {error}"
-            conversation.record(turn.number, Kind.NOTICE, {"level": Level.ERROR, "text": text})
+            notice = {"level": Level.ERROR, "text": text}
+            conversation.record(turn.number, Kind.NOTICE, self._redacted(notice))
         outcome = conversation.outcome(turn.number)
         # Every normal path ends settled (or replied); anything else stopped on an error.
         self._finish(turn, outcome if outcome in (*SETTLED, Ending.REPLIED) else Ending.ERROR)
@@ -262,9 +274,18 @@ class ChatService:
             notice = {"level": Level.WARNING, "text": error.message, "hint": error.hint}
             conversation.record(turn, Kind.NOTICE, notice)
             return
-        conversation.record(turn, snapshot.kind, snapshot.data)
+        conversation.record(turn, snapshot.kind, self._redacted(snapshot.data))
         text = f"Cancel requested for task {task_id}."
         conversation.record(turn, Kind.NOTICE, {"level": Level.INFO, "text": text})
+
+    def _redactor(self) -> Redactor:
+        """Masks every configured secret value: none is ever recorded, so none is stored,
+        exported or shown, whoever typed or echoed it."""
+        return Redactor(self.secrets())
+
+    def _redacted(self, data: dict[str, Any]) -> dict[str, Any]:
+        redactor = self._redactor()
+        return redactor.data(data) if redactor else data
 
     def _claimed(self, conversation_id: str) -> Conversation:
         conversation = self._conversation(conversation_id)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from switchboard.config.settings import AgentSettings, ConfigError
-from switchboard.config.values import check_http_url, expand, seconds
+from switchboard.config.values import check_http_url, expand, seconds, substituted
 
 BINDINGS = ("auto", "JSONRPC", "HTTP+JSON")
 VERSIONS = ("auto", "1.0", "0.3")
@@ -71,4 +71,5 @@ def parse_agent(entry: Any, env: Mapping[str, str], where: str = "agent") -> Age
         binding=binding,
         version=version,
         connect_timeout=connect_timeout or AgentSettings.connect_timeout,
+        substituted=substituted(entry, env),
     )

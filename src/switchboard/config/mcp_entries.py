@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from switchboard.config.settings import ConfigError, McpServerSettings
-from switchboard.config.values import boolean, check_http_url, expand, seconds
+from switchboard.config.values import boolean, check_http_url, expand, seconds, substituted
 
 ERAS = ("auto", "legacy", "2026-07-28")
 # Every spelling of an MCP transport in the configs people already have.
@@ -60,7 +60,7 @@ def parse_mcp_server(
         check_http_url(url, f"{where} 'url'")  # says what is wrong with it
     url = expand(url, env, f"{where} 'url'")
     transport = _transport(entry, url, where)
-    common = _common_fields(name, entry, where)
+    common = _common_fields(name, entry, where, env)
     if transport == "stdio":
         return _stdio_server(entry, env, where, common)
     check_http_url(url, f"{where} 'url'")
@@ -90,7 +90,9 @@ def _transport(entry: Mapping[str, Any], url: str, where: str) -> str:
     raise ConfigError(f"{where}: needs 'command' (a local server) or 'url' (a remote one).")
 
 
-def _common_fields(name: str, entry: Mapping[str, Any], where: str) -> dict[str, Any]:
+def _common_fields(
+    name: str, entry: Mapping[str, Any], where: str, env: Mapping[str, str]
+) -> dict[str, Any]:
     """The fields every transport shares (name, era, timeout, disabled), checked; "modern"
     is accepted as the newest era."""
     era = str(entry.get("era", entry.get("protocolEra", "auto")))
@@ -100,6 +102,7 @@ def _common_fields(name: str, entry: Mapping[str, Any], where: str) -> dict[str,
         raise ConfigError(f"{where}: 'era' must be one of {', '.join(ERAS)}.")
     connect = seconds(entry.get("connectTimeout"), f"{where}: 'connectTimeout'")
     return {
+        "substituted": substituted(entry, env),
         "name": name,
         "era": era,
         "timeout": seconds(entry.get("timeout"), f"{where}: 'timeout'"),

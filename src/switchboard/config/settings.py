@@ -34,6 +34,12 @@ class AgentSettings:
     binding: str = "auto"
     version: str = "auto"
     connect_timeout: float = 15.0  # seconds for the card and the client, all told
+    substituted: tuple[str, ...] = field(default=(), repr=False)  # what ${VAR}s stood for
+
+    @property
+    def secrets(self) -> list[str]:
+        """The values to mask wherever this agent's traffic is shown."""
+        return [*self.headers.values(), *self.substituted]
 
 
 @dataclass(frozen=True)
@@ -53,11 +59,12 @@ class McpServerSettings:
     timeout: float | None = None
     disabled: bool = False
     connect_timeout: float = 30.0  # seconds for each phase of connecting
+    substituted: tuple[str, ...] = field(default=(), repr=False)  # what ${VAR}s stood for
 
     @property
     def secrets(self) -> list[str]:
         """The values to mask wherever this server's traffic is shown."""
-        return [*self.headers.values(), *self.env.values()]
+        return [*self.headers.values(), *self.env.values(), *self.substituted]
 
 
 @dataclass(frozen=True)

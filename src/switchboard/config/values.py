@@ -33,6 +33,25 @@ def expand(value: Any, env: Mapping[str, str], what: str = "value") -> Any:
     return _VAR.sub(substitute, value)
 
 
+def substituted(raw: Any, env: Mapping[str, str]) -> tuple[str, ...]:
+    """Every value a `${VAR}` anywhere in `raw` (a config entry, before expansion) stands for:
+    what came from the environment or Streamlit secrets is kept out of sight like a header."""
+    found: list[str] = []
+    if isinstance(raw, str):
+        for match in _VAR.finditer(raw):
+            name, default = match.group(1), match.group(2)
+            value = env.get(name) or default or ""
+            if len(value) >= 4:
+                found.append(value)
+    elif isinstance(raw, dict):
+        for value in raw.values():
+            found += substituted(value, env)
+    elif isinstance(raw, list):
+        for value in raw:
+            found += substituted(value, env)
+    return tuple(found)
+
+
 def check_http_url(url: Any, what: str = "URL") -> None:
     """Raise ConfigError unless `url` is an absolute http(s) URL with a host (and, if it has
     one, a port from 1 to 65535)."""

@@ -53,7 +53,7 @@ class AgentConnection(Connection):
     def __init__(self, settings: AgentSettings, limits: Limits | None = None) -> None:
         self.settings = settings
         self.limits = limits or Limits()
-        self.wire = WireLog(Redactor(settings.headers.values(), settings.headers.keys()))
+        self.wire = WireLog(Redactor(settings.secrets, settings.headers.keys()))
         self.resume_attempts = RESUME_ATTEMPTS
         self.card: CardInfo | None = None
         self.endpoint = ""

@@ -153,8 +153,8 @@ class McpConnection(Connection):
         await self._refresh(await self.owner.session(RECONNECT_WAIT))
 
     def stderr_text(self) -> str:
-        """The tail of a stdio server's stderr (its logs and tracebacks)."""
-        return self.stderr.tail()
+        """The tail of a stdio server's stderr (its logs and tracebacks), secrets masked."""
+        return self.wire.redactor.text(self.stderr.tail())
 
     @property
     def target(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 MASK = "••••"
 _SENSITIVE_NAME = re.compile(r"auth|token|key|secret|cookie|password|session", re.IGNORECASE)
@@ -30,6 +31,21 @@ class Redactor:
                 if len(tail) >= 4:
                     self._secrets.append(tail)
         self._secret_headers = {name.lower() for name in secret_headers}
+
+    def __bool__(self) -> bool:
+        """True when there is a secret value to look for."""
+        return bool(self._secrets)
+
+    def data(self, value: Any) -> Any:
+        """JSON-like `value` with every known secret value masked in its strings (file bytes,
+        base64, are left as they are)."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {k: v if k == "bytes" else self.data(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.data(item) for item in value]
+        return value
 
     def text(self, text: str) -> str:
         """`text` with every known secret value masked."""

@@ -28,6 +28,12 @@ class Registry:
         self._retired: list[Connection] = []
         self._lock = threading.Lock()
 
+    def secrets(self) -> list[str]:
+        """Every configured secret value of every connection (to keep out of what is stored)."""
+        with self._lock:
+            connections = [*self._agents.values(), *self._servers.values()]
+        return [secret for c in connections for secret in c.settings.secrets]
+
     def agents(self) -> list[AgentConnection]:
         """The agents in the order they were added."""
         with self._lock:

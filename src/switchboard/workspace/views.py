@@ -55,7 +55,7 @@ class AgentView:
         settings = agent.settings
         return cls(
             name=agent.name,
-            url=settings.url,
+            url=agent.wire.redactor.text(settings.url),
             status=agent.status,
             error=agent.error,
             card=agent.card,

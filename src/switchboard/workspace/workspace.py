@@ -61,7 +61,7 @@ class Workspace:
             self.store, self.store_problem = MemoryStore(), str(exc)
         self.assistant = Assistant(self.registry, settings.llm)
         counterparts = Counterparts(self.registry, self.assistant)
-        self.chat = ChatService(self.runtime, self.store, counterparts)
+        self.chat = ChatService(self.runtime, self.store, counterparts, self._secrets)
         self.demo = EmbeddedDemo(self.runtime)
         self.runtime.add_closer(self.demo.stop)
         self.runtime.add_closer(self.assistant.close)
@@ -308,6 +308,11 @@ class Workspace:
     def set_approvals(self, rules: dict[str, str]) -> None:
         """Which calls ask first and which are allowed, from the next call on."""
         self.assistant.configure(replace(self.assistant.settings, approval=rules))
+
+    def _secrets(self) -> list[str]:
+        """Every configured secret value: connections' headers, env and ${VAR}s, the model's key."""
+        key = self.assistant.settings.api_key
+        return [*self.registry.secrets(), *([key] if key else [])]
 
     # On the loop
 
