@@ -39,6 +39,8 @@ def render_elicitation(ws: Workspace, question: dict[str, Any]) -> None:
         declined = decline.form_submit_button("Decline", key=f"decline-{ident}")
         cancelled = cancel.form_submit_button("Cancel", key=f"cancel-{ident}")
     if accepted:
+        if value is None:  # raw JSON that does not parse: its error is shown above
+            return
         missing = missing_required(schema, value)
         if missing:
             st.error(f"Please fill in: {', '.join(missing)}.")

@@ -12,6 +12,8 @@ from typing import Any
 
 import streamlit as st
 
+from switchboard.ui.schema_checks import schema_problem
+
 FORMAT_HINTS = {
     "email": "An email address.",
     "uri": "A URL, e.g. https://example.com.",
@@ -29,21 +31,36 @@ PLACEHOLDERS = {
 }
 
 
-def schema_form(schema: dict, key: str, values: dict | None = None) -> dict:
-    """Draw a widget per property of an object schema in the current container; return the value.
+def schema_form(schema: dict, key: str, values: dict | None = None) -> dict | None:
+    """Draw a widget per property of an object schema in the current container; return the
+    value. A schema that cannot be drawn (malformed, huge, a `$ref` bomb) gets the raw-JSON
+    editor instead, with a note: None while that JSON is not valid.
 
     `values` (e.g. the last submission) pre-fills the widgets the first time they are drawn."""
+    problem = schema_problem(schema)
+    if problem:
+        st.caption(f"This schema cannot be drawn as a form ({problem}): edit it as JSON.")
+        value, error = raw_json_editor({}, key)
+        if error:
+            st.error(error)
+        return value
     return _object_fields(schema, schema, (), key, (), values or {})
 
 
 def missing_required(schema: dict, value: dict) -> list[str]:
     """The dotted paths of required fields that `value` leaves out (or sets to null when the
-    schema does not allow null), looking into the nested objects it has."""
+    schema does not allow null), looking into the nested objects it has (the server judges a
+    schema too odd to draw)."""
+    if schema_problem(schema):
+        return []
     return _missing(schema, schema, (), value, "")
 
 
 def example_value(schema: dict) -> dict:
-    """A value for an object schema: each property's default, else a typed placeholder."""
+    """A value for an object schema: each property's default, else a typed placeholder ({}
+    for a schema too odd to draw)."""
+    if schema_problem(schema):
+        return {}
     value = _example(schema, schema, ())
     return value if isinstance(value, dict) else {}
 
@@ -188,21 +205,26 @@ def _number_input(
 ) -> int | float | None:
     """A number input within the schema's bounds, stepping by 1 for integers."""
     cast = int if integer else float
-    low, high = schema.get("minimum"), schema.get("maximum")
-    exclusive_low, exclusive_high = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
-    if isinstance(exclusive_low, int | float):
+    low, high = _bound(schema, "minimum"), _bound(schema, "maximum")
+    exclusive_low, exclusive_high = (
+        _bound(schema, "exclusiveMinimum"),
+        _bound(schema, "exclusiveMaximum"),
+    )
+    if exclusive_low is not None:
         low = exclusive_low + 1 if integer else exclusive_low
-    if isinstance(exclusive_high, int | float):
+    if exclusive_high is not None:
         high = exclusive_high - 1 if integer else exclusive_high
     low = None if low is None else cast(low)
     high = None if high is None else cast(high)
+    if low is not None and high is not None and low > high:  # nothing fits: no bounds then
+        low = high = None
     value = None
     if isinstance(current, int | float) and not isinstance(current, bool):
         value = cast(current)
         value = value if low is None else max(value, low)
         value = value if high is None else min(value, high)
-    step = schema.get("multipleOf")
-    step = max(int(step or 1), 1) if integer else (None if step is None else float(step))
+    step = _bound(schema, "multipleOf")
+    step = max(int(step or 1), 1) if integer else (step if step and step > 0 else None)
     return st.number_input(
         label,
         min_value=low,
@@ -213,6 +235,15 @@ def _number_input(
         help=help_text,
         key=key,
     )
+
+
+def _bound(schema: dict, word: str) -> float | None:
+    """A numeric keyword (minimum, maximum, multipleOf…) when it is a number, else None: a
+    server's "minimum": "zero" is ignored rather than refused."""
+    value = schema.get(word)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
 
 
 def _items(text: str, kind: str) -> list | _Omit:
