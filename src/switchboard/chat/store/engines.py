@@ -70,6 +70,11 @@ def check_sqlite_file(path: Path, lock_timeout: float) -> None:
         raw.execute("ROLLBACK")
         raw.execute("PRAGMA journal_mode = WAL")  # readers and the writer do not block each other
     except sqlite3.OperationalError as error:
+        if unwritable(error):
+            raise StoreError(
+                f"The conversation database {path} cannot be written to ({error}). Check that "
+                "you may write to the file and to its folder, or use another data directory."
+            ) from error
         if "locked" in str(error) or "busy" in str(error):
             raise StoreError(
                 f"The conversation database {path} is locked by another program ({error}). "
@@ -91,8 +96,21 @@ def corrupt_advice(path: Path, error: Exception) -> str:
     )
 
 
-def open_advice(where: str, error: sa.exc.SQLAlchemyError) -> str:
-    return (
-        f"Cannot open the conversation database {where}: {reason(error)}. Check that the "
-        "server is running and reachable, and the URL, user and password are right."
-    )
+def unwritable(error: Exception) -> bool:
+    """A SQLite error that says the file or its folder may not be written to."""
+    text = str(error).lower()
+    return any(word in text for word in ("readonly", "read-only", "permission", "unable to open"))
+
+
+def open_advice(where: str, error: sa.exc.SQLAlchemyError, sqlite: bool) -> str:
+    """What to do about a database that cannot be opened, for the kind of database it is."""
+    if not sqlite:
+        return (
+            f"Cannot open the conversation database {where}: {reason(error)}. Check that the "
+            "server is running and reachable, and the URL, user and password are right."
+        )
+    if unwritable(error):
+        advice = "Check that you may write to the file and to its folder."
+    else:
+        advice = "Check the disk, or use another data directory."
+    return f"Cannot open the conversation database {where}: {reason(error)}. {advice}"

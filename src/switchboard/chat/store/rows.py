@@ -10,11 +10,23 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from switchboard.chat.conversation import Conversation
 from switchboard.chat.events import Event
 from switchboard.chat.store.schema import conversations, events
 
 # ("conversation", row) | ("event", row) | ("title", id, title) | ("delete", id)
 Op = tuple[Any, ...]
+
+
+def conversation_row(conversation: Conversation, owner: str) -> dict[str, Any]:
+    """A conversation as its `conversations` row."""
+    return {
+        "id": conversation.id,
+        "counterpart": conversation.counterpart,
+        "title": conversation.title,
+        "created": conversation.created,
+        "owner": owner,
+    }
 
 
 def event_row(conversation_id: str, seq: int, event: Event) -> dict[str, Any]:

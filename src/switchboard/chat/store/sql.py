@@ -23,7 +23,7 @@ from switchboard.chat.store.base import LOCAL_OWNER, StoreError, imported, new_i
 from switchboard.chat.store.claims import Claims
 from switchboard.chat.store.engines import engine, open_advice, server_target, sqlite_target
 from switchboard.chat.store.journal import Journal, reason
-from switchboard.chat.store.rows import event_row, row_event
+from switchboard.chat.store.rows import Op, conversation_row, event_row, row_event
 from switchboard.chat.store.schema import conversations, events, migrate
 from switchboard.chat.store.writer import Writer
 from switchboard.connections.updates import Kind
@@ -44,16 +44,18 @@ class SqlStore:
         lock_timeout: float = 5.0,
         read_timeout: float = 10.0,
     ) -> None:
+        watch = None
         if url is not None:
             target, self.where = server_target(url)
         elif data_dir is not None:
             target, self.where = sqlite_target(data_dir, lock_timeout)
+            watch = Path(self.where)
         else:
             raise ValueError("SqlStore needs a data directory or a database URL")
         self._engine = engine(target, lock_timeout)
         self._read_timeout = read_timeout
         journal = self._open(data_dir)
-        self._writer = Writer(self._engine, self.where, journal)
+        self._writer = Writer(self._engine, self.where, journal, watch, self._everything)
         self._cache: dict[str, tuple[str, Conversation]] = {}
         self._deleted: set[str] = set()
         self._lock = threading.Lock()
@@ -176,7 +178,8 @@ class SqlStore:
             raise
         except sa.exc.SQLAlchemyError as error:
             self._engine.dispose()
-            raise StoreError(open_advice(self.where, error)) from error
+            sqlite = self._engine.dialect.name == "sqlite"
+            raise StoreError(open_advice(self.where, error, sqlite)) from error
         if data_dir is None:
             return None
         directory = Path(data_dir).expanduser().resolve()
@@ -190,22 +193,27 @@ class SqlStore:
             raise
         return journal
 
+    def _everything(self) -> list[Op]:
+        """What writes every conversation this process holds, from the start (to make a
+        vanished database again)."""
+        with self._lock:
+            cached = list(self._cache.values())
+        ops: list[Op] = []
+        for owner, conversation in cached:
+            ops.append(("conversation", conversation_row(conversation, owner)))
+            events = conversation.events()
+            ops += [("event", event_row(conversation.id, n, e)) for n, e in enumerate(events)]
+        return ops
+
     def _sink(self, conversation_id: str, seq: int, event: Event) -> None:
         self._writer.put(("event", event_row(conversation_id, seq, event)))
 
     def _keep(self, conversation: Conversation, owner: str) -> Conversation:
         """Cache a new conversation and queue it, with the events it already holds, for
         writing; from then on it writes what it records."""
-        row = {
-            "id": conversation.id,
-            "counterpart": conversation.counterpart,
-            "title": conversation.title,
-            "created": conversation.created,
-            "owner": owner,
-        }
         with self._lock:
             self._cache[conversation.id] = (owner, conversation)
-            self._writer.put(("conversation", row))
+            self._writer.put(("conversation", conversation_row(conversation, owner)))
             for seq, event in enumerate(conversation.events()):
                 self._sink(conversation.id, seq, event)
             conversation.attach(self._sink)
