@@ -10,7 +10,7 @@ import sys
 import time
 from dataclasses import replace
 
-from benchmarks import exchange, journal, lag, mcp_calls, report, streaming, submit
+from benchmarks import exchange, journal, lag, mcp_calls, report, soak, streaming, submit
 from benchmarks.results import Result
 from benchmarks.servers import (
     agent_process,
@@ -21,7 +21,7 @@ from benchmarks.servers import (
     mcp_server_process,
 )
 
-NAMES = ("submit", "exchange", "streaming", "lag", "mcp_calls", "journal")
+NAMES = ("submit", "exchange", "streaming", "lag", "mcp_calls", "journal", "soak")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -59,6 +59,10 @@ def run_all(quick: bool, names: tuple[str, ...]) -> list[Result]:
             results.append(mcp_calls.run(quick, mcp_http.url))
     if "journal" in names:
         results.append(journal.run(quick))
+    if "soak" in names:
+        port = free_port()
+        with agent_process(demo_agent_command(port), port) as demo:
+            results.append(soak.run(quick, demo.url))
     return results
 
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from switchboard.config import LlmSettings, Settings
-from switchboard.workspace import ASSISTANT, Workspace
+from switchboard.workspace import ASSISTANT, LOCAL_OWNER, Workspace
 from tests.support.assistant import (
     KEY,
     change_model,
@@ -170,12 +170,11 @@ def test_tool_errors_and_a_server_dying_mid_call_go_back_to_the_model(
 
 
 def test_without_a_model_the_assistant_says_how_to_configure_one(ws: Workspace) -> None:
-    ws.assistant.configure(LlmSettings())
+    ws.assistant.configure(LOCAL_OWNER, LlmSettings())
     view = run_turn(ws, chat(ws), "Hello?")
     (notice,) = view.notices
     assert "No model is configured" in notice["text"] and "SWITCHBOARD_LLM_MODEL" in notice["hint"]
-    server = ws.registry.server("demo")
-    assert server is not None and server.sampler is None, "sampling is declined without a model"
+    assert ws.assistant.sampler(LOCAL_OWNER) is None, "sampling is declined without a model"
 
 
 def test_instructions_attachments_and_chosen_prompts_reach_the_model(
@@ -230,7 +229,7 @@ def test_the_key_is_never_recorded_and_only_sent_to_the_model(ws: Workspace, llm
         json.dumps([e.to_dict() for e in conversation.events()]),
         to_json(conversation),
         to_markdown(conversation),
-        *(e.body + e.title for e in ws.assistant.model.wire.entries.snapshot()),
+        *(e.body + e.title for e in ws.assistant.model(LOCAL_OWNER).wire.entries.snapshot()),
     ]
     server = ws.registry.server("demo")
     agent = ws.registry.agent("Demo")
@@ -241,7 +240,9 @@ def test_the_key_is_never_recorded_and_only_sent_to_the_model(ws: Workspace, llm
     transcript = to_markdown(conversation)
     assert "🔧 **demo · add** (called by the model)" in transcript
     assert "Result (done):" in transcript and "**Assistant:**\n\n2" in transcript
-    assert len(ws.assistant.model.wire.entries) >= 4, "the model's traffic is in the inspector"
+    assert len(ws.assistant.model(LOCAL_OWNER).wire.entries) >= 4, (
+        "the model's traffic is in the inspector"
+    )
     assert all(r["headers"]["authorization"] == f"Bearer {KEY}" for r in llm.requests)
 
 

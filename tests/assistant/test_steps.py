@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from switchboard.config import McpServerSettings
-from switchboard.workspace import Workspace
+from switchboard.workspace import LOCAL_OWNER, Workspace
 from tests.support.assistant import (
     ask_first,
     change_model,
@@ -68,7 +68,7 @@ def test_always_allow_stops_asking_for_that_tool(ws: Workspace, llm: FakeLlm) ->
     view = wait_turn(conversation, turn)
     assert [s.result["structured"]["result"] for s in steps(view)] == [3, 7]
     assert len(view.questions) == 1, "the second call did not ask"
-    assert ws.assistant.settings.approval["demo/add"] == "allow"
+    assert ws.assistant.settings(LOCAL_OWNER).approval["demo/add"] == "allow"
 
 
 def test_sampling_is_answered_by_the_model_after_approval(ws: Workspace, llm: FakeLlm) -> None:

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from switchboard.config import McpServerSettings, parse_settings
-from switchboard.workspace import Workspace, to_json, to_markdown
+from switchboard.workspace import LOCAL_OWNER, Workspace, to_json, to_markdown
+from tests.support.servers import DEMO_STDIO
 from tests.support.turns import WAIT, connect, connect_server, run_turn, wait_for, wait_turn
 
-DEMO_STDIO = (sys.executable, ("-m", "switchboard", "demo-mcp"))
 SILENT_LEGACY = str(Path(__file__).parents[1] / "support" / "silent_legacy_mcp.py")
 
 
@@ -83,11 +83,15 @@ def test_configured_secrets_never_show_or_get_stored_wherever_they_turn_up(tmp_p
     try:
         view = ws.add_server(settings.mcp_servers[0], replace=True).wait(WAIT)
         assert view.status == "ready", view.error
-        wait_for(lambda: "starting" in ws.stderr("old"))
+        wait_for(lambda: "starting" in ws.stderr("old", LOCAL_OWNER))
         conversation = ws.chat.new_conversation("nobody")
         turn = ws.chat.call_tool(conversation.id, "old", "echo", {"text": f"I saw {token}"})
         result = wait_turn(conversation, turn).result
-        shown = [ws.server("old").target, ws.stderr("old"), result["parts"][0]["text"]]
+        shown = [
+            ws.server("old", LOCAL_OWNER).target,
+            ws.stderr("old", LOCAL_OWNER),
+            result["parts"][0]["text"],
+        ]
         assert all(token not in text for text in shown) and "I saw ••••" in shown[2]
         exported = to_json(conversation) + to_markdown(conversation)
         assert token not in exported

@@ -226,3 +226,16 @@ def test_a_stop_that_arrives_before_the_turn_starts_still_ends_it(
     assert view.end_reason == "stopped" and view.task_id == ""
     assert [e.kind for e in conversation.events()].count("turn_end") == 1
     assert run_turn(workspace, conversation, "hello").end_reason == "replied"
+
+
+def test_each_person_reads_only_their_own_turns_in_a_shared_agents_wire_log(
+    workspace: Workspace, demo_agent: str
+) -> None:
+    agent = connect(workspace, demo_agent, name="Demo")
+    ada, grace = "ada@example.com", "grace@example.com"
+    for user in (ada, grace):
+        run_turn(workspace, workspace.chat.new_conversation("Demo", user), f"echo from {user}")
+    for user, other in ((ada, grace), (grace, ada)):
+        seen = " ".join(e.title + e.body for e in agent.wire.seen_by(user))
+        assert f"from {user}" in seen and f"from {other}" not in seen
+        assert "agent-card.json" in seen, "the card fetch is the connection's own: everyone's"

@@ -71,3 +71,15 @@ def test_allow_stdio_from_ui_may_be_spelled_as_a_string(tmp_path: Path) -> None:
     settings = load_settings(path, env={})
     assert settings.allow_stdio_from_ui is None
     assert any("'allowStdioFromUi' must be true or false" in p for p in settings.problems)
+
+
+def test_allowed_hosts_absent_empty_or_wrong(tmp_path: Path) -> None:
+    path = tmp_path / "switchboard.json"
+    path.write_text(json.dumps({}))
+    assert load_settings(path, env={}).allowed_hosts is None, "absent: the configured hosts"
+    path.write_text(json.dumps({"allowedHosts": ["a.example.com", "*.b.example.com"]}))
+    assert load_settings(path, env={}).allowed_hosts == ("a.example.com", "*.b.example.com")
+    path.write_text(json.dumps({"allowedHosts": "a.example.com"}))
+    settings = load_settings(path, env={})
+    assert any("'allowedHosts' must be a list of hosts" in p for p in settings.problems)
+    assert settings.allowed_hosts == (), "a wrong list allows no host rather than any"

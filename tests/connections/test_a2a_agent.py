@@ -3,6 +3,7 @@ never into the wire log, an agent that dies mid-stream."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from starlette.applications import Starlette
@@ -10,8 +11,14 @@ from starlette.requests import Request
 
 from switchboard.connections.redaction import MASK
 from switchboard.demo.agent import build_app
-from switchboard.workspace import Workspace
-from tests.support.hostile_agent import CallCounter, ending_subscriptions, odd_states
+from switchboard.workspace import LOCAL_OWNER, Workspace
+from tests.support.hostile_agent import (
+    CallCounter,
+    deep_data,
+    ending_subscriptions,
+    nested,
+    odd_states,
+)
 from tests.support.servers import free_port, serve_app
 from tests.support.turns import connect, run_turn, wait_for, wait_turn
 
@@ -106,7 +113,7 @@ def test_secrets_never_reach_the_wire_log_or_the_ui_facts(workspace: Workspace) 
     assert "/.well-known/agent-card.json" in everything
     assert TOKEN not in everything and API_KEY not in everything
     assert f"Authorization: {MASK}" in everything and f"X-API-Key: {MASK}" in everything
-    shown = repr(workspace.agent(agent.name))  # what the pages get
+    shown = repr(workspace.agent(agent.name, LOCAL_OWNER))  # what the pages get
     assert TOKEN not in shown and API_KEY not in shown and "Authorization" in shown
 
 
@@ -165,3 +172,21 @@ def test_a_state_outside_the_enum_is_shown_as_it_came_and_the_stream_goes_on(
     assert view.state == "completed" and view.text() == "still here"
     assert ("unrecognized state 99", "odd") in view.history
     assert view.notices == []
+
+
+def test_a_data_part_nested_50_deep_is_kept_as_it_came_and_the_stream_goes_on(
+    workspace: Workspace,
+) -> None:
+    with serve_app(deep_data) as url:  # type: ignore[arg-type]
+        agent = connect(workspace, url)
+        conversation = workspace.chat.new_conversation(agent.name)
+        view = run_turn(workspace, conversation, "go")
+    assert view.state == "completed" and view.text() == "after the deep part"
+    [part] = view.artifacts["deep"].parts
+    value, levels = part["data"], 0
+    while isinstance(value, dict):  # as structure down to where the SDK can read it...
+        value, levels = value["level"], levels + 1
+    assert json.loads(value) == nested(50 - levels), "...and from there on as its JSON text"
+    assert view.notices == []
+    warnings = workspace.wire_log("agent", agent.name, LOCAL_OWNER)
+    assert any("nested deeper than" in e.title for e in warnings if e.direction == "warning")

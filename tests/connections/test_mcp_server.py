@@ -17,11 +17,10 @@ from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.owner import CallError
 from switchboard.demo.mcp_server import http_app, sse_app
 from switchboard.workspace import Workspace
-from tests.support.servers import free_port, serve_app
+from tests.support.servers import DEMO_STDIO, free_port, serve_app
 from tests.support.turns import WAIT, call, child_pids, connect_server, wait_for, wait_turn
 
 SILENT_LEGACY = str(Path(__file__).parents[1] / "support" / "silent_legacy_mcp.py")
-DEMO_STDIO = (sys.executable, ("-m", "switchboard", "demo-mcp"))
 ERAS = {"legacy": "2025-11-25", "auto": "2026-07-28"}
 
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import sys
 
-from switchboard.config import McpServerSettings
 from switchboard.workspace import Workspace
+from tests.support.servers import DEMO_MCP
 from tests.support.turns import call, connect_server, wait_for, wait_turn
-
-DEMO = McpServerSettings("demo", "stdio", sys.executable, ("-m", "switchboard", "demo-mcp"))
 
 
 def loop_tasks(ws: Workspace) -> int:
@@ -21,7 +18,7 @@ def loop_tasks(ws: Workspace) -> int:
 
 
 def test_stopped_calls_leave_no_task_pending(workspace: Workspace) -> None:
-    server = connect_server(workspace, DEMO)
+    server = connect_server(workspace, DEMO_MCP)
     conversation = workspace.chat.new_conversation("nobody")
     call(workspace, server, "add", a=1, b=1)  # the session's own tasks are all up
     baseline = loop_tasks(workspace)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -32,3 +33,18 @@ def assistant_text(at: AppTest, index: int = -1) -> str:
     """The markdown of one assistant bubble (the last by default)."""
     bubbles = [m for m in at.chat_message if m.name == "assistant"]
     return "\n".join(m.value for m in bubbles[index].markdown)
+
+
+def signed_in(page: Callable[[], None], email: str) -> AppTest:
+    """A page (a function, as AppTest.from_function takes) drawn for a person signed in with
+    OIDC as `email`."""
+    at = AppTest.from_function(page, default_timeout=30)
+    at.user = {"email": email, "is_logged_in": True}
+    return at.run()
+
+
+def page_text(at: AppTest) -> str:
+    """Everything a page shows as text: labels, captions, markdown, code, messages."""
+    labelled = [*at.expander, *at.button, *at.selectbox, *at.text_input]
+    valued = [*at.caption, *at.markdown, *at.code, *at.error, *at.warning, *at.info, *at.success]
+    return "\n".join([*(e.label for e in labelled), *(str(e.value) for e in valued)])

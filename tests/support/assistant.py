@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 
 from switchboard.assistant import ASSISTANT
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.turns import StepView, TurnView
-from switchboard.config import AgentSettings, LlmSettings, McpServerSettings, Settings
-from switchboard.workspace import Workspace
+from switchboard.config import AgentSettings, LlmSettings, Settings
+from switchboard.workspace import LOCAL_OWNER, Workspace
+from tests.support.servers import DEMO_MCP
 from tests.support.turns import WAIT, wait_for
 
-DEMO_MCP = McpServerSettings("demo", "stdio", sys.executable, ("-m", "switchboard", "demo-mcp"))
 KEY = "sk-test-assistant-0123456789"
 
 
@@ -54,9 +53,9 @@ def question_of(conversation: Conversation, kind: str, number: int = 1) -> dict:
 
 def ask_first(ws: Workspace) -> None:
     """Every call asks for the person's approval."""
-    ws.set_approvals({"*": "ask"})
+    ws.set_approvals(LOCAL_OWNER, {"*": "ask"})
 
 
 def change_model(ws: Workspace, **changes: object) -> None:
     """Change the assistant's settings (max rounds, time limits…) from the next turn on."""
-    ws.assistant.configure(replace(ws.assistant.settings, **changes))
+    ws.assistant.configure(LOCAL_OWNER, replace(ws.assistant.settings(LOCAL_OWNER), **changes))

@@ -4,16 +4,18 @@ thing changed, and counting every JSON-RPC call they get.
 - `ending_subscriptions`: a task is left working, and every SubscribeToTask stream ends at
   once, cleanly, without an event (a client that resubscribes at once spins forever).
 - `odd_states`: the task passes through a state number outside the enum, then completes.
+- `deep_data`: a data part nested 50 deep, then the rest of the answer.
+- `parrot`: says back, as markdown, whatever it is sent (content a test chooses).
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any
 
-from a2a.helpers import new_task_from_user_message, new_text_part
+from a2a.helpers import new_task_from_user_message, new_text_message, new_text_part
 from a2a.server.agent_execution import AgentExecutor, RequestContext
 from a2a.server.events import EventQueue
 from a2a.server.request_handlers import DefaultRequestHandler
@@ -80,10 +82,25 @@ class EndingSubscriptions(DefaultRequestHandler):
         yield
 
 
-def card(base_url: str, name: str) -> AgentCard:
+class Parrot(AgentExecutor):
+    """Replies with one message: the text it was sent, as markdown."""
+
+    async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
+        text = context.get_user_input()
+        reply = new_text_message(text, context_id=context.context_id)
+        reply.parts[0].media_type = "text/markdown"
+        await event_queue.enqueue_event(reply)
+
+    async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
+        return
+
+
+def card(
+    base_url: str, name: str, description: str = "An agent that misbehaves on purpose."
+) -> AgentCard:
     return AgentCard(
         name=name,
-        description="An agent that misbehaves on purpose.",
+        description=description,
         version="1.0",
         capabilities=AgentCapabilities(streaming=True),
         default_input_modes=["text/plain"],
@@ -108,7 +125,6 @@ def ending_subscriptions(base_url: str) -> CallCounter:
 def odd_states(base_url: str) -> CallCounter:
     """An agent written by hand (no SDK on its side, which would refuse to send it) whose
     task passes through state 99, which no A2A version has, then completes."""
-    agent_card = card(base_url, "Odd states")
     ids = {"taskId": "t-odd", "contextId": "c-odd"}
     status = {"state": "TASK_STATE_WORKING"}
     odd = {
@@ -124,6 +140,15 @@ def odd_states(base_url: str) -> CallCounter:
         {"statusUpdate": {**ids, "status": done}},
     ]
     final = {"id": "t-odd", "contextId": "c-odd", "status": done, "artifacts": [artifact]}
+    return hand_written(base_url, "Odd states", frames, final)
+
+
+def hand_written(
+    base_url: str, name: str, frames: list[dict[str, Any]], final: dict
+) -> CallCounter:
+    """An agent with no SDK on its side: each SendStreamingMessage gets `frames` as SSE events,
+    and GetTask gets `final`."""
+    agent_card = card(base_url, name)
 
     async def rpc(request: Request) -> Response:
         body = await request.json()
@@ -139,3 +164,47 @@ def odd_states(base_url: str) -> CallCounter:
 
     routes = [*create_agent_card_routes(agent_card), Route("/", rpc, methods=["POST"])]
     return CallCounter(Starlette(routes=routes))
+
+
+def nested(depth: int) -> dict[str, Any]:
+    """{"level": {"level": … {"bottom": true}}}, `depth` objects deep."""
+    value: dict[str, Any] = {"bottom": True}
+    for _ in range(depth - 1):
+        value = {"level": value}
+    return value
+
+
+def deep_data(base_url: str) -> CallCounter:
+    """A data part nested 50 objects deep, then a text artifact, then completed."""
+    ids = {"taskId": "t-deep", "contextId": "c-deep"}
+    deep = {"artifactId": "deep", "parts": [{"data": nested(50)}]}
+    rest = {"artifactId": "rest", "parts": [{"text": "after the deep part"}]}
+    done = {"state": "TASK_STATE_COMPLETED"}
+    frames = [
+        {
+            "task": {
+                "id": "t-deep",
+                "contextId": "c-deep",
+                "status": {"state": "TASK_STATE_WORKING"},
+            }
+        },
+        {"artifactUpdate": {**ids, "artifact": deep, "lastChunk": True}},
+        {"artifactUpdate": {**ids, "artifact": rest, "lastChunk": True}},
+        {"statusUpdate": {**ids, "status": done}},
+    ]
+    final = {"id": "t-deep", "contextId": "c-deep", "status": done, "artifacts": [deep, rest]}
+    return hand_written(base_url, "Deep data", frames, final)
+
+
+def parrot(description: str) -> Callable[[str], Starlette]:
+    """An agent that says back what it is sent; its card's description is `description`."""
+
+    def build(base_url: str) -> Starlette:
+        agent_card = card(base_url, "Parrot", description)
+        handler = DefaultRequestHandler(
+            agent_executor=Parrot(), task_store=InMemoryTaskStore(), agent_card=agent_card
+        )
+        routes = [*create_agent_card_routes(agent_card), *create_jsonrpc_routes(handler, "/")]
+        return Starlette(routes=routes)
+
+    return build

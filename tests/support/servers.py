@@ -5,12 +5,20 @@ from __future__ import annotations
 import contextlib
 import socket
 import socketserver
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 
 import uvicorn
 from starlette.applications import Starlette
+
+from switchboard.config import McpServerSettings
+
+# The demo MCP server over stdio: its command line, its settings, its config-file entry.
+DEMO_STDIO = (sys.executable, ("-m", "switchboard", "demo-mcp"))
+DEMO_MCP = McpServerSettings("demo", "stdio", *DEMO_STDIO)
+DEMO_ENTRY = {"command": DEMO_STDIO[0], "args": list(DEMO_STDIO[1])}
 
 
 def free_port() -> int:

@@ -3,14 +3,16 @@ a bad URL gets."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.support.apps import app_workspace
+from tests.support.apps import app_workspace, close_workspace, page_text, signed_in
 
 TOKEN = "tok-0123456789-abcdefghij"
+ADA, GRACE, ROOT = "ada@example.com", "grace@example.com", "root@example.com"
 
 
 def agents_page() -> None:
@@ -55,3 +57,26 @@ def test_a_bad_agent_url_says_what_is_wrong(config: Path, url: str, message: str
     next(b for b in at.button if b.label == "Connect").click().run()
     assert any(message in e.value for e in at.error)
     assert app_workspace().registry.agent("Demo Agent").status == "ready"
+
+
+def test_shared_agents_are_read_only_and_an_added_one_is_the_adders(
+    tmp_path: Path, demo_agent: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = {"agents": [{"name": "Demo Agent", "url": demo_agent}], "admins": [ROOT]}
+    (tmp_path / "team.json").write_text(json.dumps(document))
+    monkeypatch.setenv("SWITCHBOARD_CONFIG", str(tmp_path / "team.json"))
+    try:
+        grace = signed_in(agents_page, GRACE)
+        assert "🔄 Reconnect" not in [b.label for b in grace.button]
+        assert "Only an admin can reconnect or remove it" in page_text(grace)
+        assert "🔄 Reconnect" in [b.label for b in signed_in(agents_page, ROOT).button]
+
+        ada = signed_in(agents_page, ADA)
+        next(t for t in ada.text_input if t.label == "Agent URL").input(demo_agent)
+        next(t for t in ada.text_input if t.label == "Name").input("Ada's own")
+        next(b for b in ada.button if b.label == "Connect").click().run()
+        assert any("Connected to **Ada's own**" in s.value for s in ada.success)
+        assert "🔄 Reconnect" in [b.label for b in ada.button], "she may change her own"
+        assert "Ada's own" not in page_text(grace.run()), "Grace does not see it"
+    finally:
+        close_workspace()

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.support.apps import APP, app_workspace, assistant_text, close_workspace
+from switchboard.workspace import LOCAL_OWNER
+from tests.support.apps import APP, app_workspace, assistant_text, close_workspace, signed_in
 from tests.support.fake_llm import FakeLlm, Reply, ToolCall, serve_fake_llm
+from tests.support.servers import DEMO_ENTRY
 
 KEY = "sk-ui-secret-key-9876543210"
+ADA, GRACE = "ada@example.com", "grace@example.com"
 
 
 @pytest.fixture
@@ -30,9 +32,7 @@ def config(
     path = tmp_path / "switchboard.json"
     document = {
         "agents": [{"name": "Demo Agent", "url": demo_agent}],
-        "mcpServers": {
-            "demo": {"command": sys.executable, "args": ["-m", "switchboard", "demo-mcp"]}
-        },
+        "mcpServers": {"demo": DEMO_ENTRY},
         "llm": {"base_url": llm.url, "model": "fake-model", "api_key": "${LLM_KEY}"},
     }
     path.write_text(json.dumps(document))
@@ -103,14 +103,18 @@ def test_the_settings_page_lists_models_never_shows_the_key_and_saves(
     assert all(KEY not in str(element.value) for element in page.text_input)
     model.set_value("fake-large")
     next(b for b in page.button if b.label == "Save").click().run()
-    assert ws.assistant.settings.model == "fake-large"
-    assert ws.assistant.settings.api_key == KEY, "an empty key field keeps the key"
+    assert ws.assistant.settings(LOCAL_OWNER).model == "fake-large"
+    assert ws.assistant.settings(LOCAL_OWNER).api_key == KEY, "an empty key field keeps the key"
     assert llm.model_requests[0]["headers"]["authorization"] == f"Bearer {KEY}"
 
     page.selectbox(key="policy-demo").set_value("allow")
     page.selectbox(key="policy-demo/add").set_value("ask")
     next(b for b in page.button if b.label == "Save approvals").click().run()
-    assert ws.assistant.settings.approval == {"*": "ask", "demo": "allow", "demo/add": "ask"}
+    assert ws.assistant.settings(LOCAL_OWNER).approval == {
+        "*": "ask",
+        "demo": "allow",
+        "demo/add": "ask",
+    }
 
 
 def test_without_a_model_the_assistant_says_how_to_set_one_up(config: Path, llm: FakeLlm) -> None:
@@ -132,3 +136,19 @@ def _assistant_page() -> None:
     from switchboard.ui.assistant_page import assistant_page
 
     assistant_page()
+
+
+def test_each_person_sets_their_own_model_and_approvals(config: Path, llm: FakeLlm) -> None:
+    ada = signed_in(_assistant_page, ADA)
+    next(s for s in ada.selectbox if s.label == "Model").set_value("fake-large")
+    next(b for b in ada.button if b.label == "Save").click().run()
+    ada.selectbox(key="policy-*").set_value("allow")
+    next(b for b in ada.button if b.label == "Save approvals").click().run()
+    assert not ada.exception and any("Approvals saved" in s.value for s in ada.success)
+
+    grace = signed_in(_assistant_page, GRACE)
+    assert next(s for s in grace.selectbox if s.label == "Model").value == "fake-model"
+    assert grace.selectbox(key="policy-*").value == "ask", "Ada's '*: allow' is not Grace's"
+    ws = app_workspace()
+    assert ws.model(ADA).model == "fake-large" and ws.model(ADA).approval == {"*": "allow"}
+    assert ws.model(GRACE).model == "fake-model" and ws.model(GRACE).approval == {}

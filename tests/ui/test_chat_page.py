@@ -129,3 +129,21 @@ def test_new_conversation_starts_a_new_context(app: AppTest, config: Path) -> No
     ws = app_workspace()
     contexts = {ws.store.get(c).context_id() for c in (first, app.query_params["c"])}
     assert len(contexts) == 2 and None not in contexts
+
+
+def test_talk_to_offers_a_person_the_shared_agents_and_their_own(
+    app: AppTest, demo_agent: str
+) -> None:
+    ada, grace = "ada@example.com", "grace@example.com"
+    ws = app_workspace()
+    assert ws.new_agent(demo_agent, ada, name="Ada's own").wait(30).status == "ready"
+
+    def talk_to(email: str) -> list[str]:
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.user = {"email": email, "is_logged_in": True}
+        at.run()
+        assert not at.exception
+        return next(s for s in at.selectbox if s.label == "Talk to").options
+
+    assert talk_to(ada) == ["Assistant", "Demo Agent", "Ada's own"]
+    assert talk_to(grace) == ["Assistant", "Demo Agent"]

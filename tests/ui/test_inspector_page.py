@@ -6,7 +6,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.support.apps import app_workspace, page_text, signed_in
+from tests.support.turns import run_turn
+
 TOKEN = "tok-0123456789-abcdefghij"
+ADA, GRACE = "ada@example.com", "grace@example.com"
 
 
 def inspector_page() -> None:
@@ -22,3 +26,13 @@ def test_the_inspector_shows_the_wire_log(app: AppTest, config: Path) -> None:
     labels = [e.label for e in at.expander]
     assert any("GET" in label and "agent-card.json" in label for label in labels)
     assert any("stream event" in label or "POST" in label for label in labels)
+
+
+def test_a_person_reads_only_their_own_traffic(app: AppTest, config: Path) -> None:
+    ws = app_workspace()
+    run_turn(ws, ws.chat.new_conversation("Demo Agent", ADA), "echo Ada's private question")
+    grace, ada = signed_in(inspector_page, GRACE), signed_in(inspector_page, ADA)
+    assert not grace.exception and not ada.exception
+    assert "agent-card.json" in page_text(grace), "the connection's own traffic is everyone's"
+    assert "private question" not in page_text(grace)
+    assert "Ada's private question" in page_text(ada)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +10,18 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from switchboard.workspace import Workspace
-from tests.support.apps import APP, app_workspace, assistant_text, close_workspace
+from tests.support.apps import (
+    APP,
+    app_workspace,
+    assistant_text,
+    close_workspace,
+    page_text,
+    signed_in,
+)
+from tests.support.servers import DEMO_ENTRY
 from tests.support.turns import child_pids, wait_for
 
-DEMO = {"command": sys.executable, "args": ["-m", "switchboard", "demo-mcp"]}
+ADA, GRACE, ROOT = "ada@example.com", "grace@example.com", "root@example.com"
 
 
 def write_config(path: Path, monkeypatch: pytest.MonkeyPatch, document: dict) -> Path:
@@ -28,7 +35,7 @@ def config(tmp_path: Path, demo_agent: str, monkeypatch: pytest.MonkeyPatch) -> 
     """The demo agent and the demo MCP server; the app's workspace is closed afterwards."""
     document = {
         "agents": [{"name": "Demo Agent", "url": demo_agent}],
-        "mcpServers": {"demo": DEMO},
+        "mcpServers": {"demo": DEMO_ENTRY},
     }
     path = write_config(tmp_path / "switchboard.json", monkeypatch, document)
     yield path
@@ -126,7 +133,7 @@ def test_pasted_stdio_servers_are_refused_when_switched_off(
 ) -> None:
     path = write_config(tmp_path / "a.json", monkeypatch, {"allowStdioFromUi": False})
     at = page(path)
-    pasted = json.dumps({"mcpServers": {"local": DEMO}})
+    pasted = json.dumps({"mcpServers": {"local": DEMO_ENTRY}})
     next(t for t in at.text_area if t.label == "Config JSON").set_value(pasted)
     next(b for b in at.button if b.label == "Add").click().run()
     errors = [e.value for e in at.error]
@@ -254,3 +261,26 @@ def test_one_session_serves_many_reruns_and_calls(config: Path) -> None:
 
     wait_for(lambda: len(results()) == 5)
     assert results() == [1, 2, 3, 4, 5]
+
+
+def test_a_shared_server_is_read_only_and_a_pasted_one_is_the_pasters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = {"mcpServers": {"demo": DEMO_ENTRY}, "allowStdioFromUi": True, "admins": [ROOT]}
+    write_config(tmp_path / "team.json", monkeypatch, document)
+    try:
+        grace = signed_in(mcp_page, GRACE)
+        assert "🔄 Reconnect" not in [b.label for b in grace.button]
+        assert "Only an admin can reconnect, change or remove it" in page_text(grace)
+        pasted = {"mcpServers": {"demo": DEMO_ENTRY, "mine": DEMO_ENTRY}}
+        next(t for t in grace.text_area if t.label == "Config JSON").set_value(json.dumps(pasted))
+        next(b for b in grace.button if b.label == "Add").click().run()
+        assert any("demo: 'demo' is shared" in e.value for e in grace.error)
+        assert any("Connected to **mine**" in s.value for s in grace.success)
+        assert "🔄 Reconnect" in [b.label for b in grace.button], "she may change her own"
+
+        ada = signed_in(mcp_page, ADA)
+        assert not any("**mine**" in e.label for e in ada.expander), "Ada does not see it"
+        assert "🔄 Reconnect" in [b.label for b in signed_in(mcp_page, ROOT).button]
+    finally:
+        close_workspace()

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import replace
 from typing import Any
 
 from switchboard.assistant.history import UNFINISHED, LoggedEvent, model_messages, tool_call
 from switchboard.assistant.model import Model, ModelToolCall
+from switchboard.assistant.seats import Seat, Seats
 from switchboard.assistant.steps import Step, StepRunner, agent_contexts
 from switchboard.assistant.tools import Toolbox
 from switchboard.config import LlmSettings
+from switchboard.connections.mcp_questions import Sampler
 from switchboard.connections.owner import CallError, Status
 from switchboard.connections.registry import Registry
 from switchboard.connections.tool_calls import Questions
 from switchboard.connections.updates import Kind, Level, Update, notice
+from switchboard.connections.url_guard import UrlGuard
 
 ASSISTANT = "Assistant"  # the counterpart name of conversations with the assistant
 DEFAULT_SYSTEM_PROMPT = (
@@ -42,51 +45,54 @@ HOW_TO_CONFIGURE = (
 
 
 class Assistant:
-    """The model host. Settings can change while the app runs; a running turn keeps the model
-    it started with. Every coroutine runs on the background loop."""
+    """The model host, one seat per person: settings can change while the app runs; a running
+    turn keeps the model it started with. Every coroutine runs on the background loop."""
 
     def __init__(self, registry: Registry, settings: LlmSettings) -> None:
         self.registry = registry
-        self.settings = settings
-        self.model = Model(settings)
-        self._retired: list[Model] = []
-        self._share_sampling()
+        self.seats = Seats(settings, _sample)
 
-    @property
-    def configured(self) -> bool:
-        return self.settings.configured
+    def settings(self, user: str) -> LlmSettings:
+        """`user`'s model settings and approvals."""
+        return self.seats.of(user).settings
 
-    def configure(self, settings: LlmSettings) -> None:
-        """Use these settings from the next turn on (the old client closes at shutdown)."""
-        if settings != self.settings:
-            self._retired.append(self.model)
-            self.model = Model(settings)
-            self.settings = settings
-        self._share_sampling()
+    def model(self, user: str) -> Model:
+        """`user`'s model client (its wire log is theirs)."""
+        return self.seats.of(user).model
 
-    def allow(self, key: str) -> None:
-        """ "Always allow": calls matching `key` ("server/tool", a server or an agent) no longer
-        ask first, for as long as the app runs."""
-        approval = {**self.settings.approval, key: "allow"}
-        self.settings = replace(self.settings, approval=approval)
+    def configured(self, user: str) -> bool:
+        return self.settings(user).configured
+
+    def configure(self, user: str, settings: LlmSettings, guard: UrlGuard | None = None) -> None:
+        """Use these settings for `user` from their next turn on; `guard` bounds where a new
+        endpoint's requests go."""
+        self.seats.configure(user, settings, guard)
+
+    def sampler(self, user: str) -> Sampler | None:
+        """Who answers MCP sampling requests in `user`'s calls (None: no model, declined)."""
+        seat = self.seats.of(user)
+        return seat.sampler if seat.settings.configured else None
 
     async def converse(
-        self, events: Sequence[LoggedEvent], questions: Questions
+        self, user: str, events: Sequence[LoggedEvent], questions: Questions
     ) -> AsyncIterator[Update]:
-        """One turn: the conversation so far (its last event is the person's message) goes to
-        the model; its tool calls run as steps, concurrently; their results go back to it;
-        until it answers without calling a tool, or the round cap is reached."""
-        settings, model = self.settings, self.model
+        """One turn of `user`'s: the conversation so far (its last event is the person's
+        message) goes to their model; its tool calls run as steps, concurrently; their results
+        go back to it; until it answers without calling a tool, or the round cap is reached."""
+        seat = self.seats.of(user)
+        settings, model = seat.settings, seat.model
         if not settings.configured:
             yield notice(NOT_CONFIGURED, Level.WARNING, HOW_TO_CONFIGURE)
             return
-        toolbox = Toolbox.gather(self.registry)
-        messages = [self._system_message(settings), *model_messages(events)]
+        toolbox = Toolbox.gather(self.registry, user)
+        messages = [self._system_message(settings, user), *model_messages(events)]
         runner = StepRunner(
             self.registry,
             questions,
+            user=user,
             approval=settings.approval,
-            allow=self.allow,
+            allow=functools.partial(self.seats.allow, user),
+            sampler=seat.sampler,
             contexts=agent_contexts(events),
             timeout=settings.tool_timeout,
         )
@@ -103,7 +109,7 @@ class Assistant:
                 return
             if not calls:
                 return
-            runner.approval = self.settings.approval  # "always allow" from an earlier round
+            runner.approval = seat.settings.approval  # "always allow" from an earlier round
             steps = [Step.plan(call, toolbox, round_number) for call in calls]
             async with contextlib.aclosing(_run_steps(runner, steps, text, messages)) as updates:
                 async for update in updates:
@@ -114,42 +120,40 @@ class Assistant:
             "Ask the assistant to go on, or raise llm.max_rounds.",
         )
 
-    async def sample(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Answer an MCP server's sampling request (already approved by the person)."""
-        model = self.model
-        messages: list[dict[str, Any]] = []
-        if request.get("system_prompt"):
-            messages.append({"role": "system", "content": request["system_prompt"]})
-        messages += [{"role": m["role"], "content": m["text"]} for m in request["messages"]]
-        response = await model.complete(messages, request.get("max_tokens"))
-        choice = response.choices[0]
-        return {
-            "text": choice.message.content or "",
-            "model": response.model or model.settings.model,
-            "stop_reason": "maxTokens" if choice.finish_reason == "length" else "endTurn",
-        }
-
-    async def models(self) -> list[str]:
-        """The models the configured endpoint lists ([] when it does not)."""
-        return await self.model.models()
+    async def models(self, user: str) -> list[str]:
+        """The models `user`'s endpoint lists ([] when it does not)."""
+        return await self.model(user).models()
 
     async def close(self) -> None:
         """Close every model client this process made."""
-        models, self._retired = [*self._retired, self.model], []
+        models = self.seats.models()
         await asyncio.gather(*(m.close() for m in models), return_exceptions=True)
 
-    def _system_message(self, settings: LlmSettings) -> dict[str, Any]:
-        """The system prompt, then each connected server's instructions."""
+    def _system_message(self, settings: LlmSettings, user: str) -> dict[str, Any]:
+        """The system prompt, then the instructions of each connected server `user` sees."""
         sections = [settings.system_prompt or DEFAULT_SYSTEM_PROMPT]
-        for server in self.registry.servers():
+        for server in self.registry.servers(user):
             if server.status == Status.READY and server.instructions:
                 sections.append(
                     f"Instructions from the MCP server {server.name!r}:\n{server.instructions}"
                 )
         return {"role": "system", "content": "\n\n".join(sections)}
 
-    def _share_sampling(self) -> None:
-        self.registry.set_sampler(self.sample if self.settings.configured else None)
+
+async def _sample(seat: Seat, request: dict[str, Any]) -> dict[str, Any]:
+    """Answer an MCP server's sampling request (already approved) with the seat's model."""
+    model = seat.model
+    messages: list[dict[str, Any]] = []
+    if request.get("system_prompt"):
+        messages.append({"role": "system", "content": request["system_prompt"]})
+    messages += [{"role": m["role"], "content": m["text"]} for m in request["messages"]]
+    response = await model.complete(messages, request.get("max_tokens"))
+    choice = response.choices[0]
+    return {
+        "text": choice.message.content or "",
+        "model": response.model or model.settings.model,
+        "stop_reason": "maxTokens" if choice.finish_reason == "length" else "endTurn",
+    }
 
 
 async def _model_round(

@@ -15,11 +15,12 @@ from typing import Any
 
 import httpx2
 import openai
-from openai import AsyncOpenAI
+from openai import AsyncOpenAI, DefaultAsyncHttpx2Client
 
 from switchboard.config import LlmSettings
 from switchboard.connections.owner import Breakage, CallError, Owner, Status
 from switchboard.connections.redaction import Redactor
+from switchboard.connections.url_guard import GuardedTransport2, UrlGuard
 from switchboard.connections.wire import Direction, WireLog
 
 NO_KEY = "no-key"  # local servers (Ollama, vLLM, LM Studio) want some key, and ignore it
@@ -38,8 +39,9 @@ class ModelToolCall:
 class Model:
     """One endpoint and model. `stream` yields text deltas, then the round's tool calls."""
 
-    def __init__(self, settings: LlmSettings) -> None:
+    def __init__(self, settings: LlmSettings, guard: UrlGuard | None = None) -> None:
         self.settings = settings
+        self.guard = guard  # where requests may go (an endpoint entered in the UI)
         self.wire = WireLog(Redactor([settings.api_key] if settings.api_key else []))
         self.owner: Owner[AsyncOpenAI] = Owner(
             f"the model at {settings.endpoint}", self._open, describe_failure
@@ -121,11 +123,16 @@ class Model:
         await self.owner.close()
 
     async def _open(self, stack: contextlib.AsyncExitStack, _breakage: Breakage) -> AsyncOpenAI:
+        guarded = None
+        if self.guard is not None:
+            transport = GuardedTransport2(httpx2.AsyncHTTPTransport(), self.guard)
+            guarded = DefaultAsyncHttpx2Client(transport=transport)
         client = AsyncOpenAI(
             base_url=self.settings.endpoint,
             api_key=self.settings.api_key or NO_KEY,
             timeout=httpx2.Timeout(self.settings.timeout, connect=10.0),
             max_retries=0,  # a failure shows at once; the person decides to retry
+            http_client=guarded,
         )
         return await stack.enter_async_context(client)
 

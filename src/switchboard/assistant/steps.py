@@ -17,6 +17,7 @@ from switchboard.assistant.history import part_text
 from switchboard.assistant.model import ModelToolCall
 from switchboard.assistant.tools import Target, Toolbox
 from switchboard.connections.fold import Reply
+from switchboard.connections.mcp_questions import Sampler
 from switchboard.connections.owner import CallError
 from switchboard.connections.registry import Registry
 from switchboard.connections.tool_calls import Questions, call_updates
@@ -94,8 +95,10 @@ class StepRunner:
 
     registry: Registry
     questions: Questions
+    user: str  # whose turn: the connections they see, their model for sampling
     approval: Mapping[str, str]
     allow: Callable[[str], None]  # "always allow" for a policy key
+    sampler: Sampler | None  # answers the servers' sampling requests (None: declined)
     contexts: dict[str, str]  # agent name → the A2A context this conversation has with it
     timeout: float
 
@@ -168,10 +171,12 @@ class StepRunner:
 
     async def _mcp(self, step: Step, outcome: _Outcome) -> AsyncIterator[Update]:
         assert step.target is not None
-        server = self.registry.server(step.target.owner)
+        server = self.registry.server(step.target.owner, self.user)
         if server is None:
             raise CallError(f"The MCP server {step.target.owner!r} is not connected any more.")
-        updates = call_updates(server, step.target.tool, step.arguments, self.questions)
+        updates = call_updates(
+            server, step.target.tool, step.arguments, self.questions, self.sampler
+        )
         async with contextlib.aclosing(updates) as stream:
             async for update in stream:
                 if update.kind == Kind.TOOL_RESULT:
@@ -181,7 +186,7 @@ class StepRunner:
     async def _agent(self, step: Step, outcome: _Outcome) -> AsyncIterator[Update]:
         assert step.target is not None
         name = step.target.owner
-        agent = self.registry.agent(name)
+        agent = self.registry.agent(name, self.user)
         if agent is None:
             raise CallError(f"The agent {name!r} is not connected any more.")
         message = step.arguments.get("message")

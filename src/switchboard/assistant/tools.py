@@ -62,10 +62,10 @@ class Toolbox:
     targets: dict[str, Target]
 
     @classmethod
-    def gather(cls, registry: Registry) -> Toolbox:
-        """Every tool of every ready MCP server, and every ready agent."""
+    def gather(cls, registry: Registry, user: str) -> Toolbox:
+        """Every tool of every ready MCP server, and every ready agent, that `user` sees."""
         box = cls([], {})
-        for server in registry.servers():
+        for server in registry.servers(user):
             if server.status != Status.READY:
                 continue
             for tool in server.tools:
@@ -75,7 +75,7 @@ class Toolbox:
                     description,
                     tool["input_schema"],
                 )
-        for agent in registry.agents():
+        for agent in registry.agents(user):
             if agent.status != Status.READY or agent.card is None:
                 continue
             box._add(Target(StepKind.AGENT, agent.name), agent_description(agent.name, agent.card))

@@ -13,6 +13,8 @@ from switchboard.chat.turns import TurnView, fold_turns, pending_task
 from switchboard.connections.updates import Kind
 from switchboard.runtime import EventLog
 
+LOCAL_OWNER = "local"  # whose conversations they are when nobody signs in
+
 # Where a recorded event goes besides the log (the store's writer): (sequence number, event).
 Sink = Callable[[str, int, Event], None]
 
@@ -28,6 +30,7 @@ class Conversation:
     title: str = ""
     created: float = field(default_factory=time.time)
     log: EventLog[Event] = field(default_factory=EventLog, repr=False)
+    owner: str = LOCAL_OWNER  # whose conversation it is (the store says)
     _views: dict[int, TurnView] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _sink: Sink | None = field(default=None, init=False, repr=False)

@@ -75,10 +75,12 @@ class Counterpart(Protocol):
 
 @dataclass
 class AgentCounterpart:
-    """An A2A agent, by name (it may be removed or replaced while conversations go on)."""
+    """An A2A agent, by name, as `user` sees it (it may be removed or replaced while
+    conversations go on)."""
 
     registry: Registry
     name: str
+    user: str
     stop_notice: str = STOPPED
 
     def respond(self, request: Request, turn: Turn) -> AsyncIterator[Update]:
@@ -99,7 +101,7 @@ class AgentCounterpart:
         return await self._agent().cancel_task(task_id)
 
     def _agent(self) -> AgentConnection:
-        agent = self.registry.agent(self.name)
+        agent = self.registry.agent(self.name, self.user)
         if agent is None:
             raise CallError(
                 f"{self.name!r} is not connected any more.",
@@ -118,7 +120,8 @@ class AssistantCounterpart:
     def respond(self, request: Request, turn: Turn) -> AsyncIterator[Update]:
         if not isinstance(request, Prompt):
             raise CallError("The assistant has no task to resume; send it a message.")
-        return self.assistant.converse(turn.conversation.events(), turn.questions)
+        conversation = turn.conversation
+        return self.assistant.converse(conversation.owner, conversation.events(), turn.questions)
 
     async def cancel(self, task_id: str) -> Update:
         raise CallError(NO_TASK)
@@ -126,18 +129,22 @@ class AssistantCounterpart:
 
 @dataclass
 class ToolCounterpart:
-    """MCP tools called directly by the person, on any connected server."""
+    """MCP tools called directly by the person, on any server they see; sampling requests go
+    to their model."""
 
     registry: Registry
+    assistant: Assistant
+    user: str
     stop_notice: str = CALL_STOPPED
 
     def respond(self, request: Request, turn: Turn) -> AsyncIterator[Update]:
         if not isinstance(request, ToolCall):
             raise CallError("A tool call turn takes a tool call.")
-        server = self.registry.server(request.server)
+        server = self.registry.server(request.server, self.user)
         if server is None:
             raise CallError(f"There is no MCP server called {request.server!r} any more.")
-        return call_updates(server, request.tool, request.arguments, turn.questions)
+        sampler = self.assistant.sampler(self.user)
+        return call_updates(server, request.tool, request.arguments, turn.questions, sampler)
 
     async def cancel(self, task_id: str) -> Update:
         raise CallError(NO_TASK)
@@ -154,11 +161,11 @@ class Counterparts:
         """Who answers `request` in `conversation`: a direct tool call is the MCP tools',
         everything else goes to the conversation's counterpart."""
         if isinstance(request, ToolCall):
-            return ToolCounterpart(self.registry)
+            return ToolCounterpart(self.registry, self.assistant, conversation.owner)
         if conversation.counterpart == ASSISTANT:
             return AssistantCounterpart(self.assistant)
-        return AgentCounterpart(self.registry, conversation.counterpart)
+        return AgentCounterpart(self.registry, conversation.counterpart, conversation.owner)
 
     def resumable(self, conversation: Conversation) -> bool:
-        """True when the conversation's counterpart is an agent that is still there."""
-        return self.registry.agent(conversation.counterpart) is not None
+        """True when the conversation's counterpart is an agent its owner still sees."""
+        return self.registry.agent(conversation.counterpart, conversation.owner) is not None

@@ -33,6 +33,7 @@ from switchboard.chat.store import LOCAL_OWNER, Store
 from switchboard.connections.owner import CallError
 from switchboard.connections.redaction import Redactor
 from switchboard.connections.updates import SETTLED, Ending, Kind, Level
+from switchboard.connections.wire import ORIGIN
 from switchboard.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -216,6 +217,7 @@ class ChatService:
             return
         turn.task = asyncio.current_task()
         conversation = turn.conversation
+        ORIGIN.set(conversation.owner)  # this task's traffic is the owner's (its own context)
         try:
             if previous is not None and not previous.ended:
                 self._stop(previous)
@@ -263,6 +265,7 @@ class ChatService:
             self.runtime.loop.run_in_executor(None, self.store.release, turn.conversation.id)
 
     async def _cancel(self, conversation: Conversation) -> None:
+        ORIGIN.set(conversation.owner)
         task_id = conversation.last_task()
         turn = max(conversation.next_turn() - 1, 1)
         if task_id is None:

@@ -101,12 +101,12 @@ def parse_settings(
         )
     agents, problems = parse_agents(document, env, source)
     servers, server_problems = parse_mcp_servers(document, env)
-    roots = document.get("roots", [])
-    if not isinstance(roots, list) or not all(isinstance(r, str) for r in roots):
-        problems.append(
-            f"{source}: 'roots' must be a list of URIs such as file:///home/me/project."
-        )
-        roots = []
+    roots_problem = f"{source}: 'roots' must be a list of URIs such as file:///home/me/project."
+    roots = _strings(document, "roots", roots_problem, problems)
+    admins_problem = f"{source}: 'admins' must be a list of e-mail addresses, such as {ADMINS}."
+    admins = _strings(document, "admins", admins_problem, problems)
+    hosts_problem = f"{source}: 'allowedHosts' must be a list of hosts, such as {ALLOWED_HOSTS}."
+    allowed_hosts = _strings(document, "allowedHosts", hosts_problem, problems)
     allow_stdio = document.get("allowStdioFromUi")
     if allow_stdio is not None:
         try:
@@ -126,13 +126,30 @@ def parse_settings(
         source=source,
         agents=tuple(agents),
         mcp_servers=tuple(servers),
-        roots=tuple(roots),
+        roots=roots,
+        admins=admins,
+        allowed_hosts=allowed_hosts if "allowedHosts" in document else None,
         llm=llm,
         limits=limits,
         allow_stdio_from_ui=allow_stdio,
         problems=tuple(problems + server_problems),
         raw=document,
     )
+
+
+ADMINS = '["ada@example.com"]'
+ALLOWED_HOSTS = '["agents.example.com", "*.internal.example.com", "10.0.0.5:8080"]'
+
+
+def _strings(
+    document: dict[str, Any], key: str, problem: str, problems: list[str]
+) -> tuple[str, ...]:
+    """A list of strings at `key` (none if absent); anything else is `problem`."""
+    found = document.get(key, [])
+    if isinstance(found, list) and all(isinstance(each, str) for each in found):
+        return tuple(found)
+    problems.append(problem)
+    return ()
 
 
 LIMIT_KEYS = {"maxCardBytes": "max_card_bytes", "maxBodyBytes": "max_body_bytes"}

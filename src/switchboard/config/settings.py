@@ -101,7 +101,11 @@ class Settings:
     agents: tuple[AgentSettings, ...] = ()
     mcp_servers: tuple[McpServerSettings, ...] = ()
     roots: tuple[str, ...] = ()
+    admins: tuple[str, ...] = ()  # signed-in users who may change the shared connections
     allow_stdio_from_ui: bool | None = None  # None: only when the app listens on loopback
+    # Hosts that connections entered in the UI may reach when the app listens beyond loopback
+    # (None: the hosts of the configured connections).
+    allowed_hosts: tuple[str, ...] | None = None
     llm: LlmSettings = field(default_factory=LlmSettings)
     limits: Limits = field(default_factory=Limits)
     data_dir: str = ""  # SQLite conversations here ("" keeps them in memory)

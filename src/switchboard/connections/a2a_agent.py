@@ -37,6 +37,7 @@ from switchboard.connections.http import make_http_client, origin_of
 from switchboard.connections.owner import Breakage, CallError, Connection, Owner
 from switchboard.connections.redaction import Redactor
 from switchboard.connections.updates import TERMINAL, Level, Update, notice
+from switchboard.connections.url_guard import UrlGuard, UrlRefused
 from switchboard.connections.wire import Direction, WireLog
 
 BINDINGS = ["JSONRPC", "HTTP+JSON"]
@@ -50,9 +51,12 @@ FIX_HINT = "Fix the agent's URL or headers on the Agents page, then reconnect."
 class AgentConnection(Connection):
     """A connected A2A agent. Every coroutine runs on the background loop."""
 
-    def __init__(self, settings: AgentSettings, limits: Limits | None = None) -> None:
+    def __init__(
+        self, settings: AgentSettings, limits: Limits | None = None, guard: UrlGuard | None = None
+    ) -> None:
         self.settings = settings
         self.limits = limits or Limits()
+        self.guard = guard  # where requests may go (a connection entered in the UI)
         self.wire = WireLog(Redactor(settings.secrets, settings.headers.keys()))
         self.resume_attempts = RESUME_ATTEMPTS
         self.card: CardInfo | None = None
@@ -178,7 +182,9 @@ class AgentConnection(Connection):
         started = time.monotonic()
         settings, limits = self.settings, self.limits
         http = await stack.enter_async_context(
-            make_http_client(settings.url, settings.headers, self.wire, limits.max_body_bytes)
+            make_http_client(
+                settings.url, settings.headers, self.wire, limits.max_body_bytes, self.guard
+            )
         )
         card, info = await fetch_card(
             http, settings.url, limits.max_card_bytes, settings.connect_timeout
@@ -237,7 +243,7 @@ class AgentConnection(Connection):
 
 def describe_failure(exc: BaseException) -> str:
     """Why the connection could not be made, in words."""
-    if isinstance(exc, CardError):
+    if isinstance(exc, CardError | UrlRefused):
         return str(exc)
     if isinstance(exc, ValueError):  # the factory: no interface this client supports
         return f"The agent's card offers no interface Switchboard can use: {exc}"

@@ -14,6 +14,7 @@ from a2a.types import AgentCard
 from google.protobuf.json_format import MessageToDict
 
 from switchboard.connections.http import MAX_BYTES, BodyTooLarge
+from switchboard.connections.url_guard import UrlRefused
 
 CARD_PATH = "/.well-known/agent-card.json"
 LEGACY_CARD_PATH = "/.well-known/agent.json"
@@ -188,6 +189,8 @@ def unreadable(location: str, exc: httpx.HTTPError, max_bytes: int) -> str:
             f"{location} is larger than {max_bytes:,} bytes, which is not a card Switchboard "
             "reads. Check the URL, or raise limits.maxCardBytes in the config."
         )
+    if isinstance(exc, UrlRefused):
+        return f"Not fetched: {exc}"
     if isinstance(exc, httpx.TransportError):
         return (
             f"Could not reach {location}: {describe_transport_error(exc)}. "

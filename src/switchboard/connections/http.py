@@ -3,11 +3,13 @@ every exchange logged."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 
 import httpx
 
+from switchboard.connections.deep_json import MAX_DEPTH, ShallowStream
 from switchboard.connections.redaction import MASK
+from switchboard.connections.url_guard import GuardedTransport, UrlGuard
 from switchboard.connections.wire import Direction, WireLog
 
 Origin = tuple[str, str, int]
@@ -17,6 +19,10 @@ Origin = tuple[str, str, int]
 TIMEOUT = httpx.Timeout(10.0, read=None)
 # Many conversations stream from one agent at once: keep their connections for reuse.
 LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=100)
+DEEP_NOTE = (
+    f"A value nested deeper than {MAX_DEPTH} levels is shown from there on as its JSON text "
+    "(the A2A SDK cannot read it as structure)."
+)
 MAX_BYTES = "switchboard.max_bytes"  # a request's own cap on its response (request extension)
 
 
@@ -36,16 +42,27 @@ def origin_of(url: str | httpx.URL) -> Origin:
 
 
 def make_http_client(
-    origin_url: str, headers: Mapping[str, str], wire: WireLog, max_body: int
+    origin_url: str,
+    headers: Mapping[str, str],
+    wire: WireLog,
+    max_body: int,
+    guard: UrlGuard | None = None,
 ) -> httpx.AsyncClient:
     """A client that adds `headers` only to requests for `origin_url`'s origin (also after
     redirects), refuses bodies over `max_body` bytes (a stream's events each), and logs every
-    request and non-streaming response body to `wire`.
+    request and non-streaming response body to `wire`; with a `guard`, only to addresses it
+    allows.
 
     Create it on the background loop: it belongs to the loop that first uses it.
     """
-    inner = httpx.AsyncHTTPTransport(limits=LIMITS)
-    transport = PinnedHeadersTransport(origin_of(origin_url), headers, inner, max_body)
+    inner: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport(limits=LIMITS)
+    if guard is not None:
+        inner = GuardedTransport(inner, guard)
+
+    def too_deep() -> None:
+        wire.record(Direction.WARNING, DEEP_NOTE)
+
+    transport = PinnedHeadersTransport(origin_of(origin_url), headers, inner, max_body, too_deep)
 
     async def log_request(request: httpx.Request) -> None:
         shown = dict(request.headers)
@@ -89,11 +106,13 @@ class PinnedHeadersTransport(httpx.AsyncBaseTransport):
         headers: Mapping[str, str],
         inner: httpx.AsyncBaseTransport,
         max_body: int,
+        too_deep: Callable[[], None] = lambda: None,
     ) -> None:
         self.origin = origin
         self._headers = dict(headers)
         self._inner = inner
         self._max_body = max_body
+        self._too_deep = too_deep
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._headers and origin_of(request.url) == self.origin:
@@ -109,12 +128,17 @@ class PinnedHeadersTransport(httpx.AsyncBaseTransport):
             )
         response = await self._inner.handle_async_request(request)
         limit = int(request.extensions.get(MAX_BYTES, self._max_body))
-        events = "text/event-stream" in response.headers.get("content-type", "")
-        capped = CappedStream(response.stream, limit, request.url, per_event=events)
+        content_type = response.headers.get("content-type", "")
+        events = "text/event-stream" in content_type
+        stream: httpx.AsyncByteStream = CappedStream(
+            response.stream, limit, request.url, per_event=events
+        )
+        if events or "json" in content_type:
+            stream = ShallowStream(stream, events, self._too_deep)
         return httpx.Response(
             response.status_code,
             headers=response.headers,
-            stream=capped,
+            stream=stream,
             extensions=response.extensions,
         )
 

@@ -5,7 +5,8 @@ so the call is known exactly (a context variable set around the call). A push-st
 (`elicitation/create` mid-call in the handshake era) names no call on the wire: with one call
 in flight it is that one; with several the protocol cannot tell, so the question is shown to
 every call in flight as the server's, and only withdrawn when the last of them has ended,
-never by an unrelated call's end.
+never by an unrelated call's end. A sampling request is answered with the model of the
+person whose call it came from; with calls of several people in flight it is declined.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ import mcp.types as types
 from switchboard.connections.updates import Action, QuestionKind
 
 Answer = types.ElicitResult | types.ErrorData
+# Answers an approved sampling request (plain data in, {"text", "model", "stop_reason"} out)
+# with one person's model.
+Sampler = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 @dataclass
@@ -66,9 +70,11 @@ InteractionHandler = Callable[[Interaction], Awaitable[None]]
 
 @dataclass(eq=False)
 class Call:
-    """One tools/call in flight and who shows its questions to the person (None: nobody)."""
+    """One tools/call in flight, who shows its questions to the person (None: nobody) and
+    whose model answers its sampling requests (None: they are declined)."""
 
     ask: InteractionHandler | None
+    sampler: Sampler | None = None
 
 
 _CURRENT: contextvars.ContextVar[Call | None] = contextvars.ContextVar(
@@ -86,10 +92,12 @@ class Asking:
         self._ids = itertools.count(1)
 
     @contextlib.contextmanager
-    def call(self, ask: InteractionHandler | None) -> Iterator[Call]:
+    def call(
+        self, ask: InteractionHandler | None, sampler: Sampler | None = None
+    ) -> Iterator[Call]:
         """Register a call for as long as it runs. Questions the SDK handles in this task go
         to it; its end withdraws the questions only it could have asked."""
-        call = Call(ask)
+        call = Call(ask, sampler)
         self._calls.append(call)
         token = _CURRENT.set(call)
         try:
@@ -99,14 +107,24 @@ class Asking:
             self._calls.remove(call)
             self._ended(call)
 
-    async def ask(self, kind: QuestionKind, message: str, **fields: Any) -> Interaction | None:
-        """A new question, handed to the call that asked (or every call that may have);
-        None when no running call has anyone to show it to."""
+    def in_flight(self) -> list[Call]:
+        """Every call running now."""
+        return list(self._calls)
+
+    def askers(self) -> list[Call]:
+        """The calls a question now may be from, with someone to show it to: the call of this
+        task, else every call in flight."""
         exact = _CURRENT.get()
         if exact is not None and exact in self._calls:
-            targets = [exact] if exact.ask else []
-        else:
-            targets = [call for call in self._calls if call.ask]
+            return [exact] if exact.ask else []
+        return [call for call in self._calls if call.ask]
+
+    async def ask(
+        self, kind: QuestionKind, message: str, targets: list[Call] | None = None, **fields: Any
+    ) -> Interaction | None:
+        """A new question, handed to `targets` (by default every call that may have asked);
+        None when no running call has anyone to show it to."""
+        targets = self.askers() if targets is None else targets
         if not targets:
             return None
         interaction = Interaction(

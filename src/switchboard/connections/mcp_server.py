@@ -29,7 +29,13 @@ from switchboard.connections.mcp_convert import (
     tool_entry,
     tool_result,
 )
-from switchboard.connections.mcp_questions import Asking, InteractionHandler, sampling_request
+from switchboard.connections.mcp_questions import (
+    Asking,
+    Call,
+    InteractionHandler,
+    Sampler,
+    sampling_request,
+)
 from switchboard.connections.mcp_session import StderrFile, describe_failure, transport
 from switchboard.connections.mcp_transport import logged
 from switchboard.connections.owner import (
@@ -43,6 +49,7 @@ from switchboard.connections.owner import (
 )
 from switchboard.connections.redaction import Redactor
 from switchboard.connections.updates import Action, QuestionKind
+from switchboard.connections.url_guard import UrlGuard
 from switchboard.connections.wire import Direction, WireLog
 from switchboard.runtime import EventLog
 
@@ -55,19 +62,24 @@ LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert"
 BACKOFF = Backoff(first=0.5, most=30.0)
 
 ProgressHandler = Callable[[float, float | None, str | None], Awaitable[None]]
-# Answers a sampling request (plain data in, {"text", "model", "stop_reason"} out) with a model.
-Sampler = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+DECLINED = "Sampling is declined"
+NO_ONE = f"{DECLINED}: no one is there to approve it."
 
 
 class McpConnection(Connection):
     """A connected MCP server. Every coroutine runs on the background loop."""
 
     def __init__(
-        self, settings: McpServerSettings, roots: tuple[str, ...] = (), limits: Limits | None = None
+        self,
+        settings: McpServerSettings,
+        roots: tuple[str, ...] = (),
+        limits: Limits | None = None,
+        guard: UrlGuard | None = None,
     ) -> None:
         self.settings = settings
         self.roots = roots
         self.limits = limits or Limits()
+        self.guard = guard  # where requests may go (a server entered in the UI)
         self.wire = WireLog(Redactor(settings.secrets, settings.headers.keys()))
         self.logs: EventLog[dict[str, Any]] = EventLog()
         self.protocol_version = ""
@@ -78,7 +90,6 @@ class McpConnection(Connection):
         self.resources: list[dict[str, Any]] = []
         self.templates: list[dict[str, Any]] = []
         self.prompts: list[dict[str, Any]] = []
-        self.sampler: Sampler | None = None  # None: sampling requests are declined
         self.asking = Asking(settings.name)
         self.stderr = StderrFile()
         self.owner: Owner[Client] = Owner(
@@ -101,11 +112,13 @@ class McpConnection(Connection):
         arguments: dict[str, Any],
         on_progress: ProgressHandler | None = None,
         on_question: InteractionHandler | None = None,
+        sampler: Sampler | None = None,
     ) -> dict[str, Any]:
-        """Call a tool; progress and the server's questions for this call go to the handlers.
-        No timeout unless the server's settings give one; cancel the calling task to stop it."""
+        """Call a tool; progress and the server's questions for this call go to the handlers,
+        its sampling requests to `sampler` (None: declined). No timeout unless the server's
+        settings give one; cancel the calling task to stop it."""
         client = await self.owner.session(RECONNECT_WAIT)
-        with self.asking.call(on_question):
+        with self.asking.call(on_question, sampler):
             try:
                 result = await client.call_tool(
                     name,
@@ -179,7 +192,8 @@ class McpConnection(Connection):
     async def _open(self, stack: contextlib.AsyncExitStack, breakage: Breakage) -> Client:
         """The owner's opening: transport and session, what the server offers, and (2026-07-28)
         the list-change subscription; all on the owner's stack, each phase bounded."""
-        wrapped = logged(transport(self.settings, stack, self.stderr), self.wire, breakage)
+        opened = transport(self.settings, stack, self.stderr, self.guard)
+        wrapped = logged(opened, self.wire, breakage)
         client = Client(
             wrapped,
             mode=self.settings.era,
@@ -296,18 +310,19 @@ class McpConnection(Connection):
     async def _on_sample(
         self, context: ClientRequestContext, params: types.CreateMessageRequestParams
     ) -> types.CreateMessageResult | types.ErrorData:
-        """Sampling: the person approves the request in the chat, then the model answers it."""
-        if self.sampler is None:
-            return types.ErrorData(
-                code=-32600, message="Sampling is declined: no LLM is configured in Switchboard."
-            )
+        """Sampling: the person whose call asked approves the request in the chat, then their
+        model answers it."""
+        chosen = _sampler_of(self.asking.askers(), self.asking.in_flight())
+        if isinstance(chosen, types.ErrorData):
+            return chosen
+        sampler, targets = chosen
         request = sampling_request(params)
         message = "wants the model to answer this request. Approve to send it to the model."
-        interaction = await self.asking.ask(QuestionKind.SAMPLING, message, details=request)
+        interaction = await self.asking.ask(
+            QuestionKind.SAMPLING, message, targets, details=request
+        )
         if interaction is None:
-            return types.ErrorData(
-                code=-32600, message="Sampling is declined: no one is there to approve it."
-            )
+            return types.ErrorData(code=-32600, message=NO_ONE)
         try:
             decision = await interaction.answer
         finally:
@@ -315,7 +330,7 @@ class McpConnection(Connection):
         if not isinstance(decision, types.ElicitResult) or decision.action != Action.ACCEPT:
             return types.ErrorData(code=-1, message="The person declined the sampling request.")
         try:
-            answer = await self.sampler(request)
+            answer = await sampler(request)
         except Exception as exc:  # the model failed: the server gets the reason
             return types.ErrorData(code=-32603, message=f"The model could not answer: {exc}")
         return types.CreateMessageResult(
@@ -327,3 +342,21 @@ class McpConnection(Connection):
 
     async def _on_roots(self, context: ClientRequestContext) -> types.ListRootsResult:
         return types.ListRootsResult(roots=[types.Root(uri=uri) for uri in self.roots])
+
+
+def _sampler_of(
+    askers: list[Call], in_flight: list[Call]
+) -> tuple[Sampler, list[Call]] | types.ErrorData:
+    """Whose model answers a sampling request from one of `askers`, and whom to ask: the one
+    person whose calls may have asked, else a clear refusal."""
+    if not any(call.sampler for call in [*askers, *in_flight]):
+        message = f"{DECLINED}: no LLM is configured in Switchboard."
+        return types.ErrorData(code=-32600, message=message)
+    samplers = list(dict.fromkeys(call.sampler for call in askers))
+    if not samplers:
+        return types.ErrorData(code=-32600, message=NO_ONE)
+    sampler = samplers[0]
+    if len(samplers) > 1 or sampler is None:
+        message = f"{DECLINED}: calls of several people are in flight and it names none of them."
+        return types.ErrorData(code=-32600, message=message)
+    return sampler, askers

@@ -6,6 +6,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,14 @@ from mcp import MCPError, StdioServerParameters
 from mcp.client.sse import sse_client
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import (
+    MCP_DEFAULT_SSE_READ_TIMEOUT,
+    MCP_DEFAULT_TIMEOUT,
+    create_mcp_http_client,
+)
 
 from switchboard.config import McpServerSettings
+from switchboard.connections.url_guard import GuardedTransport2, UrlGuard, UrlRefused
 
 STDERR_SHOWN = 64_000
 
@@ -47,9 +54,13 @@ class StderrFile:
 
 
 def transport(
-    settings: McpServerSettings, stack: contextlib.AsyncExitStack, stderr: StderrFile
+    settings: McpServerSettings,
+    stack: contextlib.AsyncExitStack,
+    stderr: StderrFile,
+    guard: UrlGuard | None = None,
 ) -> Any:
-    """The SDK transport for `settings` (an async context manager of the two streams)."""
+    """The SDK transport for `settings` (an async context manager of the two streams); over
+    HTTP with a `guard`, requests go only where it allows."""
     if settings.transport == "stdio":
         params = StdioServerParameters(
             command=settings.command,
@@ -60,9 +71,30 @@ def transport(
         )
         return stdio_client(params, errlog=stderr.open(stack))
     if settings.transport == "sse":
-        return sse_client(settings.url, headers=dict(settings.headers), sse_read_timeout=3600)
-    http = httpx2.AsyncClient(headers=dict(settings.headers), timeout=httpx2.Timeout(30, read=None))
+        factory = partial(guarded_client, guard=guard)
+        return sse_client(
+            settings.url,
+            headers=dict(settings.headers),
+            sse_read_timeout=3600,
+            httpx_client_factory=factory,
+        )
+    http = guarded_client(dict(settings.headers), httpx2.Timeout(30, read=None), guard=guard)
     return _owning(http, streamable_http_client(settings.url, http_client=http))
+
+
+def guarded_client(
+    headers: dict[str, str] | None = None,
+    timeout: httpx2.Timeout | None = None,
+    auth: httpx2.Auth | None = None,
+    guard: UrlGuard | None = None,
+) -> httpx2.AsyncClient:
+    """A client like the SDK's own (its timeouts; redirects left to the SDK, which stays
+    within the server's origin), sending only where `guard` allows."""
+    if guard is None:
+        return create_mcp_http_client(headers, timeout, auth)
+    transport = GuardedTransport2(httpx2.AsyncHTTPTransport(), guard)
+    timeout = timeout or httpx2.Timeout(MCP_DEFAULT_TIMEOUT, read=MCP_DEFAULT_SSE_READ_TIMEOUT)
+    return httpx2.AsyncClient(headers=headers, timeout=timeout, auth=auth, transport=transport)
 
 
 def describe_failure(exc: BaseException) -> str:
@@ -73,6 +105,8 @@ def describe_failure(exc: BaseException) -> str:
         return f"command not found: {exc.filename or exc}"
     if isinstance(exc, MCPError):
         return f"{exc.error.message} (MCP error {exc.error.code})"
+    if isinstance(exc, UrlRefused):
+        return f"not fetched: {exc}"
     if isinstance(exc, httpx2.ConnectError):
         return "could not connect: is the server running, and is the URL right?"
     if isinstance(exc, httpx2.HTTPError):

@@ -4,13 +4,14 @@ server's stream is noticed at once (a stdio server that dies while idle)."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 from typing import Any, Self
 
 import anyio
 from mcp.shared.message import SessionMessage
 
+from switchboard.connections.mcp_attribution import Attribution
 from switchboard.connections.owner import Breakage
 from switchboard.connections.wire import Direction, WireLog
 
@@ -18,9 +19,13 @@ from switchboard.connections.wire import Direction, WireLog
 @contextlib.asynccontextmanager
 async def logged(transport: Any, wire: WireLog, ended: Breakage) -> AsyncIterator[Any]:
     """Enter `transport` and yield its (read, write) streams wrapped for the wire log; `ended`
-    is set when the server's side of the stream ends."""
+    is set when the server's side of the stream ends. Each message is logged as its owner's."""
+    attribution = Attribution()
     async with transport as (read, write):
-        yield LoggedReadStream(read, wire, ended), LoggedWriteStream(write, wire)
+        yield (
+            LoggedReadStream(read, wire, ended, attribution),
+            LoggedWriteStream(write, wire, attribution),
+        )
 
 
 class _Stream:
@@ -46,10 +51,13 @@ class _Stream:
 class LoggedReadStream(_Stream):
     """The server → client stream, logging each message (the SDK's ReadStream protocol)."""
 
-    def __init__(self, inner: Any, wire: WireLog, ended: Breakage) -> None:
+    def __init__(
+        self, inner: Any, wire: WireLog, ended: Breakage, attribution: Attribution
+    ) -> None:
         self._inner = inner
         self._wire = wire
         self._ended = ended
+        self._attribution = attribution
 
     @property
     def last_context(self) -> Any:
@@ -61,7 +69,7 @@ class LoggedReadStream(_Stream):
         except Exception:  # end of stream, closed resource: the server is gone
             self._ended.set("the server closed the connection")
             raise
-        _log(self._wire, "←", item)
+        _log(self._wire, "←", item, self._attribution.received)
         return item
 
     def __aiter__(self) -> Self:
@@ -77,16 +85,17 @@ class LoggedReadStream(_Stream):
 class LoggedWriteStream(_Stream):
     """The client → server stream, logging each message (the SDK's WriteStream protocol)."""
 
-    def __init__(self, inner: Any, wire: WireLog) -> None:
+    def __init__(self, inner: Any, wire: WireLog, attribution: Attribution) -> None:
         self._inner = inner
         self._wire = wire
+        self._attribution = attribution
 
     async def send(self, item: SessionMessage, /) -> None:
-        _log(self._wire, "→", item)
+        _log(self._wire, "→", item, self._attribution.sent)
         await self._inner.send(item)
 
 
-def _log(wire: WireLog, arrow: str, item: Any) -> None:
+def _log(wire: WireLog, arrow: str, item: Any, owner_of: Callable[[Any], str | None]) -> None:
     if isinstance(item, SessionMessage):
         message = item.message
         method = getattr(message, "method", None)
@@ -97,6 +106,6 @@ def _log(wire: WireLog, arrow: str, item: Any) -> None:
         else:
             title = f"{arrow} result for #{getattr(message, 'id', '?')}"
         direction = Direction.REQUEST if arrow == "→" else Direction.RESPONSE
-        wire.record(direction, title, message)
+        wire.record(direction, title, message, owner_of(message))
     elif isinstance(item, Exception):
         wire.record(Direction.ERROR, f"{arrow} transport error", f"{type(item).__name__}: {item}")

@@ -235,11 +235,12 @@ class Named(Protocol):
 
 
 class Connection:
-    """What every connection shows of itself: its name (from its settings) and its owner's
-    status and error; `connect` starts the owner and waits for its first attempt."""
+    """What every connection shows of itself: its name (from its settings), whose it is, and
+    its owner's status and error; `connect` starts the owner and waits for its first try."""
 
     settings: Named
     owner: Owner[Any]
+    user: str | None = None  # whose connection it is (added in the UI); None: shared
 
     @property
     def name(self) -> str:

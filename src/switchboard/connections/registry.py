@@ -1,4 +1,6 @@
-"""The connections of this process, by name: registered from any thread, connected on the loop."""
+"""The connections of this process, by owner and name: registered from any thread, connected on
+the loop. A connection is shared (from the config file: `owner` None) or one user's own (added
+in the UI); each user sees the shared ones and their own, and their own come first."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ from typing import TypeVar
 
 from switchboard.config import AgentSettings, Limits, McpServerSettings
 from switchboard.connections.a2a_agent import AgentConnection
-from switchboard.connections.mcp_server import McpConnection, Sampler
+from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.owner import Connection
+from switchboard.connections.url_guard import UrlGuard
 
 C = TypeVar("C", bound=Connection)
+Key = tuple[str | None, str]  # (owner, name); owner None: shared
 
 
 class Registry:
@@ -22,77 +26,61 @@ class Registry:
     def __init__(self, roots: tuple[str, ...] = (), limits: Limits | None = None) -> None:
         self.roots = roots
         self.limits = limits or Limits()
-        self.sampler: Sampler | None = None
-        self._agents: dict[str, AgentConnection] = {}
-        self._servers: dict[str, McpConnection] = {}
+        self._agents: dict[Key, AgentConnection] = {}
+        self._servers: dict[Key, McpConnection] = {}
         self._retired: list[Connection] = []
         self._lock = threading.Lock()
 
     def secrets(self) -> list[str]:
         """Every configured secret value of every connection (to keep out of what is stored)."""
-        with self._lock:
-            connections = [*self._agents.values(), *self._servers.values()]
+        connections: list[Connection] = [*self.agents(), *self.servers()]
         return [secret for c in connections for secret in c.settings.secrets]
 
-    def agents(self) -> list[AgentConnection]:
-        """The agents in the order they were added."""
+    def agents(self, user: str | None = None) -> list[AgentConnection]:
+        """The agents in the order they were added: all of them, or those `user` sees."""
         with self._lock:
-            return list(self._agents.values())
+            return _visible(self._agents, user)
 
-    def agent(self, name: str) -> AgentConnection | None:
-        """The agent called `name`, if any."""
+    def agent(self, name: str, user: str | None = None) -> AgentConnection | None:
+        """The agent called `name` that `user` sees (their own first), or a shared one."""
         with self._lock:
-            return self._agents.get(name)
+            return _find(self._agents, name, user)
 
-    def servers(self) -> list[McpConnection]:
-        """The MCP servers in the order they were added."""
+    def servers(self, user: str | None = None) -> list[McpConnection]:
+        """The MCP servers in the order they were added: all of them, or those `user` sees."""
         with self._lock:
-            return list(self._servers.values())
+            return _visible(self._servers, user)
 
-    def server(self, name: str) -> McpConnection | None:
-        """The MCP server called `name`, if any."""
+    def server(self, name: str, user: str | None = None) -> McpConnection | None:
+        """The MCP server called `name` that `user` sees (their own first), or a shared one."""
         with self._lock:
-            return self._servers.get(name)
+            return _find(self._servers, name, user)
 
-    def add_server(self, settings: McpServerSettings, replace: bool = False) -> McpConnection:
-        """Register an MCP server now (`connect` starts it on the loop); `replace` swaps out
-        one of the same name, which `connect` then closes."""
-        with self._lock:
-            old = self._servers.get(settings.name)
-            if old is not None and not replace:
-                raise ValueError(f"An MCP server called {settings.name!r} already exists.")
-            connection = McpConnection(settings, self.roots, self.limits)
-            connection.sampler = self.sampler
-            self._servers[settings.name] = connection
-            if old is not None:
-                self._retired.append(old)
+    def add_server(
+        self,
+        settings: McpServerSettings,
+        replace: bool = False,
+        owner: str | None = None,
+        guard: UrlGuard | None = None,
+    ) -> McpConnection:
+        """Register an MCP server now (`connect` starts it on the loop): shared, or `owner`'s
+        own; `replace` swaps out one of the same name and owner, which `connect` then closes.
+        A `guard` bounds where its requests go (a server entered in the UI)."""
+        connection = McpConnection(settings, self.roots, self.limits, guard)
+        self._register(self._servers, connection, owner, replace, "An MCP server")
         return connection
 
-    def set_sampler(self, sampler: Sampler | None) -> None:
-        """Who answers the servers' sampling requests from now on (None: they are declined)."""
-        with self._lock:
-            self.sampler = sampler
-            for connection in self._servers.values():
-                connection.sampler = sampler
-
-    async def remove_server(self, name: str) -> None:
-        """Close and forget an MCP server."""
-        with self._lock:
-            connection = self._servers.pop(name, None)
-        if connection is not None:
-            await connection.close()
-
-    def add(self, settings: AgentSettings, replace: bool = False) -> AgentConnection:
-        """Register an agent now (it shows as idle until `connect` runs on the loop).
-        `replace` swaps out an agent of the same name; the old one is closed by `connect`."""
-        with self._lock:
-            old = self._agents.get(settings.name)
-            if old is not None and not replace:
-                raise ValueError(f"An agent called {settings.name!r} already exists.")
-            connection = AgentConnection(settings, self.limits)
-            self._agents[settings.name] = connection
-            if old is not None:
-                self._retired.append(old)
+    def add(
+        self,
+        settings: AgentSettings,
+        replace: bool = False,
+        owner: str | None = None,
+        guard: UrlGuard | None = None,
+    ) -> AgentConnection:
+        """Register an agent now (it shows as idle until `connect` runs on the loop): shared, or
+        `owner`'s own; `replace` swaps out one of the same name and owner; `guard` as above."""
+        connection = AgentConnection(settings, self.limits, guard)
+        self._register(self._agents, connection, owner, replace, "An agent")
         return connection
 
     async def connect(self, connection: C) -> C:
@@ -102,29 +90,70 @@ class Registry:
         return connection
 
     def rename(self, connection: AgentConnection, name: str) -> bool:
-        """Give a registered connection another name, unless that name is taken."""
+        """Give a registered agent another name, unless its owner sees one of that name."""
         with self._lock:
-            if name in self._agents or self._agents.get(connection.name) is not connection:
+            key, new = (connection.user, connection.name), (connection.user, name)
+            taken = new in self._agents or (None, name) in self._agents
+            if taken or self._agents.get(key) is not connection:
                 return False
-            del self._agents[connection.name]
+            del self._agents[key]
             connection.settings = replace(connection.settings, name=name)
-            self._agents[name] = connection
+            self._agents[new] = connection
             return True
 
-    async def remove(self, name: str) -> None:
-        """Close and forget an agent."""
+    async def remove(self, connection: Connection) -> None:
+        """Close and forget a connection (an agent or an MCP server)."""
         with self._lock:
-            connection = self._agents.pop(name, None)
-        if connection is not None:
-            await connection.close()
+            for table in (self._agents, self._servers):
+                key = (connection.user, connection.name)
+                if table.get(key) is connection:  # type: ignore[comparison-overlap]
+                    del table[key]
+        await connection.close()
 
     async def close_all(self) -> None:
         """Close every connection through its own owner task."""
         await self._close_retired()
-        connections = [*self.agents(), *self.servers()]
+        connections: list[Connection] = [*self.agents(), *self.servers()]
         await asyncio.gather(*(c.close() for c in connections), return_exceptions=True)
+
+    def _register(
+        self,
+        table: dict[Key, C],
+        connection: C,
+        owner: str | None,
+        replace: bool,
+        what: str,
+    ) -> None:
+        connection.user = owner
+        key = (owner, connection.name)
+        with self._lock:
+            old = table.get(key)
+            if old is not None and not replace:
+                raise ValueError(f"{what} called {connection.name!r} already exists.")
+            table[key] = connection
+            if old is not None:
+                self._retired.append(old)
 
     async def _close_retired(self) -> None:
         with self._lock:
             retired, self._retired = self._retired, []
         await asyncio.gather(*(c.close() for c in retired), return_exceptions=True)
+
+
+def _visible(table: dict[Key, C], user: str | None) -> list[C]:
+    """Everything (user None), or what `user` sees: the shared ones and their own."""
+    if user is None:
+        return list(table.values())
+    return [c for (owner, _), c in table.items() if owner in (None, user)]
+
+
+def _find(table: dict[Key, C], name: str, user: str | None) -> C | None:
+    """`user`'s own connection called `name`, else the shared one (with user None: the shared
+    one, else the only one of that name)."""
+    if user is not None:
+        return table.get((user, name)) or table.get((None, name))
+    found = table.get((None, name))
+    if found is not None:
+        return found
+    named = [c for (_, each), c in table.items() if each == name]
+    return named[0] if len(named) == 1 else None

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Protocol
 
-from switchboard.connections.mcp_questions import Interaction
+from switchboard.connections.mcp_questions import Interaction, Sampler
 from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.updates import Kind, Update
 
@@ -29,7 +29,11 @@ _DONE = Update(Kind.NOTICE)  # the call has finished: its result (or error) is t
 
 
 async def call_updates(
-    server: McpConnection, tool: str, arguments: dict[str, Any], questions: Questions
+    server: McpConnection,
+    tool: str,
+    arguments: dict[str, Any],
+    questions: Questions,
+    sampler: Sampler | None = None,
 ) -> AsyncIterator[Update]:
     """Yield `progress` and `question` updates while the call runs, then its `tool_result`.
     Closing the generator (Stop) cancels the call and withdraws its questions from the turn
@@ -46,7 +50,7 @@ async def call_updates(
         if questions.open(interaction.id, interaction.resolve):
             updates.put_nowait(Update(Kind.QUESTION, interaction.describe()))
 
-    call = asyncio.create_task(server.call_tool(tool, arguments, on_progress, on_question))
+    call = asyncio.create_task(server.call_tool(tool, arguments, on_progress, on_question, sampler))
     call.add_done_callback(lambda _: updates.put_nowait(_DONE))
     try:
         while (update := await updates.get()) is not _DONE:

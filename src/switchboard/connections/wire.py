@@ -6,10 +6,13 @@ stream event must cost next to nothing on the loop, and most entries are never o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -22,6 +25,21 @@ from switchboard.connections.redaction import Redactor
 
 MAX_BODY = 20_000  # characters of an entry's body shown
 MAX_KEPT = 64_000  # characters (or bytes of a message) an entry keeps at all
+SEVERAL = "\x00several"  # an entry that may belong to any of several people: shown to no one
+
+# Whose traffic the current task makes: the owner of the conversation a turn belongs to, or
+# of the page that asked; None for a connection's own traffic (connecting, listing).
+ORIGIN: ContextVar[str | None] = ContextVar("switchboard_wire_origin", default=None)
+
+
+@contextlib.contextmanager
+def on_behalf_of(user: str | None) -> Iterator[None]:
+    """What the current task sends and receives while inside belongs to `user`."""
+    token = ORIGIN.set(user)
+    try:
+        yield
+    finally:
+        ORIGIN.reset(token)
 
 
 class Direction(StrEnum):
@@ -31,6 +49,7 @@ class Direction(StrEnum):
     RESPONSE = "response"  # received from it
     EVENT = "event"  # one event of a stream, or a task snapshot
     ERROR = "error"
+    WARNING = "warning"  # the counterpart was off the spec; what it sent was read anyway
     INFO = "info"  # something the connection did (connected, chose an endpoint…)
 
 
@@ -43,6 +62,11 @@ class WireEntry:
     title: str
     payload: Any = field(default="", repr=False)
     redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)
+    owner: str | None = None  # whose conversation or page it was for; None: the connection's
+
+    def seen_by(self, user: str) -> bool:
+        """Whether `user` may read it: the connection's own traffic, or their own."""
+        return self.owner is None or self.owner == user
 
     @cached_property
     def body(self) -> str:
@@ -65,13 +89,20 @@ class WireLog:
         self.redactor = redactor or Redactor()
         self.entries = RecentEntries(limit)
 
-    def record(self, direction: Direction, title: str, payload: Any = "") -> None:
+    def record(
+        self, direction: Direction, title: str, payload: Any = "", owner: str | None = None
+    ) -> None:
         """Add an entry; `payload` may be text, a JSON-like structure, or a protobuf or pydantic
         message (not mutated afterwards). A huge payload is kept as an excerpt, so the log's
-        memory stays bounded whatever a counterpart sends."""
-        payload = excerpt(payload)
-        entry = WireEntry(time.time(), direction, self.redactor.text(title), payload, self.redactor)
-        self.entries.append(entry)
+        memory stays bounded whatever a counterpart sends. It belongs to `owner`, else to
+        whoever the current task works for (ORIGIN)."""
+        payload, title = excerpt(payload), self.redactor.text(title)
+        owner = owner or ORIGIN.get()
+        self.entries.append(WireEntry(time.time(), direction, title, payload, self.redactor, owner))
+
+    def seen_by(self, user: str) -> list[WireEntry]:
+        """The entries `user` may read, oldest first."""
+        return [entry for entry in self.entries.snapshot() if entry.seen_by(user)]
 
     def record_headers(
         self, direction: Direction, title: str, headers: dict[str, str], body: str

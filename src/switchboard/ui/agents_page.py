@@ -5,10 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from switchboard.ui.links import PageName, switch_to
+from switchboard.ui.remote_content import markdown, remote_content, safe
 from switchboard.ui.state import (
     CONVERSATION_PARAM,
+    SHARED_NOTE,
     STATUS_ICONS,
     await_connections,
+    owner,
     start_conversation,
     wait_connected,
     workspace,
@@ -17,6 +20,7 @@ from switchboard.workspace import (
     BINDINGS,
     VERSIONS,
     AgentView,
+    CardInfo,
     ConfigError,
     Pending,
     Status,
@@ -32,9 +36,9 @@ def agents_page() -> None:
     for problem in ws.settings.problems:
         st.warning(problem, icon="⚠️")
     await_connections(ws)
-    with st.expander("➕ Add an agent", expanded=not ws.agents()):
+    with st.expander("➕ Add an agent", expanded=not ws.agents(owner())):
         render_add_form(ws)
-    for agent in ws.agents():  # after the form: one it just added is listed too
+    for agent in ws.agents(owner()):  # after the form: one it just added is listed too
         render_agent(ws, agent)
 
 
@@ -64,7 +68,7 @@ def render_add_form(ws: Workspace) -> None:
             headers["Authorization"] = f"Bearer {bearer.strip()}"
         if key_value:
             headers[key_header.strip() or "X-API-Key"] = key_value.strip()
-        pending = ws.new_agent(url, name, headers, binding, version)
+        pending = ws.new_agent(url, owner(), name, headers, binding, version)
     except ConfigError as exc:
         st.error(str(exc))
         return
@@ -79,7 +83,7 @@ def report(pending: Pending[AgentView], what: str) -> None:
     if agent.status == Status.READY:
         st.success(f"Connected to **{agent.name}** ({agent.protocol}).")
     else:
-        st.error(f"Could not connect: {agent.error}")
+        st.error(safe(f"Could not connect: {agent.error}"))
 
 
 def render_agent(ws: Workspace, agent: AgentView) -> None:
@@ -88,61 +92,75 @@ def render_agent(ws: Workspace, agent: AgentView) -> None:
     failed = agent.status == Status.FAILED
     with st.expander(f"{icon} **{agent.name}** · {agent.status}", expanded=failed):
         if failed:
-            st.error(agent.error, icon="⚠️")
+            st.error(safe(agent.error), icon="⚠️")
         st.caption(f"URL: {agent.url}")
         if agent.headers:
             st.caption("Headers: " + ", ".join(f"`{k}: {v}`" for k, v in agent.headers.items()))
         render_card(agent)
-        columns = st.columns(3)
-        ready = agent.status == Status.READY
-        if columns[0].button("💬 Chat", key=f"chat-{agent.name}", disabled=not ready):
-            conversation = start_conversation(ws, agent.name)
-            switch_to(PageName.CHAT, **{CONVERSATION_PARAM: conversation.id})
-        columns[1].button(
-            "🔄 Reconnect",
-            key=f"reconnect-{agent.name}",
-            help="Fetch the card again and rebuild the client.",
-            on_click=ws.reconnect_agent,
-            args=(agent.name,),
+        render_actions(ws, agent)
+
+
+def render_actions(ws: Workspace, agent: AgentView) -> None:
+    """Chat; reconnect and remove for the person's own agents, and the shared ones when they
+    are an admin."""
+    columns = st.columns(3)
+    ready = agent.status == Status.READY
+    if columns[0].button("💬 Chat", key=f"chat-{agent.name}", disabled=not ready):
+        conversation = start_conversation(ws, agent.name)
+        switch_to(PageName.CHAT, **{CONVERSATION_PARAM: conversation.id})
+    user = owner()
+    if not ws.access.may_change(agent, user):
+        columns[1].caption(f"{SHARED_NOTE} Only an admin can reconnect or remove it.")
+        return
+    columns[1].button(
+        "🔄 Reconnect",
+        key=f"reconnect-{agent.name}",
+        help="Fetch the card again and rebuild the client.",
+        on_click=ws.reconnect_agent,
+        args=(agent.name, user),
+    )
+    with columns[2].popover("🗑 Remove"):
+        st.write(f"Remove **{agent.name}**? Its conversations stay, but cannot continue.")
+        st.button(
+            "Remove",
+            key=f"remove-{agent.name}",
+            type="primary",
+            on_click=ws.remove_agent,
+            args=(agent.name, user),
         )
-        with columns[2].popover("🗑 Remove"):
-            st.write(f"Remove **{agent.name}**? Its conversations stay, but cannot continue.")
-            st.button(
-                "Remove",
-                key=f"remove-{agent.name}",
-                type="primary",
-                on_click=ws.remove_agent,
-                args=(agent.name,),
-            )
 
 
 def render_card(agent: AgentView) -> None:
-    """What the agent's card says: identity, capabilities, modes, interfaces, skills."""
-    card = agent.card
-    if card is None:
-        return
-    st.markdown(f"### {card.name} `v{card.version}`" if card.version else f"### {card.name}")
+    """What the agent's card says: identity, capabilities, modes, interfaces, skills (remote
+    images in it held back until allowed)."""
+    if agent.card is not None:
+        with remote_content(None, f"card-{agent.name}"):
+            draw_card(agent, agent.card)
+
+
+def draw_card(agent: AgentView, card: CardInfo) -> None:
+    """The card's sections, every string from it drawn safely."""
+    markdown(f"### {card.name} `v{card.version}`" if card.version else f"### {card.name}")
     if card.description:
-        st.markdown(card.description)
+        markdown(card.description)
     if card.provider:
-        st.caption(
-            f"Provider: {card.provider}" + (f" · {card.provider_url}" if card.provider_url else "")
-        )
+        provider_url = f" · {card.provider_url}" if card.provider_url else ""
+        st.caption(safe(f"Provider: {card.provider}{provider_url}"))
     capabilities = {
         "streaming": card.streaming,
         "push notifications": card.push_notifications,
         "extended card": card.extended_card,
     }
-    st.markdown(
+    markdown(
         "**Capabilities:** "
         + " · ".join(f"{'✅' if on else '—'} {label}" for label, on in capabilities.items())
         + ("  \n**Extensions:** " + ", ".join(card.extensions) if card.extensions else "")
     )
-    st.markdown(
+    markdown(
         f"**Input:** {', '.join(card.input_modes) or '—'}  \n"
         f"**Output:** {', '.join(card.output_modes) or '—'}"
     )
-    st.markdown("**Interfaces**")
+    markdown("**Interfaces**")
     st.dataframe(
         [
             {
@@ -157,19 +175,21 @@ def render_card(agent: AgentView) -> None:
     )
     if agent.headers_stay_home:
         st.warning(
-            f"The card sends requests to {agent.endpoint}, another host than the one you gave: "
-            "your headers are not sent there."
+            safe(
+                f"The card sends requests to {agent.endpoint}, another host than the one you "
+                "gave: your headers are not sent there."
+            )
         )
-    st.markdown("**Skills**")
+    markdown("**Skills**")
     lines = []
     for skill in card.skills:
         tags = " ".join(f"`{t}`" for t in skill["tags"])
         lines.append(f"- **{skill['name']}** {tags}  \n  {skill['description']}")
         if skill["examples"]:
             lines.append("  Try: " + ", ".join(f"_{e}_" for e in skill["examples"]))
-    st.markdown("\n".join(lines))
+    markdown("\n".join(lines))
     if st.toggle("Show the raw card", key=f"raw-{agent.name}"):
-        st.caption(card.card_url)
+        st.caption(safe(card.card_url))
         st.json(card.raw, expanded=False)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from switchboard.chat.events import StepKind
-from switchboard.ui.state import await_connections, stop_check, workspace
+from switchboard.ui.state import await_connections, owner, stop_check, workspace
 from switchboard.workspace import (
     DEFAULT_SYSTEM_PROMPT,
     OPENAI_BASE_URL,
@@ -26,8 +26,9 @@ def assistant_page() -> None:
     st.title("Assistant")
     st.caption(
         "A model on any OpenAI-compatible server (OpenAI, Ollama, vLLM, LM Studio, OpenRouter…) "
-        "that uses every enabled MCP tool and every connected agent. Changes here last until "
-        "the app restarts; the config file's `llm` entry is the lasting place."
+        "that uses every enabled MCP tool and every connected agent. Changes here are yours "
+        "alone and last until the app restarts; the config file's `llm` entry is everyone's "
+        "starting point."
     )
     model_form(ws)
     st.divider()
@@ -36,7 +37,7 @@ def assistant_page() -> None:
 
 def model_form(ws: Workspace) -> None:
     """Endpoint, model (from the endpoint's list when it has one), key, temperature, prompt."""
-    settings = ws.model()
+    settings = ws.model(owner())
     offered = offered_models(ws, settings)
     with st.form("llm-settings"):
         base_url = st.text_input(
@@ -101,6 +102,7 @@ def save_model(
     """Apply the form and say how it went (a key for another host is dropped)."""
     try:
         dropped = ws.configure_model(
+            owner(),
             key,
             base_url=base_url.strip(),
             model=model.strip(),
@@ -111,7 +113,7 @@ def save_model(
     except ConfigError as exc:
         st.error(str(exc))
         return
-    new = ws.model()
+    new = ws.model(owner())
     st.session_state.pop("llm-models", None)
     st.success(f"Saved: `{new.model}` at {new.endpoint}." if new.configured else "Saved.")
     if dropped:
@@ -126,7 +128,7 @@ def offered_models(ws: Workspace, settings: ModelView) -> list[str]:
     if cached and cached[0] == settings.endpoint:
         return cached[1]
     with st.spinner("Asking the endpoint for its models…"):
-        models = ws.list_models(MODELS_WAIT, stop_check())
+        models = ws.list_models(owner(), MODELS_WAIT, stop_check())
     st.session_state["llm-models"] = (settings.endpoint, models)
     return models
 
@@ -135,10 +137,10 @@ def approvals_form(ws: Workspace) -> None:
     """Per server, tool and agent: ask first, or always allow."""
     st.subheader("Approvals")
     st.caption("“Ask first” shows Approve / Deny in the chat before the call runs.")
-    approval = ws.model().approval
+    approval = ws.model(owner()).approval
     servers: dict[str, list[str]] = {}
     agents: list[str] = []
-    for target in ws.offered():
+    for target in ws.offered(owner()):
         if target.kind == StepKind.MCP:
             servers.setdefault(target.owner, []).append(target.tool)
         else:
@@ -159,7 +161,7 @@ def approvals_form(ws: Workspace) -> None:
             )
         saved = st.form_submit_button("Save approvals")
     if saved:
-        ws.set_approvals({k: v for k, v in chosen.items() if v != INHERIT})
+        ws.set_approvals(owner(), {k: v for k, v in chosen.items() if v != INHERIT})
         st.success("Approvals saved.")
 
 

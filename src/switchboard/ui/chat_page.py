@@ -12,11 +12,13 @@ from switchboard.chat.turns import TurnView, fold_turns, pending_task
 from switchboard.ui.conversations import render_conversation_list
 from switchboard.ui.links import PageName, page
 from switchboard.ui.questions import render_questions
+from switchboard.ui.remote_content import markdown, safe
 from switchboard.ui.render import render_turn
 from switchboard.ui.state import (
     attempt,
     await_connections,
     current_conversation,
+    owner,
     start_conversation,
     stop_check,
     workspace,
@@ -67,12 +69,12 @@ def follow_live_turn(
     itself runs on, on the background loop."""
     if live.prompt:
         with st.chat_message("user"):
-            st.markdown(live.prompt)
+            markdown(live.prompt)
     key, steps = f"{conversation.id}-{live.turn}", show_steps()
     with st.chat_message("assistant"):
         slot = st.empty()
     with slot.container():
-        render_turn(live, live=True, key=key, steps=steps)
+        render_turn(live, live=True, key=key, steps=steps, conversation=conversation.id)
     render_controls(ws, conversation, live, running=True)
     if live.open_questions:
         # Draw the questions and let the run end (an answer reruns); a watcher reruns the page
@@ -89,7 +91,7 @@ def follow_live_turn(
             if event.turn == live.turn:
                 live.apply_event(event)
         with slot.container():
-            render_turn(live, live=True, key=key, steps=steps)
+            render_turn(live, live=True, key=key, steps=steps, conversation=conversation.id)
         time.sleep(COALESCE)
     st.rerun()
 
@@ -117,10 +119,17 @@ def render_exchange(view: TurnView, conversation_id: str, current: bool) -> None
     """A finished turn: the person's prompt and the counterpart's bubble."""
     if view.prompt:
         with st.chat_message("user"):
-            st.markdown(view.prompt)
+            markdown(view.prompt)
     with st.chat_message("assistant"):
         key = f"{conversation_id}-{view.turn}"
-        render_turn(view, live=False, key=key, steps=show_steps(), current=current)
+        render_turn(
+            view,
+            live=False,
+            key=key,
+            steps=show_steps(),
+            current=current,
+            conversation=conversation_id,
+        )
 
 
 def render_controls(
@@ -170,7 +179,7 @@ def cancel_task(ws: Workspace, conversation_id: str) -> None:
 
 def render_header(ws: Workspace, conversation: Conversation) -> None:
     """Who this conversation is with, and how that connection is doing."""
-    agent = ws.agent(conversation.counterpart)
+    agent = ws.agent(conversation.counterpart, conversation.owner)
     st.subheader(conversation.counterpart)
     if agent is None:
         st.error(
@@ -183,8 +192,10 @@ def render_header(ws: Workspace, conversation: Conversation) -> None:
         facts.append(f"context `{conversation.context_id()}`")
     st.caption(" · ".join(facts))
     if agent.status == Status.FAILED:
-        st.error(f"Cannot reach this agent: {agent.error}", icon="⚠️")
-        st.button("Reconnect", key="reconnect", on_click=ws.reconnect_agent, args=(agent.name,))
+        st.error(safe(f"Cannot reach this agent: {agent.error}"), icon="⚠️")
+        if ws.access.may_change(agent, conversation.owner):
+            args = (agent.name, conversation.owner)
+            st.button("Reconnect", key="reconnect", on_click=ws.reconnect_agent, args=args)
     elif agent.status == Status.CONNECTING:
         st.info("Connecting… your message will be sent as soon as the agent answers.")
 
@@ -192,12 +203,12 @@ def render_header(ws: Workspace, conversation: Conversation) -> None:
 def render_assistant_header(ws: Workspace) -> None:
     """The assistant: which model, and what it can use; how to configure one if there is none."""
     st.subheader(ASSISTANT)
-    model = ws.model()
+    model = ws.model(owner())
     if not model.configured:
         st.info(f"{NOT_CONFIGURED} {HOW_TO_CONFIGURE}", icon="🧠")
         st.page_link(page(PageName.ASSISTANT), label="Set up the model", icon="⚙️")
         return
-    offered = ws.offered()
+    offered = ws.offered(owner())
     agents = sum(t.kind == StepKind.AGENT for t in offered)
     tools = len(offered) - agents
     asks = "asks before each call" if model.approval.get("*", "ask") == "ask" else "calls freely"
@@ -208,10 +219,10 @@ def render_assistant_header(ws: Workspace) -> None:
 
 def render_welcome(ws: Workspace, conversation: Conversation) -> None:
     """An empty conversation: what the agent says it does, and its example prompts."""
-    agent = ws.agent(conversation.counterpart)
+    agent = ws.agent(conversation.counterpart, conversation.owner)
     if agent is None or agent.card is None:
         return
-    st.markdown(agent.card.description)
+    markdown(agent.card.description)
     examples = [(s["name"], e) for s in agent.card.skills for e in s["examples"]]
     if not examples:
         return
@@ -219,9 +230,9 @@ def render_welcome(ws: Workspace, conversation: Conversation) -> None:
     columns = st.columns(min(4, len(examples)))
     for index, (skill, example) in enumerate(examples):
         columns[index % len(columns)].button(
-            example,
+            safe(example),
             key=f"example-{index}",
-            help=skill,
+            help=safe(skill),
             on_click=attempt,
             args=(ws.chat.send, conversation.id, example),
             width="stretch",
@@ -231,7 +242,7 @@ def render_welcome(ws: Workspace, conversation: Conversation) -> None:
 def render_sidebar(ws: Workspace, conversation: Conversation) -> None:
     """Whom to talk to, a new conversation, and the conversations of this server."""
     with st.sidebar:
-        names = [ASSISTANT, *(agent.name for agent in ws.agents())]
+        names = [ASSISTANT, *(agent.name for agent in ws.agents(owner()))]
         current = conversation.counterpart
         key = f"talk-to-{conversation.id}"
         st.selectbox(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from switchboard.chat.conversation import Conversation
+from switchboard.ui.remote_content import safe
 from switchboard.ui.state import CONVERSATION_PARAM, open_conversation, owner
 from switchboard.workspace import ConversationImportError, Workspace, to_json, to_markdown
 
@@ -36,7 +37,7 @@ def render_conversation_list(ws: Workspace, current: Conversation | None) -> Non
         is_current = current is not None and other.id == current.id
         open_column, menu_column = st.columns([5, 1], vertical_alignment="center")
         open_column.button(
-            f"{other.title or '(new conversation)'} · {other.counterpart}",
+            safe(f"{other.title or '(new conversation)'} · {other.counterpart}"),
             key=f"open-{other.id}",
             disabled=is_current,
             width="stretch",

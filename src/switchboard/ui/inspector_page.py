@@ -6,7 +6,8 @@ import time
 
 import streamlit as st
 
-from switchboard.ui.state import workspace
+from switchboard.ui.remote_content import safe
+from switchboard.ui.state import owner, workspace
 from switchboard.workspace import Direction, WireEntry, WireSource
 
 ARROWS = {
@@ -14,6 +15,7 @@ ARROWS = {
     Direction.RESPONSE: "←",
     Direction.EVENT: "⚡",
     Direction.ERROR: "⚠️",
+    Direction.WARNING: "🔶",
     Direction.INFO: "ℹ️",
 }
 SHOWN = 300
@@ -21,11 +23,12 @@ ICONS = {WireSource.AGENT: "🛰️", WireSource.SERVER: "🧰", WireSource.MODE
 
 
 def inspector_page() -> None:
-    """Pick a connection (agent or MCP server) and read its wire log, newest first; secrets are
-    masked when an entry is drawn."""
-    ws = workspace()
+    """Pick a connection (agent or MCP server) and read its wire log, newest first: the
+    connection's own traffic and the viewer's conversations', never another person's; secrets
+    are masked when an entry is drawn."""
+    ws, user = workspace(), owner()
     st.title("Inspector")
-    sources = {f"{ICONS[kind]} {name}": (kind, name) for kind, name in ws.wire_sources()}
+    sources = {f"{ICONS[kind]} {name}": (kind, name) for kind, name in ws.wire_sources(user)}
     if not sources:
         st.info("No connections yet.")
         return
@@ -36,7 +39,7 @@ def inspector_page() -> None:
 
     @st.fragment(run_every=1.0 if live else None)
     def entries() -> None:
-        shown = [e for e in ws.wire_log(*sources[label]) if e.direction in kinds]
+        shown = [e for e in ws.wire_log(*sources[label], user) if e.direction in kinds]
         st.caption(
             f"{len(shown)} entries" + (f" (newest {SHOWN} shown)" if len(shown) > SHOWN else "")
         )
@@ -51,7 +54,7 @@ def render_entry(entry: WireEntry) -> None:
     stamp = (
         time.strftime("%H:%M:%S", time.localtime(entry.ts)) + f".{int(entry.ts * 1000) % 1000:03d}"
     )
-    label = f"`{stamp}` {ARROWS.get(entry.direction, '•')} {entry.title}"
+    label = safe(f"`{stamp}` {ARROWS.get(entry.direction, '•')} {entry.title}")
     if not entry.body:
         st.markdown(label)
         return

@@ -3,22 +3,25 @@ server offers (tools, resources, templates, prompts, logs, stderr)."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from typing import Any
 
 import streamlit as st
 
 from switchboard.ui.mcp_panels import logs_panel, prompts_panel, resources_panel, tools_panel
+from switchboard.ui.remote_content import markdown, remote_content, safe
 from switchboard.ui.state import (
+    SHARED_NOTE,
     STATUS_ICONS,
     await_connections,
     environment,
+    listens_on_loopback,
+    owner,
     wait_connected,
     watch_connections,
     workspace,
 )
-from switchboard.workspace import ERAS, Pending, ServerView, Status, Workspace
+from switchboard.workspace import ERAS, NotAllowed, Pending, ServerView, Status, Workspace
 
 
 def mcp_page() -> None:
@@ -29,9 +32,9 @@ def mcp_page() -> None:
         if "mcpServers" in problem or "servers" in problem:
             st.warning(problem, icon="⚠️")
     await_connections(ws)
-    with st.expander("➕ Add servers from a config", expanded=not ws.servers()):
+    with st.expander("➕ Add servers from a config", expanded=not ws.servers(owner())):
         render_add(ws)
-    servers = ws.servers()  # after the form: those it just added are listed too
+    servers = ws.servers(owner())  # after the form: those it just added are listed too
     for server in servers:
         render_server(ws, server, alone=len(servers) == 1)
     watch_connections(ws)
@@ -42,13 +45,7 @@ def stdio_allowed(ws: Workspace) -> bool:
     only while the app listens on loopback."""
     if ws.settings.allow_stdio_from_ui is not None:
         return ws.settings.allow_stdio_from_ui
-    address = str(st.get_option("server.address") or "")
-    if address in ("localhost", ""):
-        return address == "localhost"
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
+    return listens_on_loopback()
 
 
 def render_add(ws: Workspace) -> None:
@@ -88,7 +85,11 @@ def render_add(ws: Workspace) -> None:
                 '"allowStdioFromUi": true there.'
             )
             continue
-        pending = ws.add_server(settings, replace=ws.server(settings.name) is not None)
+        try:
+            pending = ws.new_server(settings, owner())
+        except NotAllowed as exc:
+            st.error(f"{settings.name}: {exc}")
+            continue
         if settings.disabled:
             st.info(f"{settings.name} added, disabled.")
         else:
@@ -103,7 +104,7 @@ def report(pending: Pending[ServerView], what: str) -> None:
     if server.status == Status.READY:
         st.success(f"Connected to **{server.name}** (protocol {server.protocol_version}).")
     else:
-        st.error(f"{server.name}: {server.error}")
+        st.error(safe(f"{server.name}: {server.error}"))
 
 
 def render_server(ws: Workspace, server: ServerView, alone: bool) -> None:
@@ -112,18 +113,23 @@ def render_server(ws: Workspace, server: ServerView, alone: bool) -> None:
     label = f"{icon} **{server.name}** · {server.status}"
     if server.protocol_version:
         label += f" · protocol {server.protocol_version}"
-    with st.expander(label, expanded=server.status != Status.READY or alone):
+    with (
+        st.expander(label, expanded=server.status != Status.READY or alone),
+        remote_content(None, f"server-{server.name}"),
+    ):
         if server.error:
-            st.error(server.error, icon="⚠️")
+            st.error(safe(server.error), icon="⚠️")
         st.caption(
-            f"{server.transport}: `{server.target}` · era setting: {server.era}"
-            + (f" · server: {server.server}" if server.server else "")
-            + (f" · timeout {server.timeout:g} s" if server.timeout else "")
+            safe(
+                f"{server.transport}: `{server.target}` · era setting: {server.era}"
+                + (f" · server: {server.server}" if server.server else "")
+                + (f" · timeout {server.timeout:g} s" if server.timeout else "")
+            )
         )
         if server.instructions:
             with st.container(border=True):
                 st.caption("Server instructions")
-                st.markdown(server.instructions)
+                markdown(server.instructions)
         render_actions(ws, server)
         if server.status != Status.READY:
             if server.transport == "stdio":
@@ -151,14 +157,18 @@ def render_server(ws: Workspace, server: ServerView, alone: bool) -> None:
 
 
 def render_actions(ws: Workspace, server: ServerView) -> None:
-    """Reconnect, era and timeout, enable/disable, remove."""
-    name = server.name
+    """Reconnect, era and timeout, enable/disable, remove: for the person's own servers, and
+    the shared ones when they are an admin."""
+    name, user = server.name, owner()
+    if not ws.access.may_change(server, user):
+        st.caption(f"{SHARED_NOTE} Only an admin can reconnect, change or remove it.")
+        return
     reconnect, settings_column, toggle, remove = st.columns(4)
     reconnect.button(
         "🔄 Reconnect",
         key=f"mcp-reconnect-{name}",
         on_click=ws.change_server,
-        args=(name,),
+        args=(name, user),
         disabled=server.disabled,
     )
     with settings_column.popover("⚙️ Settings"):
@@ -176,14 +186,14 @@ def render_actions(ws: Workspace, server: ServerView) -> None:
             key=f"mcp-timeout-{name}",
         )
         if st.button("Apply and reconnect", key=f"mcp-apply-{name}"):
-            ws.change_server(name, era=era, timeout=timeout or None)
+            ws.change_server(name, user, era=era, timeout=timeout or None)
             st.rerun()
     changes: dict[str, Any] = {"disabled": not server.disabled}
     toggle.button(
         "▶ Enable" if server.disabled else "⏸ Disable",
         key=f"mcp-toggle-{name}",
         on_click=ws.change_server,
-        args=(name,),
+        args=(name, user),
         kwargs=changes,
     )
     with remove.popover("🗑 Remove"):
@@ -193,7 +203,7 @@ def render_actions(ws: Workspace, server: ServerView) -> None:
             key=f"mcp-remove-{name}",
             type="primary",
             on_click=ws.remove_server,
-            args=(name,),
+            args=(name, user),
         )
 
 
@@ -202,7 +212,7 @@ def stderr_panel(ws: Workspace, server: ServerView) -> None:
     if server.transport != "stdio":
         st.caption("Only stdio servers have a stderr to show.")
         return
-    text = ws.stderr(server.name)
+    text = ws.stderr(server.name, owner())
     if text:
         st.code(text, language=None)
     else:

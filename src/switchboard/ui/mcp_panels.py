@@ -11,9 +11,16 @@ from typing import TypeVar
 import streamlit as st
 
 from switchboard.ui.links import PageName, switch_to
+from switchboard.ui.remote_content import markdown, safe
 from switchboard.ui.render import render_resource
 from switchboard.ui.schema_form import missing_required, raw_json_editor, schema_form
-from switchboard.ui.state import CONVERSATION_PARAM, attempt, current_conversation, stop_check
+from switchboard.ui.state import (
+    CONVERSATION_PARAM,
+    attempt,
+    current_conversation,
+    owner,
+    stop_check,
+)
 from switchboard.workspace import LOG_LEVELS, CallError, ServerView, Workspace
 
 T = TypeVar("T")
@@ -29,8 +36,8 @@ def tools_panel(ws: Workspace, server: ServerView) -> None:
     chosen = st.selectbox("Tool", names, key=f"tool-{server.name}")
     tool = next(t for t in server.tools if t["name"] == chosen)
     if tool["title"]:
-        st.markdown(f"**{tool['title']}**")
-    st.markdown(tool["description"] or "_No description._")
+        markdown(f"**{tool['title']}**")
+    markdown(tool["description"] or "_No description._")
     hints = [
         name.removesuffix("_hint").replace("_", "-")
         for name, on in tool["annotations"].items()
@@ -69,9 +76,9 @@ def resources_panel(ws: Workspace, server: ServerView) -> None:
         if st.button("📖 Read", key=f"read-{server.name}"):
             show_resource(ws, server, labels[chosen])
     for template in server.templates:
-        st.markdown(f"**{template['name']}** `{template['uri_template']}`")
+        markdown(f"**{template['name']}** `{template['uri_template']}`")
         if template["description"]:
-            st.caption(template["description"])
+            st.caption(safe(template["description"]))
         uri = template["uri_template"]
         for variable in TEMPLATE_VARIABLE.findall(template["uri_template"]):
             ref = {"type": "resource", "uri": template["uri_template"]}
@@ -91,7 +98,7 @@ def prompts_panel(ws: Workspace, server: ServerView) -> None:
     chosen = st.selectbox("Prompt", names, key=f"prompt-{server.name}")
     prompt = next(p for p in server.prompts if p["name"] == chosen)
     if prompt["description"]:
-        st.caption(prompt["description"])
+        st.caption(safe(prompt["description"]))
     arguments: dict[str, str] = {}
     for argument in prompt["arguments"]:
         ref = {"type": "prompt", "name": chosen}
@@ -107,14 +114,14 @@ def prompts_panel(ws: Workspace, server: ServerView) -> None:
     if missing:
         st.caption(f"Required: {', '.join(missing)}")
         return
-    messages = request(lambda: ws.get_prompt(server.name, chosen, arguments, stop_check()))
+    messages = request(lambda: ws.get_prompt(server.name, chosen, arguments, owner(), stop_check()))
     if messages is None:
         return
     for message in messages:
         with st.chat_message(message["role"]):
             part = message["part"]
             if part.get("type") == "text":
-                st.markdown(part["text"])
+                markdown(part["text"])
             else:
                 render_resource(part, live=False, key=f"pmsg-{server.name}-{chosen}")
     text = "\n\n".join(
@@ -151,7 +158,9 @@ def completed_input(
 ) -> str:
     """A text input whose completions (from the server) are offered as choices beneath it."""
     value = st.text_input(label or argument, key=f"{key}-{argument}")
-    found = request(lambda: ws.complete(server.name, ref, argument, value, stop_check()), True)
+    found = request(
+        lambda: ws.complete(server.name, ref, argument, value, owner(), stop_check()), True
+    )
     suggestions = found or []
     suggestions = [s for s in suggestions if s != value][:8]
     if suggestions:
@@ -163,7 +172,7 @@ def completed_input(
 
 def show_resource(ws: Workspace, server: ServerView, uri: str) -> None:
     """Read a resource and draw its contents; it can then be attached to the conversation."""
-    contents = request(lambda: ws.read_resource(server.name, uri, stop_check()))
+    contents = request(lambda: ws.read_resource(server.name, uri, owner(), stop_check()))
     for index, part in enumerate(contents or []):
         render_resource(part, live=False, key=f"res-{server.name}-{uri}-{index}")
     if contents:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from switchboard.chat.events import Action, QuestionKind
 from switchboard.chat.turns import TurnView
+from switchboard.ui.remote_content import markdown, safe
 from switchboard.ui.schema_form import missing_required, schema_form
 from switchboard.workspace import Workspace
 
@@ -28,11 +29,11 @@ def render_elicitation(ws: Workspace, question: dict[str, Any]) -> None:
     """A server's question as a form: Accept (with the fields filled in), Decline, Cancel."""
     ident, schema = question["id"], question.get("schema") or {}
     with st.form(f"question-{ident}", border=True):
-        st.markdown(f"❓ **{question['server']} asks:** {question['message']}")
+        markdown(f"❓ **{question['server']} asks:** {question['message']}")
         if question.get("shared"):
             st.caption(SHARED)
         if question.get("url"):
-            st.markdown(f"Open [{question['url']}]({question['url']}), then accept.")
+            markdown(f"Open [{question['url']}]({question['url']}), then accept.")
         value = schema_form(schema, key=f"q-{ident}") if schema.get("properties") else {}
         accept, decline, cancel = st.columns(3)
         accepted = accept.form_submit_button("Accept", type="primary", key=f"accept-{ident}")
@@ -57,7 +58,7 @@ def render_approval(ws: Workspace, question: dict[str, Any]) -> None:
     ident = question["id"]
     with st.container(border=True):
         if question["kind"] == QuestionKind.APPROVAL:
-            st.markdown(f"🛡️ {question['message']}")
+            markdown(f"🛡️ {question['message']}")
             st.json(question.get("arguments", {}), expanded=2)
         else:
             render_sampling_request(question)
@@ -85,11 +86,11 @@ def render_approval(ws: Workspace, question: dict[str, Any]) -> None:
 def render_sampling_request(question: dict[str, Any]) -> None:
     """What a server wants the model to answer (MCP sampling), before it is sent."""
     details = question.get("details", {})
-    st.markdown(f"🧠 **{question['server']}** {question['message']}")
+    markdown(f"🧠 **{question['server']}** {question['message']}")
     if question.get("shared"):
         st.caption(SHARED)
     if details.get("system_prompt"):
-        st.caption(f"System prompt: {details['system_prompt']}")
+        st.caption(safe(f"System prompt: {details['system_prompt']}"))
     for message in details.get("messages", []):
-        st.markdown(f"**{message['role']}:** {message['text']}")
+        markdown(f"**{message['role']}:** {message['text']}")
     st.caption(f"At most {details.get('max_tokens')} tokens.")

@@ -18,6 +18,7 @@ from switchboard.chat.events import (
     TaskState,
 )
 from switchboard.chat.turns import StepView, TurnView, text_of
+from switchboard.ui.remote_content import markdown, media_allowed, remote_content, safe
 
 STATE_ICONS = {
     TaskState.SUBMITTED: "📨",
@@ -40,24 +41,35 @@ MAX_INLINE_IMAGE = 8_000_000  # bytes of an image drawn in the page; larger ones
 
 
 def render_turn(
-    view: TurnView, live: bool, key: str, steps: bool = False, current: bool = True
+    view: TurnView,
+    live: bool,
+    key: str,
+    steps: bool = False,
+    current: bool = True,
+    conversation: str | None = None,
 ) -> None:
     """Draw everything the counterpart did in one turn, in the current container.
 
     `live` leaves out widgets (downloads) that must not be drawn twice in one run; `key` makes
     widget keys unique per conversation and turn; `steps` opens the task's state history;
-    `current` is false for turns a later turn has answered."""
+    `current` is false for turns a later turn has answered. Remote media the turn holds back
+    is offered below it, to load from its host or for all of `conversation`."""
+    with remote_content(conversation, key, live):
+        _draw_turn(view, live, key, steps, current)
+
+
+def _draw_turn(view: TurnView, live: bool, key: str, steps: bool, current: bool) -> None:
     if view.resumed_task:
-        st.caption(f"Listening again to task `{view.resumed_task}`")
+        st.caption(safe(f"Listening again to task `{view.resumed_task}`"))
     for kind, value in view.items:  # the assistant's text and steps, in order
         if kind == "text":
-            st.markdown(value)
+            markdown(value)
         else:
             render_step(view, view.steps[value], live, f"{key}-{value}", steps)
     if view.tool:
         render_tool_call(view, live, key, steps)
     for index, attachment in enumerate(view.attachments):
-        with st.expander(f"📎 Attached `{attachment['uri']}` from {attachment['server']}"):
+        with st.expander(safe(f"📎 Attached `{attachment['uri']}` from {attachment['server']}")):
             render_resource(attachment, live, f"{key}-att{index}")
     if view.state:
         render_state(view, live, steps)
@@ -69,9 +81,11 @@ def render_turn(
         question = text_of(view.status_parts) or "The agent needs more from you."
         what = "input" if view.state == TaskState.INPUT_REQUIRED else "authorization"
         if current:
-            st.info(f"**The agent needs your {what}:** {question}\n\nReply below to continue.")
+            st.info(
+                safe(f"**The agent needs your {what}:** {question}\n\nReply below to continue.")
+            )
         else:
-            st.caption(f"The agent asked: {question}")
+            st.caption(safe(f"The agent asked: {question}"))
     for notice in view.notices:
         render_notice(notice)
     if live and not (view.state or view.messages or view.notices or view.tool or view.items):
@@ -86,18 +100,18 @@ def render_state(view: TurnView, live: bool, expanded: bool = False) -> None:
         label += f" — {text}"
     if not live and view.state not in SETTLED:
         # Stopped listening (or lost): the task may still run, so neither a tick nor a spinner.
-        box = st.expander(f"{view.state} · not listening", expanded=expanded, icon="⏸️")
+        box = st.expander(safe(f"{view.state} · not listening"), expanded=expanded, icon="⏸️")
     else:
         running = view.state in RUNNING
         widget_state = "running" if running else STATUS_WIDGET_STATE.get(view.state, "complete")
-        box = st.status(label, state=widget_state, expanded=expanded)
+        box = st.status(safe(label), state=widget_state, expanded=expanded)
     with box:
         for state, message in view.history:
-            st.markdown(
+            markdown(
                 f"{STATE_ICONS.get(state, '•')} **{state}**" + (f" — {message}" if message else "")
             )
         if view.task_id:
-            st.caption(f"task `{view.task_id}` · context `{view.context_id}`")
+            st.caption(safe(f"task `{view.task_id}` · context `{view.context_id}`"))
 
 
 def render_step(view: TurnView, step: StepView, live: bool, key: str, expanded: bool) -> None:
@@ -123,21 +137,21 @@ def render_step(view: TurnView, step: StepView, live: bool, key: str, expanded: 
         state = "running"
     else:
         state, label = "error", label + " — stopped"
-    with st.status(label, state=state, expanded=expanded or bool(waiting)):
+    with st.status(safe(label), state=state, expanded=expanded or bool(waiting)):
         if call["kind"] == StepKind.INVALID:
-            st.caption(f"The model called `{call['name']}` with")
+            st.caption(safe(f"The model called `{call['name']}` with"))
             st.code(call.get("arguments_text") or "(nothing)", language=None)
         else:
             st.caption("Arguments")
             st.json(call.get("arguments", {}), expanded=1)
         for question in questions:
             answered = view.answers.get(question["id"])
-            st.caption(f"Asked you ({question['kind']}): " + (answered or "waiting…"))
+            st.caption(safe(f"Asked you ({question['kind']}): " + (answered or "waiting…")))
         if step.progress and not step.result:
             render_progress(step.progress)
         for task_state, message in step.history:
             line = f"{STATE_ICONS.get(task_state, '•')} **{task_state}**"
-            st.markdown(line + (f" — {message}" if message else ""))
+            markdown(line + (f" — {message}" if message else ""))
         for artifact in step.artifacts.values():
             render_parts(artifact.parts, live, f"{key}-{artifact.artifact_id}")
         for index, parts in enumerate(step.messages):
@@ -145,7 +159,7 @@ def render_step(view: TurnView, step: StepView, live: bool, key: str, expanded: 
         if step.result:
             render_result(step.result, live, key)
         elif end and end["status"] in (StepStatus.ERROR, StepStatus.DENIED):
-            st.warning(end["content"])
+            st.warning(safe(end["content"]))
         for notice in step.notices:
             render_notice(notice)
 
@@ -160,16 +174,18 @@ def render_tool_call(view: TurnView, live: bool, key: str, expanded: bool) -> No
         state = "running"
     else:
         state = "error" if view.end_reason in (Ending.ERROR, Ending.STOPPED) else "complete"
-    with st.status(label, state=state, expanded=expanded or live or bool(view.open_questions)):
+    with st.status(
+        safe(label), state=state, expanded=expanded or live or bool(view.open_questions)
+    ):
         st.caption("Arguments")
         st.json(call.get("arguments", {}), expanded=1)
         if view.progress and not result:
             render_progress(view.progress)
         for question in view.questions:
             answered = view.answers.get(question["id"])
-            st.markdown(f"❓ **{question['server']} asks:** {question['message']}")
+            markdown(f"❓ **{question['server']} asks:** {question['message']}")
             if answered:
-                st.caption(f"You answered: {answered}")
+                st.caption(safe(f"You answered: {answered}"))
     if result:
         render_result(result, live, key)
 
@@ -182,15 +198,15 @@ def render_progress(progress: dict[str, Any]) -> None:
         f" of {total:g}" if total else ""
     )
     if fraction is None:
-        st.caption(f"Progress: {text}")
+        st.caption(safe(f"Progress: {text}"))
     else:
-        st.progress(fraction, text=text)
+        st.progress(fraction, text=safe(text))
 
 
 def render_result(result: dict[str, Any], live: bool, key: str) -> None:
     """A tool result: an error in red; else its parts, with structured content beside them."""
     if result.get("is_error"):
-        st.error(text_of(result["parts"]) or "The tool reported an error.", icon="⚠️")
+        st.error(safe(text_of(result["parts"])) or "The tool reported an error.", icon="⚠️")
         return
     structured = result.get("structured")
     if structured is None:
@@ -211,14 +227,14 @@ def render_parts(parts: list[dict[str, Any]], live: bool, key: str) -> None:
         kind = part.get("type")
         if kind == "text":
             if part.get("text"):
-                st.markdown(part["text"])
+                markdown(part["text"])
         elif kind == "data":
             st.json(part.get("data"), expanded=2)
         elif kind == "file":
             render_file(part, live, f"{key}-{index}")
         elif kind == "link":
             about = f" — {part['description']}" if part.get("description") else ""
-            st.markdown(f"🔗 **{part.get('name') or part['uri']}** `{part['uri']}`{about}")
+            markdown(f"🔗 **{part.get('name') or part['uri']}** `{part['uri']}`{about}")
         elif kind == "resource":
             render_resource(part, live, f"{key}-{index}")
 
@@ -226,7 +242,7 @@ def render_parts(parts: list[dict[str, Any]], live: bool, key: str) -> None:
 def render_resource(part: dict[str, Any], live: bool, key: str) -> None:
     """Resource contents by media type: markdown, JSON, other text as code, bytes as a file."""
     media_type = part.get("media_type") or ""
-    st.caption(f"📄 `{part.get('uri', '')}` {media_type}")
+    st.caption(safe(f"📄 `{part.get('uri', '')}` {media_type}"))
     if "bytes" in part:
         render_file({**part, "filename": part.get("uri", "").rsplit("/", 1)[-1]}, live, key)
         return
@@ -237,7 +253,7 @@ def render_resource(part: dict[str, Any], live: bool, key: str) -> None:
         except ValueError:
             st.code(text)
     elif media_type in ("text/markdown", ""):
-        st.markdown(text)
+        markdown(text)
     else:
         st.code(text, language=None)
 
@@ -254,7 +270,7 @@ def render_file(part: dict[str, Any], live: bool, key: str) -> None:
     try:
         data = base64.b64decode(part["bytes"], validate=False)
     except (ValueError, TypeError):
-        st.caption(f"📎 {name} · {media_type}: its bytes are not valid base64, so not shown.")
+        st.caption(safe(f"📎 {name} · {media_type}: its bytes are not valid base64, so not shown."))
         return
     try:
         if media_type.startswith("image/") and len(data) <= MAX_INLINE_IMAGE:
@@ -270,27 +286,31 @@ def render_file(part: dict[str, Any], live: bool, key: str) -> None:
             st.video(data, format=media_type)
             return
     except Exception as error:  # a player that refuses these bytes: say so, offer them
-        st.caption(f"📎 {name} · {media_type} could not be shown here ({type(error).__name__}).")
+        st.caption(
+            safe(f"📎 {name} · {media_type} could not be shown here ({type(error).__name__}).")
+        )
     render_download(data, name, media_type, live, key)
 
 
 def render_linked_file(part: dict[str, Any], media_type: str, name: str) -> None:
-    """A file the counterpart sent by URL."""
+    """A file the counterpart sent by URL: played only once the person allows its host."""
     url = part.get("url", "")
-    if media_type.startswith("image/"):
+    playable = media_type.split("/")[0] in ("image", "audio", "video")
+    if not playable or not media_allowed(url):
+        held = " (not loaded)" if playable else ""
+        markdown(f"📎 [{name}]({url}) · {media_type}{held}")
+    elif media_type.startswith("image/"):
         st.image(url, caption=part.get("filename") or None)
     elif media_type.startswith("audio/"):
         st.audio(url, format=media_type)
-    elif media_type.startswith("video/"):
-        st.video(url, format=media_type)
     else:
-        st.markdown(f"📎 [{name}]({url}) · {media_type}")
+        st.video(url, format=media_type)
 
 
 def render_download(data: bytes, name: str, media_type: str, live: bool, key: str) -> None:
     """The bytes as a download (while a turn is live, just what they are)."""
     if live:
-        st.caption(f"📎 {name} · {media_type} · {len(data)} bytes")
+        st.caption(safe(f"📎 {name} · {media_type} · {len(data)} bytes"))
     else:
         st.download_button(f"📎 Download {name}", data, file_name=name, mime=media_type, key=key)
 
@@ -300,6 +320,7 @@ def render_notice(notice: dict[str, Any]) -> None:
     text = notice.get("text", "")
     if notice.get("hint"):
         text += f"\n\n{notice['hint']}"
+    text = safe(text)
     level = notice.get("level", Level.INFO)
     if level == Level.ERROR:
         st.error(text, icon="⚠️")

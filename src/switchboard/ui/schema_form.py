@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from switchboard.ui.remote_content import safe
 from switchboard.ui.schema_checks import schema_problem
 
 FORMAT_HINTS = {
@@ -114,10 +115,11 @@ def _field(
 ) -> Any:
     """Draw one property's widget and return its value, or OMIT."""
     schema, nullable, seen = _normalize(schema, root, seen)
-    title = str(schema.get("title") or path[-1])
+    title = safe(str(schema.get("title") or path[-1]))
     label = title + (" *" if required else "")
     hint = FORMAT_HINTS.get(schema.get("format", ""), "")
-    help_text = " ".join(t for t in (schema.get("description", ""), hint) if t) or None
+    described = " ".join(t for t in (str(schema.get("description", "")), hint) if t)
+    help_text = safe(described) if described else None
     wkey = key + ":" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in path)
     current = prefill if prefill is not OMIT else schema.get("default", OMIT)
     current = OMIT if current is None else current

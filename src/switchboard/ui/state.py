@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import gc
+import ipaddress
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ import streamlit as st
 from switchboard.chat.conversation import Conversation
 from switchboard.workspace import (
     ASSISTANT,
+    LOCAL_OWNER,
     ConversationBusy,
     Pending,
     Status,
@@ -25,7 +27,7 @@ from switchboard.workspace import (
 
 T = TypeVar("T")
 CONVERSATION_PARAM = "c"
-LOCAL_USER = "local"
+SHARED_NOTE = "Shared with everyone (from the config file)."
 STATUS_ICONS = {
     Status.READY: "🟢",
     Status.CONNECTING: "🟡",
@@ -37,6 +39,18 @@ STATUS_ICONS = {
 }
 CONNECTED_WAIT = 30.0  # seconds the Agents and MCP pages wait for a connection they just made
 CONNECT_WAIT = 5.0  # seconds a page waits for connecting agents before drawing without them
+
+
+def listens_on_loopback() -> bool:
+    """Whether only this machine can reach the app (Streamlit's server.address is loopback;
+    empty means every interface)."""
+    address = str(st.get_option("server.address") or "")
+    if address in ("localhost", ""):
+        return address == "localhost"
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 def workspace() -> Workspace:
@@ -52,7 +66,7 @@ def workspace() -> Workspace:
 )
 def _workspace(config_path: str) -> Workspace:
     settings = load_settings(Path(config_path) if config_path else None, env=environment())
-    opened = Workspace.open(settings)
+    opened = Workspace.open(settings, exposed=not listens_on_loopback())
     atexit.register(opened.close)
     # Long-lived start-up objects leave the GC's view: full collections stop stalling the loop.
     gc.collect()
@@ -113,7 +127,7 @@ def owner() -> str:
     configured (`[auth]` in secrets.toml), else the one local user's."""
     if st.user.get("is_logged_in"):
         return str(st.user.get("email") or st.user.get("sub") or "user")
-    return LOCAL_USER
+    return LOCAL_OWNER
 
 
 def require_login() -> bool:
@@ -138,8 +152,8 @@ def current_conversation(ws: Workspace) -> Conversation:
             open_conversation(found)
             return found
         st.toast("That conversation is not on this server any more; starting a new one.")
-    agents = ws.agents()
-    if ws.model().configured or not agents:
+    agents = ws.agents(owner())
+    if ws.model(owner()).configured or not agents:
         return start_conversation(ws, ASSISTANT)
     return start_conversation(ws, agents[0].name)
 

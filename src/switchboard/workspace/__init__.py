@@ -8,6 +8,7 @@ from switchboard.assistant.host import (
     HOW_TO_CONFIGURE,
     NOT_CONFIGURED,
 )
+from switchboard.chat.conversation import LOCAL_OWNER
 from switchboard.chat.export import ConversationImportError, from_json, to_json, to_markdown
 from switchboard.chat.service import ConversationBusy
 from switchboard.config import (
@@ -20,9 +21,11 @@ from switchboard.config import (
     load_settings,
     resolve_config_path,
 )
+from switchboard.connections.cards import CardInfo
 from switchboard.connections.mcp_server import LOG_LEVELS
 from switchboard.connections.owner import CallError, Status
 from switchboard.connections.wire import Direction, WireEntry
+from switchboard.workspace.access import NotAllowed
 from switchboard.workspace.pending import Pending, StopCheck
 from switchboard.workspace.views import AgentView, ModelView, ServerView, Target, WireSource
 from switchboard.workspace.workspace import Workspace
@@ -33,17 +36,20 @@ __all__ = [
     "DEFAULT_SYSTEM_PROMPT",
     "ERAS",
     "HOW_TO_CONFIGURE",
+    "LOCAL_OWNER",
     "LOG_LEVELS",
     "NOT_CONFIGURED",
     "OPENAI_BASE_URL",
     "VERSIONS",
     "AgentView",
     "CallError",
+    "CardInfo",
     "ConfigError",
     "ConversationBusy",
     "ConversationImportError",
     "Direction",
     "ModelView",
+    "NotAllowed",
     "Pending",
     "ServerView",
     "Settings",

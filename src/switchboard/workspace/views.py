@@ -41,6 +41,7 @@ class AgentView:
     headers: dict[str, str]  # name → masked value
     binding: str
     version: str
+    shared: bool = True  # from the config file (seen by everyone); else the viewer's own
 
     @property
     def headers_stay_home(self) -> bool:
@@ -64,6 +65,7 @@ class AgentView:
             headers={k: mask(v) for k, v in settings.headers.items()},
             binding=settings.binding,
             version=settings.version,
+            shared=agent.user is None,
         )
 
 
@@ -87,6 +89,7 @@ class ServerView:
     templates: list[dict[str, Any]] = field(default_factory=list)
     prompts: list[dict[str, Any]] = field(default_factory=list)
     logs: list[dict[str, Any]] = field(default_factory=list)
+    shared: bool = True  # from the config file (seen by everyone); else the viewer's own
 
     @classmethod
     def of(cls, server: McpConnection) -> ServerView:
@@ -108,6 +111,7 @@ class ServerView:
             templates=list(server.templates),
             prompts=list(server.prompts),
             logs=server.logs.snapshot(),
+            shared=server.user is None,
         )
 
 

@@ -27,7 +27,6 @@ from switchboard.config import (
     ConfigError,
     McpServerSettings,
     Settings,
-    check_http_url,
     parse_mcp_servers,
     same_origin,
 )
@@ -35,8 +34,10 @@ from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.owner import CallError, Status
 from switchboard.connections.registry import Registry
-from switchboard.connections.wire import WireEntry, WireLog
+from switchboard.connections.url_guard import UrlGuard
+from switchboard.connections.wire import WireEntry, WireLog, on_behalf_of
 from switchboard.runtime import Runtime
+from switchboard.workspace.access import Access, reachable, url_guard
 from switchboard.workspace.demo import DEMO_MCP, EmbeddedDemo
 from switchboard.workspace.pending import Pending, StopCheck
 from switchboard.workspace.views import AgentView, ModelView, ServerView, WireSource
@@ -50,10 +51,14 @@ class Workspace:
     """Everything long-lived in one process. Build once (st.cache_resource in the app, directly
     in tests), close once: connections close through their owners, then the loop stops."""
 
-    def __init__(self, settings: Settings, runtime: Runtime | None = None) -> None:
+    def __init__(
+        self, settings: Settings, runtime: Runtime | None = None, exposed: bool = False
+    ) -> None:
         self.settings = settings
         self.runtime = runtime or Runtime()
         self.registry = Registry(settings.roots, settings.limits)
+        self.access = Access(settings.admins)  # who may change which connection
+        self.urls = url_guard(settings, exposed)  # where connections entered in the UI may go
         self.store_problem = ""
         try:
             self.store: Store = open_store(settings.data_dir, settings.database_url)
@@ -69,10 +74,11 @@ class Workspace:
         self.runtime.add_closer(self.chat.shutdown)  # closers run last-first: turns end first
 
     @classmethod
-    def open(cls, settings: Settings) -> Workspace:
+    def open(cls, settings: Settings, exposed: bool = False) -> Workspace:
         """Start the runtime, the embedded demo when no config was given, and connect every
-        configured agent in the background (the UI shows each one's status)."""
-        workspace = cls(settings)
+        configured agent in the background (the UI shows each one's status). `exposed`: the
+        app listens beyond loopback, so what people enter in the UI is held to `allowedHosts`."""
+        workspace = cls(settings, exposed=exposed)
         if settings.embedded_demo:
             workspace.add_agent(workspace.demo.start())
             workspace.add_server(DEMO_MCP)
@@ -125,49 +131,51 @@ class Workspace:
         """Why conversations are not being saved, if they are not."""
         return self.store_problem or self.store.health()
 
-    # Connections, as views
+    # Connections, as views: each person sees the shared ones and their own (see access.py)
 
-    def agents(self) -> list[AgentView]:
-        return [AgentView.of(a) for a in self.registry.agents()]
+    def agents(self, user: str) -> list[AgentView]:
+        return [AgentView.of(a) for a in self.registry.agents(user)]
 
-    def agent(self, name: str) -> AgentView | None:
-        agent = self.registry.agent(name)
+    def agent(self, name: str, user: str) -> AgentView | None:
+        agent = self.registry.agent(name, user)
         return AgentView.of(agent) if agent is not None else None
 
-    def servers(self) -> list[ServerView]:
-        return [ServerView.of(s) for s in self.registry.servers()]
+    def servers(self, user: str) -> list[ServerView]:
+        return [ServerView.of(s) for s in self.registry.servers(user)]
 
-    def server(self, name: str) -> ServerView | None:
-        server = self.registry.server(name)
+    def server(self, name: str, user: str) -> ServerView | None:
+        server = self.registry.server(name, user)
         return ServerView.of(server) if server is not None else None
 
-    def model(self) -> ModelView:
-        return ModelView.of(self.assistant.settings)
+    def model(self, user: str) -> ModelView:
+        """`user`'s model settings and approvals."""
+        return ModelView.of(self.assistant.settings(user))
 
-    def offered(self) -> list[Target]:
-        """What the assistant's model may call now: every ready server's tools and agent."""
-        return list(Toolbox.gather(self.registry).targets.values())
+    def offered(self, user: str) -> list[Target]:
+        """What `user`'s assistant may call now: the tools and agents they see that are ready."""
+        return list(Toolbox.gather(self.registry, user).targets.values())
 
-    def stderr(self, server: str) -> str:
+    def stderr(self, server: str, user: str) -> str:
         """The tail of a stdio server's stderr."""
-        connection = self.registry.server(server)
+        connection = self.registry.server(server, user)
         return connection.stderr_text() if connection is not None else ""
 
-    def wire_sources(self) -> list[tuple[WireSource, str]]:
-        """(kind, name) of every connection with a wire log: each agent, each MCP server, then
-        the assistant's model when there is one."""
-        return list(self._wire_logs())
+    def wire_sources(self, user: str) -> list[tuple[WireSource, str]]:
+        """(kind, name) of every connection `user` sees: each agent, each MCP server, then
+        their model when they have one."""
+        return list(self._wire_logs(user))
 
-    def wire_log(self, kind: WireSource, name: str) -> list[WireEntry]:
-        """One connection's wire log, oldest first ([] for one no longer there)."""
-        log = self._wire_logs().get((kind, name))
-        return log.entries.snapshot() if log is not None else []
+    def wire_log(self, kind: WireSource, name: str, user: str) -> list[WireEntry]:
+        """What `user` may read of one connection's wire log (the connection's own traffic and
+        their conversations'), oldest first; [] for one no longer there."""
+        log = self._wire_logs(user).get((kind, name))
+        return log.seen_by(user) if log is not None else []
 
-    def _wire_logs(self) -> dict[tuple[WireSource, str], WireLog]:
-        logs = {(WireSource.AGENT, a.name): a.wire for a in self.registry.agents()}
-        logs.update({(WireSource.SERVER, s.name): s.wire for s in self.registry.servers()})
-        if self.assistant.configured:
-            logs[(WireSource.MODEL, MODEL)] = self.assistant.model.wire
+    def _wire_logs(self, user: str) -> dict[tuple[WireSource, str], WireLog]:
+        logs = {(WireSource.AGENT, a.name): a.wire for a in self.registry.agents(user)}
+        logs.update({(WireSource.SERVER, s.name): s.wire for s in self.registry.servers(user)})
+        if self.assistant.configured(user):
+            logs[(WireSource.MODEL, MODEL)] = self.assistant.model(user).wire
         return logs
 
     def connection_states(self) -> tuple[tuple[str, str], ...]:
@@ -199,46 +207,72 @@ class Workspace:
     # Requests: agents
 
     def add_agent(
-        self, settings: AgentSettings, replace: bool = False, name_from_card: bool = False
+        self,
+        settings: AgentSettings,
+        replace: bool = False,
+        name_from_card: bool = False,
+        owner: str | None = None,
+        guard: UrlGuard | None = None,
     ) -> Pending[AgentView]:
-        """Register an agent now and connect it on the loop; ready or failed when done. With
-        `name_from_card`, the agent takes the name its card gives, when that name is free."""
-        connection = self.registry.add(settings, replace=replace)
+        """Register an agent (shared, or `owner`'s own; `guard`ed when entered in the UI) and
+        connect it on the loop. With `name_from_card`, it takes its card's name, if free."""
+        connection = self.registry.add(settings, replace, owner, guard)
         return Pending(self.runtime.submit(self._connect_agent(connection, name_from_card)))
 
     def new_agent(
         self,
         url: str,
+        user: str,
         name: str = "",
         headers: Mapping[str, str] | None = None,
         binding: str = "auto",
         version: str = "auto",
     ) -> Pending[AgentView]:
-        """An agent the person added by URL; ConfigError naming what is wrong first."""
+        """An agent `user` added by URL, theirs alone; ConfigError naming what is wrong first."""
         url = url.strip()
-        check_http_url(url, "Agent URL")
+        reachable(self.urls, url, "Agent URL")
         chosen = name.strip() or urlsplit(url).netloc
-        if self.registry.agent(chosen) is not None:
+        if self.registry.agent(chosen, user) is not None:
             raise ConfigError(f"An agent called {chosen!r} already exists: give it another name.")
         settings = AgentSettings(chosen, url, dict(headers or {}), binding, version)
-        return self.add_agent(settings, name_from_card=not name.strip())
+        return self.add_agent(settings, False, not name.strip(), user, self.urls)
 
-    def reconnect_agent(self, name: str) -> Pending[AgentView] | None:
-        """Fetch the card again and rebuild the client."""
-        agent = self.registry.agent(name)
-        return self.add_agent(agent.settings, replace=True) if agent is not None else None
+    def reconnect_agent(self, name: str, user: str) -> Pending[AgentView] | None:
+        """Fetch the card again and rebuild the client; NotAllowed for a shared agent unless
+        `user` is an admin."""
+        agent = self.access.changeable(self.registry.agent(name, user), user)
+        if agent is None:
+            return None
+        return self.add_agent(agent.settings, True, owner=agent.user, guard=agent.guard)
 
-    def remove_agent(self, name: str) -> None:
-        """Close and forget an agent (its conversations stay)."""
-        self.runtime.submit(self.registry.remove(name))
+    def remove_agent(self, name: str, user: str) -> None:
+        """Close and forget an agent (its conversations stay); NotAllowed as above."""
+        agent = self.access.changeable(self.registry.agent(name, user), user)
+        if agent is not None:
+            self.runtime.submit(self.registry.remove(agent))
 
     # Requests: MCP servers
 
-    def add_server(self, settings: McpServerSettings, replace: bool = False) -> Pending[ServerView]:
-        """Register an MCP server now and connect it on the loop (unless it is disabled); done
-        after the first attempt (its status and error say how it went)."""
-        connection = self.registry.add_server(settings, replace=replace)
+    def add_server(
+        self,
+        settings: McpServerSettings,
+        replace: bool = False,
+        owner: str | None = None,
+        guard: UrlGuard | None = None,
+    ) -> Pending[ServerView]:
+        """Register an MCP server (shared, or `owner`'s own) and connect it on the loop (unless
+        it is disabled); done after the first attempt (its status and error say how it went)."""
+        connection = self.registry.add_server(settings, replace, owner, guard)
         return Pending(self.runtime.submit(self._connect_server(connection)))
+
+    def new_server(self, settings: McpServerSettings, user: str) -> Pending[ServerView]:
+        """A server `user` added in the UI, theirs alone; one of the same name they see is
+        replaced (a shared one only by an admin: else NotAllowed)."""
+        if settings.url:
+            reachable(self.urls, settings.url, f"{settings.name}: url")
+        existing = self.access.changeable(self.registry.server(settings.name, user), user)
+        owner = existing.user if existing is not None else user
+        return self.add_server(settings, True, owner, self.urls)
 
     def parse_servers(
         self, document: dict[str, Any], env: Mapping[str, str]
@@ -248,22 +282,28 @@ class Workspace:
             document = {"mcpServers": document}
         return parse_mcp_servers(document, env)
 
-    def change_server(self, name: str, **changes: Any) -> Pending[ServerView] | None:
-        """Reconnect a server with some settings changed (era, timeout, disabled)."""
-        server = self.registry.server(name)
+    def change_server(self, name: str, user: str, **changes: Any) -> Pending[ServerView] | None:
+        """Reconnect a server with some settings changed (era, timeout, disabled); NotAllowed
+        for a shared server unless `user` is an admin."""
+        server = self.access.changeable(self.registry.server(name, user), user)
         if server is None:
             return None
-        return self.add_server(replace(server.settings, **changes), replace=True)
+        settings = replace(server.settings, **changes)
+        connection = self.registry.add_server(settings, True, server.user, server.guard)
+        return Pending(self.runtime.submit(self._connect_server(connection)))
 
-    def remove_server(self, name: str) -> None:
-        """Close and forget an MCP server."""
-        self.runtime.submit(self.registry.remove_server(name))
+    def remove_server(self, name: str, user: str) -> None:
+        """Close and forget an MCP server; NotAllowed as above."""
+        server = self.access.changeable(self.registry.server(name, user), user)
+        if server is not None:
+            self.runtime.submit(self.registry.remove(server))
 
     def read_resource(
-        self, server: str, uri: str, stop_check: StopCheck | None = None
+        self, server: str, uri: str, user: str, stop_check: StopCheck | None = None
     ) -> list[dict[str, Any]]:
         """A resource's contents; CallError or TimeoutError when it cannot be had."""
-        return self._call(self._mcp(server).read_resource(uri), REQUEST_WAIT, stop_check)
+        coro = self._mcp(server, user).read_resource(uri)
+        return self._call(coro, REQUEST_WAIT, stop_check, user)
 
     def complete(
         self,
@@ -271,48 +311,56 @@ class Workspace:
         ref: dict[str, str],
         argument: str,
         value: str,
+        user: str,
         stop_check: StopCheck | None = None,
     ) -> list[str]:
         """Completion values for a prompt's or template's argument."""
-        coro = self._mcp(server).complete(ref, argument, value)
-        return self._call(coro, REQUEST_WAIT, stop_check)
+        coro = self._mcp(server, user).complete(ref, argument, value)
+        return self._call(coro, REQUEST_WAIT, stop_check, user)
 
     def get_prompt(
-        self, server: str, name: str, arguments: dict[str, str], stop_check: StopCheck | None = None
+        self,
+        server: str,
+        name: str,
+        arguments: dict[str, str],
+        user: str,
+        stop_check: StopCheck | None = None,
     ) -> list[dict[str, Any]]:
         """A prompt rendered with its arguments."""
-        coro = self._mcp(server).get_prompt(name, arguments)
-        return self._call(coro, REQUEST_WAIT, stop_check)
+        coro = self._mcp(server, user).get_prompt(name, arguments)
+        return self._call(coro, REQUEST_WAIT, stop_check, user)
 
-    # Requests: the assistant's model
+    # Requests: each person's model
 
-    def list_models(self, timeout: float, stop_check: StopCheck | None = None) -> list[str]:
-        """The models the endpoint lists ([] when it has none or does not answer in time)."""
+    def list_models(
+        self, user: str, timeout: float, stop_check: StopCheck | None = None
+    ) -> list[str]:
+        """The models `user`'s endpoint lists ([] when it has none or does not answer in time)."""
         try:
-            return self._call(self.assistant.models(), timeout, stop_check)
+            return self._call(self.assistant.models(user), timeout, stop_check, user)
         except TimeoutError:
             return []
 
-    def configure_model(self, key: str = "", **changes: Any) -> bool:
-        """Change the model's settings; ConfigError for a bad base URL. A key stays with the
+    def configure_model(self, user: str, key: str = "", **changes: Any) -> bool:
+        """Change `user`'s model settings; ConfigError for a bad base URL. A key stays with the
         host it was given for: True when a new host dropped the old key."""
         if changes.get("base_url"):
-            check_http_url(changes["base_url"], "Base URL")
-        settings = self.assistant.settings
+            reachable(self.urls, changes["base_url"], "Base URL")
+        settings = self.assistant.settings(user)
         new = replace(settings, **changes)
         kept = settings.api_key if same_origin(new.endpoint, settings.endpoint) else ""
         new = replace(new, api_key=key.strip() or kept)
-        self.assistant.configure(new)
+        self.assistant.configure(user, new, self.urls)
         return bool(settings.api_key) and not new.api_key
 
-    def set_approvals(self, rules: dict[str, str]) -> None:
-        """Which calls ask first and which are allowed, from the next call on."""
-        self.assistant.configure(replace(self.assistant.settings, approval=rules))
+    def set_approvals(self, user: str, rules: dict[str, str]) -> None:
+        """Which of `user`'s calls ask first and which are allowed, from the next call on."""
+        settings = self.assistant.settings(user)
+        self.assistant.configure(user, replace(settings, approval=rules))
 
     def _secrets(self) -> list[str]:
-        """Every configured secret value: connections' headers, env and ${VAR}s, the model's key."""
-        key = self.assistant.settings.api_key
-        return [*self.registry.secrets(), *([key] if key else [])]
+        """Every configured secret value: connections' headers, env and ${VAR}s, model keys."""
+        return [*self.registry.secrets(), *self.assistant.seats.secrets()]
 
     # On the loop
 
@@ -326,17 +374,27 @@ class Workspace:
         await self.registry.connect(connection)
         return ServerView.of(connection)
 
-    def _mcp(self, name: str) -> McpConnection:
-        server = self.registry.server(name)
+    def _mcp(self, name: str, user: str) -> McpConnection:
+        server = self.registry.server(name, user)
         if server is None:
             raise CallError(f"There is no MCP server called {name!r} any more.")
         return server
 
     def _call(
-        self, coro: Coroutine[Any, Any, T], timeout: float, stop_check: StopCheck | None
+        self,
+        coro: Coroutine[Any, Any, T],
+        timeout: float,
+        stop_check: StopCheck | None,
+        user: str | None = None,
     ) -> T:
-        return self.runtime.call(coro, timeout=timeout, stop_check=stop_check)
+        """Run `coro` on the loop for `user` (their traffic in the wire log), bounded."""
+        return self.runtime.call(_on_behalf(user, coro), timeout=timeout, stop_check=stop_check)
 
 
 async def _connect_all(connections: list[AgentConnection | McpConnection]) -> None:
     await asyncio.gather(*(connection.connect() for connection in connections))
+
+
+async def _on_behalf(user: str | None, coro: Coroutine[Any, Any, T]) -> T:
+    with on_behalf_of(user):
+        return await coro

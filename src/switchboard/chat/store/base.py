@@ -6,11 +6,9 @@ import time
 import uuid
 from typing import Protocol
 
-from switchboard.chat.conversation import Conversation
+from switchboard.chat.conversation import LOCAL_OWNER, Conversation
 from switchboard.chat.events import Event
 from switchboard.runtime import EventLog
-
-LOCAL_OWNER = "local"  # whose conversations they are when nobody signs in
 
 
 class StoreError(Exception):

@@ -71,6 +71,7 @@ class MemoryStore:
         """Nothing to release."""
 
     def _keep(self, conversation: Conversation, owner: str) -> Conversation:
+        conversation.owner = owner
         with self._lock:
             self._conversations[conversation.id] = (owner, conversation)
         return conversation

@@ -211,6 +211,7 @@ class SqlStore:
     def _keep(self, conversation: Conversation, owner: str) -> Conversation:
         """Cache a new conversation and queue it, with the events it already holds, for
         writing; from then on it writes what it records."""
+        conversation.owner = owner
         with self._lock:
             self._cache[conversation.id] = (owner, conversation)
             self._writer.put(("conversation", conversation_row(conversation, owner)))
@@ -287,6 +288,7 @@ class SqlStore:
             row["title"],
             row["created"],
             log=EventLog(event for _, event in loaded),
+            owner=row["owner"],
         )
         conversation.attach(self._sink, seq=loaded[-1][0] + 1 if loaded else 0)
         return conversation
