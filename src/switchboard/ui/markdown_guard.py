@@ -5,6 +5,7 @@ trick the rewriting misses is caught by the check after it and the text falls ba
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -84,21 +85,34 @@ class _Findings:
 def _findings(text: str, allowed: Callable[[str], bool]) -> _Findings:
     """What the browser would fetch or follow in `text`, as a CommonMark parser reads it."""
     found, hosts = _Findings(), dict[str, None]()
-    for token in _inline(PARSER.parse(text)):
-        if token.type == "image":
-            source = str(token.attrs.get("src", ""))
-            host = host_of(source)
-            if INLINE_IMAGE.match(source) or (host is not None and allowed(host)):
+    for kind, url in _urls(text):
+        if kind == "image":
+            host = host_of(url)
+            if INLINE_IMAGE.match(url) or (host is not None and allowed(host)):
                 continue
             found.held = True
             if host is not None:
                 hosts[host] = None
-            found.unsafe |= host is None and _scheme(source) not in ("", *SAFE_LINK_SCHEMES)
-        elif token.type == "link_open":
-            scheme = _scheme(str(token.attrs.get("href", "")))
-            found.unsafe |= scheme not in ("", *SAFE_LINK_SCHEMES)
+            found.unsafe |= host is None and _scheme(url) not in ("", *SAFE_LINK_SCHEMES)
+        else:
+            found.unsafe |= _scheme(url) not in ("", *SAFE_LINK_SCHEMES)
     found.hosts = tuple(hosts)
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _urls(text: str) -> tuple[tuple[str, str], ...]:
+    """Every image source and link target in `text` (parsed once per text: a page draws the
+    same turns on every rerun). Without `[` or `<` there can be neither."""
+    if "[" not in text and "<" not in text:
+        return ()
+    found = []
+    for token in _inline(PARSER.parse(text)):
+        if token.type == "image":
+            found.append(("image", str(token.attrs.get("src", ""))))
+        elif token.type == "link_open":
+            found.append(("link", str(token.attrs.get("href", ""))))
+    return tuple(found)
 
 
 def _scheme(url: str) -> str:
