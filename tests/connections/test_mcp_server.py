@@ -182,6 +182,20 @@ def test_a_silent_legacy_server_connects_in_auto_mode_and_its_stderr_is_kept(
     assert "silent legacy server starting" in server.stderr_text()
 
 
+def test_a_list_too_deep_to_read_fails_in_bounds_saying_so_without_a_traceback(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = McpServerSettings(
+        "deep", "stdio", sys.executable, (SILENT_LEGACY, "400"), era="legacy", connect_timeout=2
+    )
+    view = workspace.add_server(settings).wait(WAIT)
+    assert view.status == "failed"
+    assert "listing its tools, resources and prompts took longer than 2 s" in view.error
+    assert "it sent what could not be read" in view.error and "recursion" in view.error
+    assert [r for r in caplog.records if r.name.startswith("mcp") and r.exc_info] == []
+    assert any("Failed to parse JSONRPC message" in r.getMessage() for r in caplog.records)
+
+
 def test_a_bad_server_is_named_and_the_others_still_work(workspace: Workspace) -> None:
     missing = workspace.add_server(McpServerSettings("ghost", "stdio", "no-such-command-xyz"))
     dead = workspace.add_server(

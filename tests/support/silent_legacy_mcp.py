@@ -1,6 +1,7 @@
 """A minimal handshake-era MCP server over stdio that never answers `server/discover` (as many
 servers in the wild do) and writes a line to stderr at start, with its arguments and its
-SERVICE_TOKEN (as servers that log their settings do). Run: python silent_legacy_mcp.py"""
+SERVICE_TOKEN (as servers that log their settings do). Run: python silent_legacy_mcp.py [DEPTH]
+(with DEPTH, its tool's input schema is nested that many objects deep)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,17 @@ def answer(request: dict) -> dict | None:
     return None  # server/discover and anything else: no answer at all
 
 
+def nested_schema(depth: int) -> dict:
+    """An object schema with one property, `depth` objects deep."""
+    schema: dict = {"type": "string"}
+    for _ in range(depth):
+        schema = {"type": "object", "properties": {"x": schema}}
+    return schema
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1].isdigit():
+        TOOLS[0]["inputSchema"] = nested_schema(int(sys.argv[1]))
     token = os.environ.get("SERVICE_TOKEN", "")
     print("silent legacy server starting", *sys.argv[1:], token, file=sys.stderr, flush=True)
     for line in sys.stdin:

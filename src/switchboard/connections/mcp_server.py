@@ -37,7 +37,7 @@ from switchboard.connections.mcp_questions import (
     sampling_request,
 )
 from switchboard.connections.mcp_session import StderrFile, describe_failure, transport
-from switchboard.connections.mcp_transport import logged
+from switchboard.connections.mcp_transport import UNREAD, logged
 from switchboard.connections.owner import (
     Backoff,
     Breakage,
@@ -222,12 +222,15 @@ class McpConnection(Connection):
     @contextlib.asynccontextmanager
     async def _phase(self, what: str) -> AsyncIterator[None]:
         """One phase of connecting, bounded by the server's connect timeout."""
-        limit = self.settings.connect_timeout
+        limit, started = self.settings.connect_timeout, time.time()
         try:
             async with asyncio.timeout(limit):
                 yield
         except TimeoutError as exc:
-            raise CallError(f"{what} took longer than {limit:g} s") from exc
+            entries = self.wire.entries.snapshot()
+            unread = [e.body for e in entries if e.ts >= started and e.title.endswith(UNREAD)]
+            why = f": it sent what could not be read ({unread[-1][:300]})" if unread else ""
+            raise CallError(f"{what} took longer than {limit:g} s{why}") from exc
 
     async def _listen_for_changes(self, client: Client, stack: contextlib.AsyncExitStack) -> None:
         """2026-07-28 servers announce list changes on a `listen` stream (older ones send

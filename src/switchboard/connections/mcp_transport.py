@@ -15,6 +15,8 @@ from switchboard.connections.mcp_attribution import Attribution
 from switchboard.connections.owner import Breakage
 from switchboard.connections.wire import Direction, WireLog
 
+UNREAD = "message that could not be read"  # a wire entry's title, after its arrow
+
 
 @contextlib.asynccontextmanager
 async def logged(transport: Any, wire: WireLog, ended: Breakage) -> AsyncIterator[Any]:
@@ -108,4 +110,4 @@ def _log(wire: WireLog, arrow: str, item: Any, owner_of: Callable[[Any], str | N
         direction = Direction.REQUEST if arrow == "→" else Direction.RESPONSE
         wire.record(direction, title, message, owner_of(message))
     elif isinstance(item, Exception):
-        wire.record(Direction.ERROR, f"{arrow} transport error", f"{type(item).__name__}: {item}")
+        wire.record(Direction.ERROR, f"{arrow} {UNREAD}", f"{type(item).__name__}: {item}")
