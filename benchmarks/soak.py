@@ -320,7 +320,7 @@ DESCRIPTION = (
 
 def run(quick: bool, agent_url: str) -> Result:
     """The soak on its own workspace; the seed errors, stuck turns and resources it left."""
-    turns = 200 if quick else 1000
+    turns = 100 if quick else 1000
     ws = Workspace(Settings(source="soak"))
     try:
         ws.add_agent(AgentSettings("demo-agent", agent_url)).wait(WAIT)

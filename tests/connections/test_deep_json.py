@@ -61,3 +61,14 @@ def test_a_whole_body_is_made_shallow_once_it_has_all_come() -> None:
     deep = json.dumps({"result": nested(60)}).encode()
     stream = ShallowStream(Chunks(deep[:10], deep[10:]), events=False, noticed=lambda: None)
     assert json.loads(read(stream))["result"]["level"]
+
+
+def test_events_ended_by_bare_carriage_returns_are_made_shallow_too() -> None:
+    deep = json.dumps(nested(60)).encode()
+    body = b"data: 1\r\rdata: " + deep + b"\r\rdata: 2\r\r"
+    pieces = [body[i : i + 5] for i in range(0, len(body), 5)]
+    noticed: list[bool] = []
+    out = read(ShallowStream(Chunks(*pieces), events=True, noticed=lambda: noticed.append(True)))
+    events = [e for e in out.replace(b"\r", b"\n").split(b"\n\n") if e]
+    assert events[0] == b"data: 1" and events[2] == b"data: 2" and noticed == [True]
+    assert json.loads(events[1].removeprefix(b"data: "))["level"]

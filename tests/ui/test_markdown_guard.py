@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from switchboard.ui.markdown_guard import PARSER, flatten, guard, host_of
+from switchboard.ui.markdown_guard import PARSER, Guarded, flatten, guard, host_of
 
 
 def nothing(host: str) -> bool:
@@ -53,12 +53,20 @@ def test_a_remote_image_is_a_note_naming_its_host_until_the_host_is_allowed() ->
         "| a |\n|---|\n| ![t](https://evil.test/t.png) |",  # in a table
         "![a](https&#58;//evil.test/x.png)",  # an entity in the scheme
         "> quote\n> ![a](\nhttps://evil.test/x.png)",  # a newline before the destination
+        ">" * 20 + " ![a](https://evil.test/x.png)",  # past a parser's nesting limit
+        "see[^a]\n\n[^a]: ![a](https://evil.test/x.png)",  # in a footnote (GFM)
+        "$`$ ![a](https://evil.test/x.png) `",  # math a CommonMark parser reads as code
+        "$$\n```\n$$\n![a](https://evil.test/x.png)\n```",  # a math block ends the fence
+        "-     ![a](https://evil.test/x.png)",  # code to a parser, an image in a label
+        "```\n![a](https://evil.test/x.png)\n```",  # in a fence (held all the same)
     ],
 )
 def test_no_way_of_writing_an_image_gets_it_fetched(text: str) -> None:
+    """Whatever a renderer would make of it: a plain image is a note naming its host, and any
+    other `![` is neutralized (what it names is left a link, which loads nothing)."""
     held = guard(text, nothing)
-    assert not [url for url in fetched(held.text, ("image",)) if "evil" in url]
-    assert "evil.test" in held.blocked
+    assert fetched(held.text, ("image",)) == [] and "![" not in held.text.replace("\\![", "")
+    assert "evil.test" in held.blocked or "&#33;[" in held.text
 
 
 @pytest.mark.parametrize(
@@ -70,6 +78,9 @@ def test_no_way_of_writing_an_image_gets_it_fetched(text: str) -> None:
         "<javascript:alert(1)>",
         "[open me][x]\n\n[x]: vbscript:msgbox",
         "![x](javascript:alert(1))",
+        ">" * 20 + " [c](javascript:alert(1))",  # past a parser's nesting limit
+        "[c](<\x01javascript:alert(1)>)",  # a control character browsers skip
+        "[c](data&colon;text/html,hi)",  # an entity for the colon
     ],
 )
 def test_a_link_that_would_run_code_leaves_the_whole_text_as_typed(text: str) -> None:
@@ -92,3 +103,10 @@ def test_host_of_reads_only_web_addresses() -> None:
     assert host_of("//cdn.test/x") == "cdn.test"
     assert host_of("http://x:99999/") is None
     assert host_of("/relative") is None and host_of("data:image/png,x") is None
+    for two_readings in ("http://evil.test\\@ok.test/a.png", "http://u@ok.test/", "http://a b/"):
+        assert host_of(two_readings) is None, "parsers disagree on its host: never allowed"
+
+
+def test_ordinary_prose_with_colons_and_brackets_keeps_its_formatting() -> None:
+    text = "**Data:** see [the docs](https://example.com) and <https://example.com>.\n\n[1]: x"
+    assert guard(text, nothing) == Guarded(text)

@@ -5,13 +5,17 @@ part is shown as it came and the rest of the stream still arrives."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 
 MAX_DEPTH = 40  # JSON levels from a body's root kept as structure; deeper values become text
-EVENT_END = (b"\n\n", b"\r\n\r\n")
+# An event ends at an empty line: two line ends in a row, each CRLF, LF or CR (atomic, so a
+# CRLF is never read as two).
+EVENT_END = re.compile(rb"(?>\r\n|\n|\r)(?>\r\n|\n|\r)")
+EVENT_END_AT_END = re.compile(rb"(?>\r\n|\n|\r)(?>\r\n|\n|\r)\Z")
 
 
 def shallow(body: bytes, depth: int = MAX_DEPTH) -> bytes | None:
@@ -48,7 +52,8 @@ def shallow_event(event: bytes, depth: int = MAX_DEPTH) -> bytes | None:
     if cut is None:
         return None
     others = [line for line in lines if line and not line.startswith(b"data:")]
-    return b"\n".join([*others, b"data: " + cut]) + b"\n\n"
+    lead = event[: len(event) - len(event.lstrip(b"\r\n"))]  # line ends left of the last one
+    return lead + b"\n".join([*others, b"data: " + cut]) + b"\n\n"
 
 
 class ShallowStream(httpx.AsyncByteStream):
@@ -63,15 +68,32 @@ class ShallowStream(httpx.AsyncByteStream):
         self._noticed = noticed
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        pending = b""
+        buffer, scanned = bytearray(), 0
         async for chunk in self._inner:
-            pending += chunk
-            if self._events:
-                ready, pending = _complete_events(pending)
-                for event in ready:
-                    yield self._made_shallow(event, shallow_event)
-        if pending:
-            yield self._made_shallow(pending, shallow_event if self._events else shallow)
+            if self._events and not buffer and _whole_and_shallow(chunk):
+                yield chunk  # the common case, passed on untouched and unparsed
+                continue
+            buffer += chunk
+            if not self._events:
+                continue
+            end = _last_event_end(buffer, max(0, scanned - 3))  # a line end may straddle
+            scanned = len(buffer)
+            if end:
+                ready = bytes(buffer[:end])
+                del buffer[:end]
+                scanned = len(buffer)
+                yield self._events_made_shallow(ready)
+        if buffer:
+            yield self._made_shallow(bytes(buffer), shallow_event if self._events else shallow)
+
+    def _events_made_shallow(self, events: bytes) -> bytes:
+        if events.count(b"{") + events.count(b"[") <= MAX_DEPTH:
+            return events
+        pieces, start = [], 0
+        for match in EVENT_END.finditer(events):
+            pieces.append(self._made_shallow(events[start : match.end()], shallow_event))
+            start = match.end()
+        return b"".join(pieces)
 
     def _made_shallow(self, body: bytes, make: Callable[[bytes], bytes | None]) -> bytes:
         cut = make(body)
@@ -84,13 +106,16 @@ class ShallowStream(httpx.AsyncByteStream):
         await self._inner.aclose()
 
 
-def _complete_events(buffer: bytes) -> tuple[list[bytes], bytes]:
-    """The whole events at the start of `buffer` (each with its blank line), and the rest."""
-    events: list[bytes] = []
-    while True:
-        ends = [(buffer.find(end), end) for end in EVENT_END if end in buffer]
-        if not ends:
-            return events, buffer
-        at, end = min(ends)
-        events.append(buffer[: at + len(end)])
-        buffer = buffer[at + len(end) :]
+def _whole_and_shallow(chunk: bytes) -> bool:
+    """Whether `chunk` ends where an event ends and has too few brackets to be too deep."""
+    ends = EVENT_END_AT_END.search(chunk, max(0, len(chunk) - 4)) is not None
+    return ends and chunk.count(b"{") + chunk.count(b"[") <= MAX_DEPTH
+
+
+def _last_event_end(buffer: bytearray, start: int) -> int:
+    """Where the last whole event in `buffer` ends (0: none yet), looking from `start` on."""
+    end = 0
+    for match in EVENT_END.finditer(buffer, start):
+        if match.end() < len(buffer) or buffer[-1:] != b"\r":  # a last CR may begin a CRLF
+            end = match.end()
+    return end

@@ -22,6 +22,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 METADATA_ADDRESSES = frozenset(
     ipaddress.ip_address(a) for a in ("fd00:ec2::254", "100.100.100.200", "192.0.0.192")
 )
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
 METADATA_NAMES = frozenset({"metadata.google.internal", "metadata.goog", "instance-data"})
 ALLOW_HINT = "An admin can add the host to `allowedHosts` in the config file."
 
@@ -73,9 +74,12 @@ class UrlGuard:
 
 
 def forbidden_address(address: IPAddress) -> str | None:
-    """Why an address is never fetched (link-local, cloud metadata), or None."""
-    mapped = getattr(address, "ipv4_mapped", None)
-    address = mapped or address
+    """Why an address is never fetched (link-local, cloud metadata), or None; an IPv6 address
+    that carries an IPv4 one (mapped, NAT64, 6to4, Teredo) is judged by that too."""
+    if isinstance(address, ipaddress.IPv6Address):
+        carried = _carried_ipv4(address)
+        if carried is not None and (reason := forbidden_address(carried)):
+            return reason
     if address in METADATA_ADDRESSES:
         return "a cloud metadata address: never fetched."
     if address.is_link_local:
@@ -84,16 +88,31 @@ def forbidden_address(address: IPAddress) -> str | None:
 
 
 def allowed_by_default(urls: list[str]) -> tuple[str, ...]:
-    """The hosts of the configured connections' URLs (on any port)."""
+    """`host:port` of each configured connection's URL (a configured host's other ports may
+    be services no one meant to offer)."""
     hosts: dict[str, None] = {}
     for url in urls:
         try:
-            host = urlsplit(url).hostname
+            parts = urlsplit(url)
+            host, port = parts.hostname, parts.port or _default_port(parts)
         except ValueError:
             continue
         if host:
-            hosts[host.lower()] = None
+            host = host.lower()
+            hosts[f"[{host}]:{port}" if ":" in host else f"{host}:{port}"] = None
     return tuple(hosts)
+
+
+def _carried_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    if address in NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
 
 
 def _pattern(pattern: str) -> tuple[str, int | None]:
@@ -147,7 +166,18 @@ class _Guarding:
             await self._guard.check(str(request.url))
         except UrlRefused as exc:
             raise self.refused(str(exc), request=request) from None
-        return await self._inner.handle_async_request(request)
+        response = await self._inner.handle_async_request(request)
+        # The address really connected to (a name may resolve anew for the connection): its
+        # answer is not read when it is one never fetched.
+        stream = response.extensions.get("network_stream")
+        peer = stream.get_extra_info("server_addr") if stream is not None else None
+        reason = forbidden_address(ipaddress.ip_address(peer[0].split("%")[0])) if peer else None
+        if reason is not None:
+            await response.aclose()
+            raise self.refused(
+                f"{request.url.host} connected to {peer[0]}, {reason}", request=request
+            )
+        return response
 
     async def aclose(self) -> None:
         await self._inner.aclose()

@@ -81,7 +81,7 @@ def report(pending: Pending[AgentView], what: str) -> None:
     if agent is None:
         return
     if agent.status == Status.READY:
-        st.success(f"Connected to **{agent.name}** ({agent.protocol}).")
+        st.success(safe(f"Connected to **{agent.name}** ({agent.protocol})."))
     else:
         st.error(safe(f"Could not connect: {agent.error}"))
 
@@ -90,7 +90,7 @@ def render_agent(ws: Workspace, agent: AgentView) -> None:
     """One agent: status, card, credentials (masked), actions."""
     icon = STATUS_ICONS.get(agent.status, "•")
     failed = agent.status == Status.FAILED
-    with st.expander(f"{icon} **{agent.name}** · {agent.status}", expanded=failed):
+    with st.expander(safe(f"{icon} **{agent.name}** · {agent.status}"), expanded=failed):
         if failed:
             st.error(safe(agent.error), icon="⚠️")
         st.caption(f"URL: {agent.url}")
@@ -120,7 +120,7 @@ def render_actions(ws: Workspace, agent: AgentView) -> None:
         args=(agent.name, user),
     )
     with columns[2].popover("🗑 Remove"):
-        st.write(f"Remove **{agent.name}**? Its conversations stay, but cannot continue.")
+        st.write(safe(f"Remove **{agent.name}**? Its conversations stay, but cannot continue."))
         st.button(
             "Remove",
             key=f"remove-{agent.name}",

@@ -180,17 +180,19 @@ def cancel_task(ws: Workspace, conversation_id: str) -> None:
 def render_header(ws: Workspace, conversation: Conversation) -> None:
     """Who this conversation is with, and how that connection is doing."""
     agent = ws.agent(conversation.counterpart, conversation.owner)
-    st.subheader(conversation.counterpart)
+    st.subheader(safe(conversation.counterpart))
     if agent is None:
         st.error(
-            f"{conversation.counterpart!r} is not connected. Add it again on the Agents page, "
-            "or pick another counterpart in the sidebar."
+            safe(
+                f"{conversation.counterpart!r} is not connected. Add it again on the Agents "
+                "page, or pick another counterpart in the sidebar."
+            )
         )
         return
     facts = [agent.protocol or agent.status]
     if conversation.context_id():
         facts.append(f"context `{conversation.context_id()}`")
-    st.caption(" · ".join(facts))
+    st.caption(safe(" · ".join(facts)))
     if agent.status == Status.FAILED:
         st.error(safe(f"Cannot reach this agent: {agent.error}"), icon="⚠️")
         if ws.access.may_change(agent, conversation.owner):

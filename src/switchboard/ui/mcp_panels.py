@@ -58,7 +58,7 @@ def tools_panel(ws: Workspace, server: ServerView) -> None:
             return
         missing = missing_required(schema, arguments)
         if missing:
-            st.error(f"Please fill in: {', '.join(missing)}.")
+            st.error(safe(f"Please fill in: {', '.join(missing)}."))
             return
         conversation = current_conversation(ws)
         attempt(ws.chat.call_tool, conversation.id, server.name, chosen, arguments)
@@ -112,7 +112,7 @@ def prompts_panel(ws: Workspace, server: ServerView) -> None:
         a["name"] for a in prompt["arguments"] if a["required"] and a["name"] not in arguments
     ]
     if missing:
-        st.caption(f"Required: {', '.join(missing)}")
+        st.caption(safe(f"Required: {', '.join(missing)}"))
         return
     messages = request(lambda: ws.get_prompt(server.name, chosen, arguments, owner(), stop_check()))
     if messages is None:
@@ -157,14 +157,19 @@ def completed_input(
     label: str | None = None,
 ) -> str:
     """A text input whose completions (from the server) are offered as choices beneath it."""
-    value = st.text_input(label or argument, key=f"{key}-{argument}")
+    value = st.text_input(safe(label or argument), key=f"{key}-{argument}")
     found = request(
         lambda: ws.complete(server.name, ref, argument, value, owner(), stop_check()), True
     )
     suggestions = found or []
     suggestions = [s for s in suggestions if s != value][:8]
     if suggestions:
-        picked = st.pills(f"Suggestions for {argument}", suggestions, key=f"{key}-{argument}-pick")
+        picked = st.pills(
+            safe(f"Suggestions for {argument}"),
+            suggestions,
+            format_func=lambda suggestion: safe(str(suggestion)),
+            key=f"{key}-{argument}-pick",
+        )
         if picked:
             return str(picked)
     return value
@@ -186,7 +191,7 @@ def attach_button(ws: Workspace, server: ServerView) -> None:
     if not read:
         return
     uri, contents = read
-    if st.button(f"📎 Attach `{uri}` to the conversation", key=f"attach-{server.name}"):
+    if st.button(safe(f"📎 Attach `{uri}` to the conversation"), key=f"attach-{server.name}"):
         conversation = current_conversation(ws)
         if conversation is None:
             st.error("There is no conversation to attach it to: add an agent first.")
@@ -201,5 +206,5 @@ def request(make: Callable[[], T], quiet: bool = False) -> T | None:
         return make()
     except (CallError, TimeoutError) as exc:
         if not quiet:
-            st.error(str(exc) or "The server did not answer in time.")
+            st.error(safe(str(exc)) or "The server did not answer in time.")
         return None

@@ -44,7 +44,7 @@ def render_elicitation(ws: Workspace, question: dict[str, Any]) -> None:
             return
         missing = missing_required(schema, value)
         if missing:
-            st.error(f"Please fill in: {', '.join(missing)}.")
+            st.error(safe(f"Please fill in: {', '.join(missing)}."))
             return
         ws.chat.answer(ident, Action.ACCEPT, value)
         st.rerun()
@@ -74,7 +74,7 @@ def render_approval(ws: Workspace, question: dict[str, Any]) -> None:
             always.button(
                 "Always allow",
                 key=f"always-{ident}",
-                help=f"Stop asking for {question['policy_key']} while the app runs.",
+                help=safe(f"Stop asking for {question['policy_key']} while the app runs."),
                 on_click=ws.chat.answer,
                 args=(ident, Action.ACCEPT, {"always": True}),
             )

@@ -277,7 +277,10 @@ def render_file(part: dict[str, Any], live: bool, key: str) -> None:
             # A data URL: the browser decodes it (Pillow, which st.image uses for bytes,
             # rejects images browsers show, and SVG altogether).
             encoded = base64.b64encode(data).decode("ascii")
-            st.image(f"data:{media_type};base64,{encoded}", caption=part.get("filename") or None)
+            st.image(
+                f"data:{media_type};base64,{encoded}",
+                caption=safe(part.get("filename") or "") or None,
+            )
             return
         if media_type.startswith("audio/"):
             st.audio(data, format=media_type)
@@ -300,7 +303,7 @@ def render_linked_file(part: dict[str, Any], media_type: str, name: str) -> None
         held = " (not loaded)" if playable else ""
         markdown(f"📎 [{name}]({url}) · {media_type}{held}")
     elif media_type.startswith("image/"):
-        st.image(url, caption=part.get("filename") or None)
+        st.image(url, caption=safe(part.get("filename") or "") or None)
     elif media_type.startswith("audio/"):
         st.audio(url, format=media_type)
     else:
@@ -312,7 +315,8 @@ def render_download(data: bytes, name: str, media_type: str, live: bool, key: st
     if live:
         st.caption(safe(f"📎 {name} · {media_type} · {len(data)} bytes"))
     else:
-        st.download_button(f"📎 Download {name}", data, file_name=name, mime=media_type, key=key)
+        label = safe(f"📎 Download {name}")
+        st.download_button(label, data, file_name=name, mime=media_type, key=key)
 
 
 def render_notice(notice: dict[str, Any]) -> None:

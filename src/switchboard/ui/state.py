@@ -66,7 +66,9 @@ def workspace() -> Workspace:
 )
 def _workspace(config_path: str) -> Workspace:
     settings = load_settings(Path(config_path) if config_path else None, env=environment())
-    opened = Workspace.open(settings, exposed=not listens_on_loopback())
+    # Served for a team (beyond loopback, or with logins, as behind a proxy on loopback):
+    # what people enter in the UI is held to the allow list.
+    opened = Workspace.open(settings, exposed=login_configured() or not listens_on_loopback())
     atexit.register(opened.close)
     # Long-lived start-up objects leave the GC's view: full collections stop stalling the loop.
     gc.collect()
@@ -130,15 +132,22 @@ def owner() -> str:
     return LOCAL_OWNER
 
 
+def login_configured() -> bool:
+    """Whether Streamlit's OIDC login is configured (`[auth]` in secrets.toml)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all
+        return False
+
+
 def require_login() -> bool:
     """With `[auth]` configured, ask for a login before anything else; True when the app may
     be drawn."""
-    with contextlib.suppress(Exception):  # no secrets.toml at all: no login
-        if "auth" in st.secrets and not st.user.get("is_logged_in"):
-            st.title("Switchboard")
-            st.write("Log in to see your conversations.")
-            st.button("Log in", type="primary", on_click=st.login)
-            return False
+    if login_configured() and not st.user.get("is_logged_in"):
+        st.title("Switchboard")
+        st.write("Log in to see your conversations.")
+        st.button("Log in", type="primary", on_click=st.login)
+        return False
     return True
 
 
