@@ -21,6 +21,7 @@ from tests.support.browser import (
     running_app,
     send,
     step_counts,
+    wait_settled,
 )
 from tests.support.servers import serve_app
 
@@ -54,6 +55,8 @@ def test_a_restart_mid_task_reopens_and_the_answer_completes(
                 bubble = assistant_bubbles(page).last
                 expect(bubble).to_contain_text("step 40 of 40", timeout=STREAM)
                 expect(bubble).to_contain_text("restarted during this turn", timeout=STEP)
+                wait_settled(page)  # the turn's last rerun may redraw the bubble meanwhile
+                bubble = assistant_bubbles(page).last
                 assert step_counts(bubble) == Counter(ALL_STEPS)
                 expect(assistant_bubbles(page)).to_have_count(1)
         finally:
