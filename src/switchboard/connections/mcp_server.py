@@ -29,6 +29,7 @@ from switchboard.connections.mcp_convert import (
     tool_entry,
     tool_result,
 )
+from switchboard.connections.mcp_lists import every_page
 from switchboard.connections.mcp_questions import (
     Asking,
     Call,
@@ -90,6 +91,7 @@ class McpConnection(Connection):
         self.resources: list[dict[str, Any]] = []
         self.templates: list[dict[str, Any]] = []
         self.prompts: list[dict[str, Any]] = []
+        self.list_note = ""  # why a list was cut short, if one was
         self.asking = Asking(settings.name)
         self.stderr = StderrFile()
         self.owner: Owner[Client] = Owner(
@@ -260,18 +262,29 @@ class McpConnection(Connection):
         stack.push_async_callback(cancel_and_wait, watcher)
 
     async def _refresh(self, client: Client) -> None:
-        capabilities, fresh = client.server_capabilities, "refresh"  # never a cached list
+        capabilities, notes = client.server_capabilities, []
+
+        async def listed(method: Any, field: str, what: str) -> list[Any]:
+            async def page(cursor: str | None) -> Any:
+                return await method(cursor=cursor, cache_mode="refresh")  # never a cached list
+
+            items, note = await every_page(page, lambda found: getattr(found, field), what)
+            notes.append(note)
+            return items
+
         if capabilities.tools is not None:
-            tools = (await client.list_tools(cache_mode=fresh)).tools
-            self.tools = [tool_entry(t) for t in tools]
+            self.tools = [tool_entry(t) for t in await listed(client.list_tools, "tools", "tool")]
         if capabilities.resources is not None:
-            resources = (await client.list_resources(cache_mode=fresh)).resources
-            self.resources = [resource_entry(r) for r in resources]
-            templates = (await client.list_resource_templates(cache_mode=fresh)).resource_templates
-            self.templates = [template_entry(t) for t in templates]
+            found = await listed(client.list_resources, "resources", "resource")
+            self.resources = [resource_entry(r) for r in found]
+            found = await listed(client.list_resource_templates, "resource_templates", "template")
+            self.templates = [template_entry(t) for t in found]
         if capabilities.prompts is not None:
-            prompts = (await client.list_prompts(cache_mode=fresh)).prompts
-            self.prompts = [prompt_entry(p) for p in prompts]
+            found = await listed(client.list_prompts, "prompts", "prompt")
+            self.prompts = [prompt_entry(p) for p in found]
+        self.list_note = "; ".join(note for note in notes if note)
+        if self.list_note:
+            self.wire.record(Direction.WARNING, "lists cut short", self.list_note)
 
     def _lost(self, reason: str, was_up: bool) -> None:
         title = "connection lost" if was_up else "connection failed"

@@ -126,6 +126,8 @@ def render_server(ws: Workspace, server: ServerView, alone: bool) -> None:
                 + (f" · timeout {server.timeout:g} s" if server.timeout else "")
             )
         )
+        if server.list_note:
+            st.warning(safe(f"Not everything is listed: {server.list_note}."))
         if server.instructions:
             with st.container(border=True):
                 st.caption("Server instructions")

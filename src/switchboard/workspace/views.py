@@ -90,6 +90,7 @@ class ServerView:
     prompts: list[dict[str, Any]] = field(default_factory=list)
     logs: list[dict[str, Any]] = field(default_factory=list)
     shared: bool = True  # from the config file (seen by everyone); else the viewer's own
+    list_note: str = ""  # why a list was cut short, if one was
 
     @classmethod
     def of(cls, server: McpConnection) -> ServerView:
@@ -112,6 +113,7 @@ class ServerView:
             prompts=list(server.prompts),
             logs=server.logs.snapshot(),
             shared=server.user is None,
+            list_note=server.list_note,
         )
 
 

@@ -1,0 +1,41 @@
+"""An MCP server written with fastmcp (an implementation we did not write), over stdio, that
+pages its lists by 3: 8 tools, 4 resources, 4 prompts. Run: python fastmcp_server.py"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastmcp import FastMCP
+
+PAGE_SIZE = 3
+TOOLS, RESOURCES, PROMPTS = 8, 4, 4
+
+server = FastMCP("Paged fastmcp", list_page_size=PAGE_SIZE)
+
+
+def numbered(i: int) -> tuple[Callable[..., int], Callable[[], str], Callable[[], str]]:
+    """The i-th tool (adds i), resource and prompt."""
+
+    def tool(x: int = 0) -> int:
+        return x + i
+
+    def resource() -> str:
+        return f"resource {i}"
+
+    def prompt() -> str:
+        return f"prompt {i}"
+
+    return tool, resource, prompt
+
+
+for number in range(TOOLS):
+    tool, resource, prompt = numbered(number)
+    server.tool(tool, name=f"tool_{number}", description=f"Adds {number}.")
+    if number < RESOURCES:
+        server.resource(f"paged://r{number}", name=f"r{number}")(resource)
+    if number < PROMPTS:
+        server.prompt(name=f"p{number}")(prompt)
+
+
+if __name__ == "__main__":
+    server.run(show_banner=False)
