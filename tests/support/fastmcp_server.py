@@ -1,11 +1,12 @@
 """An MCP server written with fastmcp (an implementation we did not write), over stdio, that
-pages its lists by 3: 8 tools, 4 resources, 4 prompts. Run: python fastmcp_server.py"""
+pages its lists by 3: 8 numbered tools (and `ask_name`, which asks with `ctx.elicit`),
+4 resources, 4 prompts. Run: python fastmcp_server.py"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastmcp import FastMCP
+from fastmcp import Context, FastMCP
 
 PAGE_SIZE = 3
 TOOLS, RESOURCES, PROMPTS = 8, 4, 4
@@ -35,6 +36,13 @@ for number in range(TOOLS):
         server.resource(f"paged://r{number}", name=f"r{number}")(resource)
     if number < PROMPTS:
         server.prompt(name=f"p{number}")(prompt)
+
+
+@server.tool
+async def ask_name(ctx: Context) -> str:
+    """Ask the person's name (elicitation), then greet them."""
+    answer = await ctx.elicit("What is your name?", response_type=str)
+    return f"Hello, {answer.data}!" if answer.action == "accept" else f"No name ({answer.action})."
 
 
 if __name__ == "__main__":

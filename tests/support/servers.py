@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
@@ -19,6 +20,8 @@ from switchboard.config import McpServerSettings
 DEMO_STDIO = (sys.executable, ("-m", "switchboard", "demo-mcp"))
 DEMO_MCP = McpServerSettings("demo", "stdio", *DEMO_STDIO)
 DEMO_ENTRY = {"command": DEMO_STDIO[0], "args": list(DEMO_STDIO[1])}
+# A server written with fastmcp (tests/support/fastmcp_server.py), run over stdio.
+FASTMCP = str(Path(__file__).parent / "fastmcp_server.py")
 
 
 def free_port() -> int:

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from switchboard.connections.mcp_questions import Interaction, Sampler
 from switchboard.connections.mcp_server import McpConnection
-from switchboard.connections.updates import Kind, Update
+from switchboard.connections.updates import Kind, Level, Update, notice
 
 Resolver = Callable[[str, dict[str, Any] | None], None]
 
@@ -26,6 +26,17 @@ class Questions(Protocol):
 
 
 _DONE = Update(Kind.NOTICE)  # the call has finished: its result (or error) is there to take
+# What a server says (fastmcp's `ctx.elicit`, say) when it asks a question by a request of its
+# own during the call, which a 2026-07-28 connection does not carry.
+ERA_MISMATCH = "server-initiated requests is unavailable on 2026-07-28"
+ASKED_THE_OLD_WAY = (
+    "{server} tried to ask you something the handshake-era way (a request from the server "
+    "during the call), which its 2026-07-28 connection cannot carry."
+)
+USE_LEGACY = (
+    'Set this server\'s era to `legacy` (MCP servers page, or `"era": "legacy"` in its '
+    "config entry), then call the tool again."
+)
 
 
 async def call_updates(
@@ -55,10 +66,17 @@ async def call_updates(
     try:
         while (update := await updates.get()) is not _DONE:
             yield update
-        yield Update(Kind.TOOL_RESULT, call.result())
+        result = call.result()
+        yield Update(Kind.TOOL_RESULT, result)
+        if result.get("is_error") and ERA_MISMATCH in _text(result):
+            yield notice(ASKED_THE_OLD_WAY.format(server=server.name), Level.WARNING, USE_LEGACY)
     finally:
         if not call.done():
             call.cancel()
             await asyncio.wait({call})
         for question_id in asked:
             questions.close(question_id)
+
+
+def _text(result: dict[str, Any]) -> str:
+    return " ".join(part.get("text", "") for part in result.get("parts", []))
