@@ -7,8 +7,12 @@ import sys
 from pathlib import Path
 
 from switchboard.chat.conversation import Conversation
+from switchboard.chat.events import Action
+from switchboard.chat.turns import text_of
 from switchboard.config import McpServerSettings
 from switchboard.workspace import Workspace
+from tests.support import fastmcp_server
+from tests.support.servers import serve_app
 from tests.support.turns import connect_server, wait_for, wait_turn
 
 ASKING = str(Path(__file__).parents[1] / "support" / "asking_mcp.py")
@@ -111,3 +115,23 @@ def test_stopping_the_only_call_that_may_have_asked_withdraws_the_question(
     assert workspace.chat.stop(conversation.id)
     assert wait_turn(conversation, turn).end_reason == "stopped"
     assert not workspace.chat.answer(question["id"], "accept", {"name": "late"})
+
+
+def test_fastmcp_questions_from_two_calls_reach_their_own_conversations(
+    workspace: Workspace,
+) -> None:
+    """fastmcp's `ctx.elicit` in the handshake era over streamable HTTP (each question comes
+    on its call's own stream), two calls at once on one server: each question reaches the
+    conversation whose call asked, and one answered after the other call ended still counts."""
+    with serve_app(lambda _: fastmcp_server.server.http_app()) as url:
+        settings = McpServerSettings("fast", "http", url=url + "/mcp", era="legacy")
+        connect_server(workspace, settings)
+        first, second = (workspace.chat.new_conversation("nobody") for _ in range(2))
+        turns = [workspace.chat.call_tool(c.id, "fast", "ask_name", {}) for c in (first, second)]
+        wait_for(lambda: len(questions_in(first)) == 1 and len(questions_in(second)) == 1)
+        (asked_first,), (asked_second,) = questions_in(first), questions_in(second)
+        assert asked_first["id"] != asked_second["id"] and not asked_first.get("shared")
+        assert workspace.chat.answer(asked_second["id"], Action.ACCEPT, {"value": "Grace"})
+        assert text_of(wait_turn(second, turns[1]).result["parts"]) == "Hello, Grace!"
+        assert workspace.chat.answer(asked_first["id"], Action.ACCEPT, {"value": "Ada"})
+        assert text_of(wait_turn(first, turns[0]).result["parts"]) == "Hello, Ada!"
