@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from starlette.applications import Starlette
 from starlette.requests import Request
 
+from switchboard.chat.turns import text_of
 from switchboard.connections.redaction import MASK
 from switchboard.demo.agent import build_app
 from switchboard.workspace import LOCAL_OWNER, Workspace
@@ -18,6 +19,7 @@ from tests.support.hostile_agent import (
     ending_subscriptions,
     nested,
     odd_states,
+    repeating_status,
 )
 from tests.support.servers import free_port, serve_app
 from tests.support.turns import connect, run_turn, wait_for, wait_turn
@@ -190,3 +192,11 @@ def test_a_data_part_nested_50_deep_is_kept_as_it_came_and_the_stream_goes_on(
     assert view.notices == []
     warnings = workspace.wire_log("agent", agent.name, LOCAL_OWNER)
     assert any("nested deeper than" in e.title for e in warnings if e.direction == "warning")
+
+
+def test_a_repeated_state_with_no_message_keeps_the_question(workspace: Workspace) -> None:
+    with serve_app(repeating_status) as url:  # type: ignore[arg-type]
+        agent = connect(workspace, url)
+        conversation = workspace.chat.new_conversation(agent.name)
+        view = run_turn(workspace, conversation, "go")
+    assert view.state == "input-required" and text_of(view.status_parts) == "Which colour?"

@@ -44,3 +44,13 @@ def test_an_artifact_joins_text_chunks_and_keeps_other_parts_apart() -> None:
     artifact.add({"type": "text", "text": "caption"})
     assert [p.get("text") for p in artifact.parts] == ["one two three", None, "caption"]
     assert artifact.text() == "one two threecaption"
+
+
+def test_a_repeated_status_with_no_message_keeps_what_was_said() -> None:
+    asked = [{"type": "text", "text": "Which colour?"}]
+    reply = Reply(task_id="t")
+    reply.apply(Kind.STATUS, {"state": TaskState.INPUT_REQUIRED, "message": asked})
+    reply.apply(Kind.STATUS, {"state": TaskState.INPUT_REQUIRED, "message": []})
+    assert reply.status_parts == asked and reply.history == [("input-required", "Which colour?")]
+    reply.apply(Kind.STATUS, {"state": TaskState.FAILED, "message": []})
+    assert reply.state == "failed" and reply.status_parts == [], "a new state says its own"

@@ -6,6 +6,7 @@ thing changed, and counting every JSON-RPC call they get.
 - `odd_states`: the task passes through a state number outside the enum, then completes.
 - `deep_data`: a data part nested 50 deep, then the rest of the answer.
 - `parrot`: says back, as markdown, whatever it is sent (content a test chooses).
+- `repeating_status`: asks a question, then sends the same state again with no message.
 """
 
 from __future__ import annotations
@@ -194,6 +195,21 @@ def deep_data(base_url: str) -> CallCounter:
     ]
     final = {"id": "t-deep", "contextId": "c-deep", "status": done, "artifacts": [deep, rest]}
     return hand_written(base_url, "Deep data", frames, final)
+
+
+def repeating_status(base_url: str) -> CallCounter:
+    """input-required with a question, then input-required again saying nothing."""
+    ids = {"taskId": "t-ask", "contextId": "c-ask"}
+    question = {"messageId": "q", "role": "ROLE_AGENT", "parts": [{"text": "Which colour?"}]}
+    asked = {"state": "TASK_STATE_INPUT_REQUIRED", "message": question}
+    again = {"state": "TASK_STATE_INPUT_REQUIRED"}
+    frames = [
+        {"task": {"id": "t-ask", "contextId": "c-ask", "status": {"state": "TASK_STATE_WORKING"}}},
+        {"statusUpdate": {**ids, "status": asked}},
+        {"statusUpdate": {**ids, "status": again}},
+    ]
+    final = {"id": "t-ask", "contextId": "c-ask", "status": again}
+    return hand_written(base_url, "Repeating status", frames, final)
 
 
 def parrot(description: str) -> Callable[[str], Starlette]:

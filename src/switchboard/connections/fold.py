@@ -120,12 +120,15 @@ class Reply:
         self.task_id = data.get("task_id") or self.task_id
         self.context_id = data.get("context_id") or self.context_id
         state, parts = data.get("state", ""), data.get("message", [])
-        if state:
-            self.state = state
-            self.status_parts = parts
-            entry = (state, text_of(parts))
-            if not self.history or self.history[-1] != entry:
-                self.history.append(entry)
+        if not state:
+            return
+        if state == self.state and not parts:
+            return  # the same state again, saying nothing: what it said before still holds
+        self.state = state
+        self.status_parts = parts
+        entry = (state, text_of(parts))
+        if not self.history or self.history[-1] != entry:
+            self.history.append(entry)
 
     def _artifact(self, data: dict[str, Any]) -> None:
         self.task_id = data.get("task_id") or self.task_id
