@@ -30,9 +30,11 @@ def close_workspace() -> None:
 
 
 def assistant_text(at: AppTest, index: int = -1) -> str:
-    """The markdown of one assistant bubble (the last by default)."""
-    bubbles = [m for m in at.chat_message if m.name == "assistant"]
-    return "\n".join(m.value for m in bubbles[index].markdown)
+    """The text of one assistant bubble (the last by default): its markdown and plain text,
+    in the order drawn."""
+    bubble = [m for m in at.chat_message if m.name == "assistant"][index]
+    drawn = [e for e in bubble if e.type in ("markdown", "text")]
+    return "\n".join(str(e.value) for e in drawn)
 
 
 def signed_in(page: Callable[[], None], email: str) -> AppTest:

@@ -84,12 +84,15 @@ class EndingSubscriptions(DefaultRequestHandler):
 
 
 class Parrot(AgentExecutor):
-    """Replies with one message: the text it was sent, as markdown."""
+    """Replies with one message: the text it was sent, labelled `media_type`."""
+
+    def __init__(self, media_type: str = "text/markdown") -> None:
+        self.media_type = media_type
 
     async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
         text = context.get_user_input()
         reply = new_text_message(text, context_id=context.context_id)
-        reply.parts[0].media_type = "text/markdown"
+        reply.parts[0].media_type = self.media_type
         await event_queue.enqueue_event(reply)
 
     async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
@@ -212,13 +215,17 @@ def repeating_status(base_url: str) -> CallCounter:
     return hand_written(base_url, "Repeating status", frames, final)
 
 
-def parrot(description: str) -> Callable[[str], Starlette]:
-    """An agent that says back what it is sent; its card's description is `description`."""
+def parrot(
+    description: str = "Says back what it is sent.", media_type: str = "text/markdown"
+) -> Callable[[str], Starlette]:
+    """An agent that says back what it is sent, as `media_type`; its card's description is
+    `description`."""
 
     def build(base_url: str) -> Starlette:
         agent_card = card(base_url, "Parrot", description)
+        executor = Parrot(media_type)
         handler = DefaultRequestHandler(
-            agent_executor=Parrot(), task_store=InMemoryTaskStore(), agent_card=agent_card
+            agent_executor=executor, task_store=InMemoryTaskStore(), agent_card=agent_card
         )
         routes = [*create_agent_card_routes(agent_card), *create_jsonrpc_routes(handler, "/")]
         return Starlette(routes=routes)

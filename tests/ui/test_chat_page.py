@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from switchboard.workspace import Workspace
-from tests.support.apps import APP, app_workspace, assistant_text
+from tests.support.apps import APP, app_workspace, assistant_text, close_workspace
+from tests.support.hostile_agent import parrot
+from tests.support.servers import serve_app
 from tests.support.turns import wait_for, wait_turn
 
 TOKEN = "tok-0123456789-abcdefghij"
@@ -147,3 +150,20 @@ def test_talk_to_offers_a_person_the_shared_agents_and_their_own(
 
     assert talk_to(ada) == ["Assistant", "Demo Agent", "Ada's own"]
     assert talk_to(grace) == ["Assistant", "Demo Agent"]
+
+
+def test_plain_text_keeps_its_lines_and_is_not_read_as_markdown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serve_app(parrot(media_type="text/plain")) as url:
+        config = tmp_path / "switchboard.json"
+        config.write_text(json.dumps({"agents": [{"name": "Parrot", "url": url}]}))
+        monkeypatch.setenv("SWITCHBOARD_CONFIG", str(config))
+        try:
+            at = AppTest.from_file(APP, default_timeout=30).run()
+            sent = "line one\nline two\n  * not a list *"
+            at.chat_input[0].set_value(sent).run()
+            assert [t.value for t in at.chat_message[1].text] == [sent]
+            assert not at.chat_message[1].markdown
+        finally:
+            close_workspace()

@@ -221,12 +221,14 @@ def render_result(result: dict[str, Any], live: bool, key: str) -> None:
 
 
 def render_parts(parts: list[dict[str, Any]], live: bool, key: str) -> None:
-    """Text as markdown (never raw HTML), data as JSON, files by media type, MCP resource links
-    and embedded resources by what they hold."""
+    """Text as markdown (never raw HTML; `text/plain` as plain text), data as JSON, files by
+    media type, MCP resource links and embedded resources by what they hold."""
     for index, part in enumerate(parts):
         kind = part.get("type")
         if kind == "text":
-            if part.get("text"):
+            if part.get("media_type") == "text/plain" and part.get("text"):
+                st.text(part["text"])  # as sent: its line breaks and spaces kept, no markup
+            elif part.get("text"):
                 markdown(part["text"])
         elif kind == "data":
             st.json(part.get("data"), expanded=2)
