@@ -16,8 +16,8 @@ from switchboard.config import Limits, McpServerSettings, Settings
 from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.owner import CallError
 from switchboard.demo.mcp_server import http_app, sse_app
-from switchboard.workspace import Workspace
-from tests.support.servers import DEMO_STDIO, free_port, serve_app
+from switchboard.workspace import LOCAL_OWNER, Workspace
+from tests.support.servers import DEMO_STDIO, FASTMCP, free_port, serve_app
 from tests.support.turns import WAIT, call, child_pids, connect_server, wait_for, wait_turn
 
 SILENT_LEGACY = str(Path(__file__).parents[1] / "support" / "silent_legacy_mcp.py")
@@ -267,3 +267,15 @@ def test_a_result_larger_than_the_limit_is_not_kept() -> None:
         assert call(ws, server, "add", a=1, b=2)["structured"] == {"result": 3}
     finally:
         ws.close()
+
+
+@pytest.mark.parametrize("era", ["legacy", "auto"])
+def test_the_log_level_is_asked_of_a_fastmcp_server(workspace: Workspace, era: str) -> None:
+    """`logging/setLevel` in the handshake era, the level on each call in the 2026-07-28 era:
+    either way the server sends only messages at or above it."""
+    settings = McpServerSettings("fast", "stdio", sys.executable, (FASTMCP,), era=era)
+    server = connect_server(workspace, settings)
+    workspace.set_log_level("fast", "warning", LOCAL_OWNER)
+    assert call(workspace, server, "chatty")["parts"][0]["text"] == "logged"
+    wait_for(lambda: len(server.logs.snapshot()) >= 2)
+    assert [entry["level"] for entry in server.logs.snapshot()] == ["warning", "error"]

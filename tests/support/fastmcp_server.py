@@ -1,5 +1,6 @@
 """An MCP server written with fastmcp (an implementation we did not write), over stdio, that
-pages its lists by 3: 8 numbered tools (and `ask_name`, which asks with `ctx.elicit`),
+pages its lists by 3: 8 numbered tools (and `ask_name`, which asks with `ctx.elicit`, and
+`chatty`, which logs at four levels),
 4 resources, 4 prompts. Run: python fastmcp_server.py"""
 
 from __future__ import annotations
@@ -43,6 +44,16 @@ async def ask_name(ctx: Context) -> str:
     """Ask the person's name (elicitation), then greet them."""
     answer = await ctx.elicit("What is your name?", response_type=str)
     return f"Hello, {answer.data}!" if answer.action == "accept" else f"No name ({answer.action})."
+
+
+@server.tool
+async def chatty(ctx: Context) -> str:
+    """Log one message at each of debug, info, warning and error."""
+    await ctx.debug("a debug line")
+    await ctx.info("an info line")
+    await ctx.warning("a warning line")
+    await ctx.error("an error line")
+    return "logged"
 
 
 if __name__ == "__main__":

@@ -31,7 +31,13 @@ from switchboard.config.load import (
     parse_settings,
     resolve_config_path,
 )
-from switchboard.config.mcp_entries import ERAS, TRANSPORTS, parse_mcp_server, parse_mcp_servers
+from switchboard.config.mcp_entries import (
+    ERAS,
+    TRANSPORTS,
+    parse_mcp_server,
+    parse_mcp_servers,
+    parse_pasted_servers,
+)
 from switchboard.config.settings import (
     OPENAI_BASE_URL,
     AgentSettings,
@@ -74,6 +80,7 @@ __all__ = [
     "parse_llm",
     "parse_mcp_server",
     "parse_mcp_servers",
+    "parse_pasted_servers",
     "parse_settings",
     "resolve_config_path",
     "same_origin",

@@ -23,6 +23,15 @@ TRANSPORTS = {
 }
 
 
+def parse_pasted_servers(
+    document: Mapping[str, Any], env: Mapping[str, str]
+) -> tuple[list[McpServerSettings], list[str]]:
+    """Servers from pasted `mcpServers` JSON (a bare map of servers works too)."""
+    if not {"mcpServers", "servers"} & document.keys():
+        document = {"mcpServers": document}
+    return parse_mcp_servers(document, env)
+
+
 def parse_mcp_servers(
     document: Mapping[str, Any], env: Mapping[str, str]
 ) -> tuple[list[McpServerSettings], list[str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -18,18 +19,16 @@ import mcp.client.session as mcp_session
 import mcp.types as types
 from mcp import Client, MCPError
 from mcp.client.context import ClientRequestContext
+from mcp.shared.exceptions import MCPDeprecationWarning
+from mcp_types import LOG_LEVEL_META_KEY
 
 from switchboard.config import Limits, McpServerSettings
 from switchboard.connections.mcp_convert import (
-    prompt_entry,
     prompt_messages,
     resource_contents,
-    resource_entry,
-    template_entry,
-    tool_entry,
     tool_result,
 )
-from switchboard.connections.mcp_lists import every_page
+from switchboard.connections.mcp_lists import list_everything
 from switchboard.connections.mcp_questions import (
     Asking,
     Call,
@@ -58,6 +57,7 @@ from switchboard.runtime import EventLog
 # may never send; a second is plenty for a server that speaks it. (Read at call time.)
 mcp_session.DISCOVER_TIMEOUT_SECONDS = 1.0
 
+MODERN = "2026-07-28"  # the stateless era: no handshake, levels and questions per request
 RECONNECT_WAIT = 15.0  # seconds a call waits for a reconnection under way
 LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
 BACKOFF = Backoff(first=0.5, most=30.0)
@@ -92,6 +92,7 @@ class McpConnection(Connection):
         self.templates: list[dict[str, Any]] = []
         self.prompts: list[dict[str, Any]] = []
         self.list_note = ""  # why a list was cut short, if one was
+        self.log_level: Any = "debug"  # from which level the server sends its log messages
         self.asking = Asking(settings.name)
         self.stderr = StderrFile()
         self.owner: Owner[Client] = Owner(
@@ -127,10 +128,22 @@ class McpConnection(Connection):
                     arguments,
                     read_timeout_seconds=self.settings.timeout,
                     progress_callback=on_progress,
+                    meta={LOG_LEVEL_META_KEY: self.log_level},  # 2026-07-28: per request
                 )
             except MCPError as exc:
                 raise self._call_error(f"tools/call {name}", exc, client) from exc
         return tool_result(result, self.limits.max_result_bytes)
+
+    async def set_log_level(self, level: str) -> None:
+        """From which level the server sends its log messages, kept across reconnects: sent
+        as `logging/setLevel` in the handshake era, with each call in the 2026-07-28 era."""
+        self.log_level = level
+        client = await self.owner.session(RECONNECT_WAIT)
+        if self.protocol_version != MODERN and client.server_capabilities.logging is not None:
+            try:
+                await _set_level(client, level)
+            except MCPError as exc:
+                raise self._call_error("logging/setLevel", exc, client) from exc
 
     async def read_resource(self, uri: str) -> list[dict[str, Any]]:
         """A resource's contents (text or base64 bytes, with their media types)."""
@@ -205,7 +218,7 @@ class McpConnection(Connection):
             elicitation_callback=self._on_elicit,
             sampling_callback=self._on_sample,
             list_roots_callback=self._on_roots,
-            log_level="debug",
+            log_level=self.log_level,
         )
         async with self._phase("starting it and saying hello (initialize)"):
             await stack.enter_async_context(client)
@@ -216,6 +229,9 @@ class McpConnection(Connection):
         self.instructions = getattr(client, "instructions", None) or ""
         async with self._phase("listing its tools, resources and prompts"):
             await self._refresh(client)
+            if self.protocol_version != MODERN and client.server_capabilities.logging is not None:
+                with contextlib.suppress(MCPError):  # its logs keep the server's own level
+                    await _set_level(client, self.log_level)
         async with self._phase("subscribing to its list changes"):
             await self._listen_for_changes(client, stack)
         self.wire.record(Direction.INFO, f"ready: protocol {self.protocol_version}")
@@ -238,7 +254,7 @@ class McpConnection(Connection):
         """2026-07-28 servers announce list changes on a `listen` stream (older ones send
         notifications, handled in `_on_message`). Entered on the owner's stack, so the owner
         leaves it; the watcher task is cancelled first."""
-        if self.protocol_version != "2026-07-28":
+        if self.protocol_version != MODERN:
             return
         try:
             subscription = await stack.enter_async_context(
@@ -262,27 +278,9 @@ class McpConnection(Connection):
         stack.push_async_callback(cancel_and_wait, watcher)
 
     async def _refresh(self, client: Client) -> None:
-        capabilities, notes = client.server_capabilities, []
-
-        async def listed(method: Any, field: str, what: str) -> list[Any]:
-            async def page(cursor: str | None) -> Any:
-                return await method(cursor=cursor, cache_mode="refresh")  # never a cached list
-
-            items, note = await every_page(page, lambda found: getattr(found, field), what)
-            notes.append(note)
-            return items
-
-        if capabilities.tools is not None:
-            self.tools = [tool_entry(t) for t in await listed(client.list_tools, "tools", "tool")]
-        if capabilities.resources is not None:
-            found = await listed(client.list_resources, "resources", "resource")
-            self.resources = [resource_entry(r) for r in found]
-            found = await listed(client.list_resource_templates, "resource_templates", "template")
-            self.templates = [template_entry(t) for t in found]
-        if capabilities.prompts is not None:
-            found = await listed(client.list_prompts, "prompts", "prompt")
-            self.prompts = [prompt_entry(p) for p in found]
-        self.list_note = "; ".join(note for note in notes if note)
+        listed = await list_everything(client)
+        self.tools, self.resources, self.templates, self.prompts = listed.entries()
+        self.list_note = listed.note
         if self.list_note:
             self.wire.record(Direction.WARNING, "lists cut short", self.list_note)
 
@@ -376,3 +374,10 @@ def _sampler_of(
         message = f"{DECLINED}: calls of several people are in flight and it names none of them."
         return types.ErrorData(code=-32600, message=message)
     return sampler, askers
+
+
+async def _set_level(client: Client, level: Any) -> None:
+    """`logging/setLevel`, which the SDK marks deprecated (the handshake era's way to do it)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MCPDeprecationWarning)
+        await client.set_logging_level(level)

@@ -21,7 +21,15 @@ from switchboard.ui.state import (
     watch_connections,
     workspace,
 )
-from switchboard.workspace import ERAS, NotAllowed, Pending, ServerView, Status, Workspace
+from switchboard.workspace import (
+    ERAS,
+    NotAllowed,
+    Pending,
+    ServerView,
+    Status,
+    Workspace,
+    parse_pasted_servers,
+)
 
 
 def mcp_page() -> None:
@@ -73,7 +81,7 @@ def render_add(ws: Workspace) -> None:
     if not isinstance(document, dict):
         st.error("The config must be a JSON object with an `mcpServers` map.")
         return
-    servers, problems = ws.parse_servers(document, environment())
+    servers, problems = parse_pasted_servers(document, environment())
     for problem in problems:
         st.error(problem)
     allowed = stdio_allowed(ws)
@@ -153,7 +161,7 @@ def render_server(ws: Workspace, server: ServerView, alone: bool) -> None:
         with prompts:
             prompts_panel(ws, server)
         with logs:
-            logs_panel(server)
+            logs_panel(ws, server)
         with stderr:
             stderr_panel(ws, server)
 

@@ -21,7 +21,7 @@ from switchboard.ui.state import (
     owner,
     stop_check,
 )
-from switchboard.workspace import LOG_LEVELS, CallError, ServerView, Workspace
+from switchboard.workspace import LOG_LEVELS, CallError, NotAllowed, ServerView, Workspace
 
 T = TypeVar("T")
 TEMPLATE_VARIABLE = re.compile(r"\{([^}]+)\}")
@@ -134,9 +134,22 @@ def prompts_panel(ws: Workspace, server: ServerView) -> None:
         switch_to(PageName.CHAT, **{CONVERSATION_PARAM: conversation.id})
 
 
-def logs_panel(server: ServerView) -> None:
-    """The server's log messages at or above the chosen level, newest first."""
-    level = st.select_slider("Level", LOG_LEVELS, value="info", key=f"log-level-{server.name}")
+def logs_panel(ws: Workspace, server: ServerView) -> None:
+    """The server's log messages at or above the chosen level, newest first; the level is
+    also asked of the server (`logging/setLevel`) by whoever may change it."""
+    key = f"log-level-{server.name}"
+    changeable = ws.access.may_change(server, owner())
+    level = st.select_slider(
+        "Level",
+        LOG_LEVELS,
+        value="info",
+        key=key,
+        on_change=ask_log_level if changeable else None,
+        args=(ws, server.name, key),
+        help="Filters what is shown, and asks the server to send only this level and above."
+        if changeable
+        else "Filters what is shown (only an admin sets the level of a shared server).",
+    )
     threshold = LOG_LEVELS.index(level)
     entries = [e for e in server.logs if LOG_LEVELS.index(e["level"]) >= threshold]
     if not entries:
@@ -146,6 +159,14 @@ def logs_panel(server: ServerView) -> None:
         logger = f" {entry['logger']}" if entry["logger"] else ""
         data = entry["data"] if isinstance(entry["data"], str) else repr(entry["data"])
         st.text(f"{stamp} {entry['level'].upper():<9}{logger} {data}")
+
+
+def ask_log_level(ws: Workspace, server: str, key: str) -> None:
+    """Slider callback: ask the server for the chosen level; a refusal is shown as a toast."""
+    try:
+        ws.set_log_level(server, st.session_state[key], owner())
+    except (CallError, TimeoutError, NotAllowed) as exc:
+        st.toast(safe(f"{server} kept its log level: {exc}"))
 
 
 def completed_input(

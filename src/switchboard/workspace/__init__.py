@@ -19,6 +19,7 @@ from switchboard.config import (
     ConfigError,
     Settings,
     load_settings,
+    parse_pasted_servers,
     resolve_config_path,
 )
 from switchboard.connections.cards import CardInfo
@@ -61,6 +62,7 @@ __all__ = [
     "Workspace",
     "from_json",
     "load_settings",
+    "parse_pasted_servers",
     "resolve_config_path",
     "to_json",
     "to_markdown",

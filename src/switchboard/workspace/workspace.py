@@ -27,7 +27,6 @@ from switchboard.config import (
     ConfigError,
     McpServerSettings,
     Settings,
-    parse_mcp_servers,
     same_origin,
 )
 from switchboard.connections.a2a_agent import AgentConnection
@@ -274,14 +273,6 @@ class Workspace:
         owner = existing.user if existing is not None else user
         return self.add_server(settings, True, owner, self.urls)
 
-    def parse_servers(
-        self, document: dict[str, Any], env: Mapping[str, str]
-    ) -> tuple[list[McpServerSettings], list[str]]:
-        """Servers from pasted `mcpServers` JSON (a bare map of servers works too)."""
-        if not {"mcpServers", "servers"} & document.keys():
-            document = {"mcpServers": document}
-        return parse_mcp_servers(document, env)
-
     def change_server(self, name: str, user: str, **changes: Any) -> Pending[ServerView] | None:
         """Reconnect a server with some settings changed (era, timeout, disabled); NotAllowed
         for a shared server unless `user` is an admin."""
@@ -291,6 +282,13 @@ class Workspace:
         settings = replace(server.settings, **changes)
         connection = self.registry.add_server(settings, True, server.user, server.guard)
         return Pending(self.runtime.submit(self._connect_server(connection)))
+
+    def set_log_level(self, name: str, level: str, user: str) -> None:
+        """From which level a server sends its log messages (one setting per server: on a
+        shared one, an admin's; NotAllowed otherwise); CallError when it refuses."""
+        server = self.access.changeable(self.registry.server(name, user), user)
+        if server is not None:
+            self._call(server.set_log_level(level), REQUEST_WAIT, None, user)
 
     def remove_server(self, name: str, user: str) -> None:
         """Close and forget an MCP server; NotAllowed as above."""
