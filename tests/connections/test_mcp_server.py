@@ -232,13 +232,22 @@ def _adds_up(ws: Workspace, server: McpConnection) -> bool:
         return False
 
 
-def test_a_per_server_timeout_bounds_each_call(workspace: Workspace) -> None:
+def test_a_per_server_timeout_bounds_silence_not_a_call_that_reports_progress(
+    workspace: Workspace,
+) -> None:
+    """`timeout` is an idle bound: a 1 s call reporting every 0.05 s outlives a 0.3 s timeout;
+    one silent for 0.5 s between reports is cut; `maxTimeout` bounds the whole call."""
     command, args = DEMO_STDIO
     settings = McpServerSettings("demo", "stdio", command, args, timeout=0.3)
     server = connect_server(workspace, settings)
-    with pytest.raises(CallError, match="timed out"):
-        call(workspace, server, "count", steps=50, delay=0.05)
+    assert not call(workspace, server, "count", steps=20, delay=0.05)["is_error"]
+    with pytest.raises(CallError, match=r"timed out: the server sent no progress for 0\.3 s"):
+        call(workspace, server, "count", steps=3, delay=0.5)
     assert call(workspace, server, "add", a=1, b=1)["structured"] == {"result": 2}
+    whole = McpServerSettings("whole", "stdio", command, args, timeout=0.3, max_timeout=0.6)
+    bounded = connect_server(workspace, whole)
+    with pytest.raises(CallError, match=r"longer than its 0\.6 s in all \(maxTimeout\)"):
+        call(workspace, bounded, "count", steps=40, delay=0.05)
 
 
 MUTE = str(Path(__file__).parents[1] / "support" / "mute_mcp.py")

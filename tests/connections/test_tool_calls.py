@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import sys
+import time
 
 import pytest
 
@@ -61,4 +62,22 @@ def test_a_fastmcp_question_on_a_2026_connection_says_how_to_get_it_asked(
     wait_for(lambda: bool(next(v for v in conversation.turns() if v.turn == turn).open_questions))
     view = next(v for v in conversation.turns() if v.turn == turn)
     assert workspace.chat.answer(view.open_questions[0]["id"], Action.ACCEPT, {"value": "Ada"})
+    assert text_of(wait_turn(conversation, turn).result["parts"]) == "Hello, Ada!"
+
+
+def test_waiting_for_the_person_does_not_count_as_the_servers_silence(
+    workspace: Workspace,
+) -> None:
+    """A fastmcp call whose question is answered well after its 0.3 s timeout still ends well:
+    the bound is the server's silence, and an open question is the person's."""
+    settings = McpServerSettings(
+        "fast", "stdio", sys.executable, (FASTMCP,), era="legacy", timeout=0.3
+    )
+    assert workspace.add_server(settings).wait(WAIT).status == "ready"
+    conversation = workspace.chat.new_conversation("nobody")
+    turn = workspace.chat.call_tool(conversation.id, "fast", "ask_name", {})
+    wait_for(lambda: bool(next(v for v in conversation.turns() if v.turn == turn).open_questions))
+    asked = next(v for v in conversation.turns() if v.turn == turn).open_questions[0]
+    time.sleep(1.0)  # the person takes their time: longer than the server's timeout
+    assert workspace.chat.answer(asked["id"], Action.ACCEPT, {"value": "Ada"})
     assert text_of(wait_turn(conversation, turn).result["parts"]) == "Hello, Ada!"

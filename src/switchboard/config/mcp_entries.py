@@ -117,6 +117,7 @@ def _common_fields(
         "timeout": seconds(entry.get("timeout"), f"{where}: 'timeout'"),
         "disabled": boolean(entry.get("disabled", False), f"{where}: 'disabled'"),
         "connect_timeout": connect or McpServerSettings.connect_timeout,
+        "max_timeout": seconds(entry.get("maxTimeout"), f"{where}: 'maxTimeout'"),
     }
 
 

@@ -45,7 +45,8 @@ class AgentSettings:
 @dataclass(frozen=True)
 class McpServerSettings:
     """One MCP server: stdio (command, args, env, cwd) or remote (url, headers); secrets in
-    `env` and `headers`. `era` is the protocol era; `timeout` bounds each call (None: none)."""
+    `env` and `headers`. `era` is the protocol era; `timeout` bounds each call's silence (its
+    progress and open questions reset it; None: no bound), `max_timeout` its whole length."""
 
     name: str
     transport: str
@@ -59,6 +60,7 @@ class McpServerSettings:
     timeout: float | None = None
     disabled: bool = False
     connect_timeout: float = 30.0  # seconds for each phase of connecting
+    max_timeout: float | None = None
     substituted: tuple[str, ...] = field(default=(), repr=False)  # what ${VAR}s stood for
 
     @property

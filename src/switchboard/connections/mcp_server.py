@@ -23,6 +23,7 @@ from mcp.shared.exceptions import MCPDeprecationWarning
 from mcp_types import LOG_LEVEL_META_KEY
 
 from switchboard.config import Limits, McpServerSettings
+from switchboard.connections.call_bounds import CallBounds
 from switchboard.connections.mcp_convert import (
     prompt_messages,
     resource_contents,
@@ -32,6 +33,7 @@ from switchboard.connections.mcp_lists import list_everything
 from switchboard.connections.mcp_questions import (
     Asking,
     Call,
+    Interaction,
     InteractionHandler,
     Sampler,
     sampling_request,
@@ -118,20 +120,30 @@ class McpConnection(Connection):
         sampler: Sampler | None = None,
     ) -> dict[str, Any]:
         """Call a tool; progress and the server's questions for this call go to the handlers,
-        its sampling requests to `sampler` (None: declined). No timeout unless the server's
-        settings give one; cancel the calling task to stop it."""
+        its sampling requests to `sampler` (None: declined). Bounded as the server's settings
+        say (silence, and the whole call: `call_bounds`); cancel the calling task to stop it."""
         client = await self.owner.session(RECONNECT_WAIT)
-        with self.asking.call(on_question, sampler):
+        bounds = CallBounds(self.settings.timeout, self.settings.max_timeout)
+
+        async def asked(interaction: Interaction) -> None:
+            bounds.asking(interaction.answer)
+            if on_question is not None:
+                await on_question(interaction)
+
+        with self.asking.call(asked if on_question else None, sampler):
+            sent = client.call_tool(
+                name,
+                arguments,
+                progress_callback=bounds.progress(on_progress),
+                meta={LOG_LEVEL_META_KEY: self.log_level},  # 2026-07-28: per request
+            )
             try:
-                result = await client.call_tool(
-                    name,
-                    arguments,
-                    read_timeout_seconds=self.settings.timeout,
-                    progress_callback=on_progress,
-                    meta={LOG_LEVEL_META_KEY: self.log_level},  # 2026-07-28: per request
-                )
+                result = await bounds.run(sent)
             except MCPError as exc:
                 raise self._call_error(f"tools/call {name}", exc, client) from exc
+            except TimeoutError as exc:
+                hint = "Raise the server's timeout (or maxTimeout) if it needs longer."
+                raise CallError(f"tools/call {name} timed out: {exc}", hint) from exc
         return tool_result(result, self.limits.max_result_bytes)
 
     async def set_log_level(self, level: str) -> None:
