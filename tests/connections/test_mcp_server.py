@@ -288,3 +288,13 @@ def test_the_log_level_is_asked_of_a_fastmcp_server(workspace: Workspace, era: s
     assert call(workspace, server, "chatty")["parts"][0]["text"] == "logged"
     wait_for(lambda: len(server.logs.snapshot()) >= 2)
     assert [entry["level"] for entry in server.logs.snapshot()] == ["warning", "error"]
+
+
+def test_content_annotations_from_fastmcp_are_kept(workspace: Workspace) -> None:
+    settings = McpServerSettings("fast", "stdio", sys.executable, (FASTMCP,))
+    server = connect_server(workspace, settings)
+    parts = call(workspace, server, "annotated")["parts"]
+    assert [(p["text"], p["annotations"]) for p in parts] == [
+        ("Your answer.", {"audience": ["user"], "priority": 0.9}),
+        ("Details for the model.", {"audience": ["assistant"], "priority": 0.2}),
+    ]

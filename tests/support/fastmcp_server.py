@@ -1,6 +1,6 @@
 """An MCP server written with fastmcp (an implementation we did not write), over stdio, that
 pages its lists by 3: 8 numbered tools (and `ask_name`, which asks with `ctx.elicit`, and
-`chatty`, which logs at four levels),
+`chatty`, which logs at four levels, and `annotated`, whose blocks carry annotations),
 4 resources, 4 prompts. Run: python fastmcp_server.py"""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastmcp import Context, FastMCP
+from mcp.types import Annotations, TextContent
 
 PAGE_SIZE = 3
 TOOLS, RESOURCES, PROMPTS = 8, 4, 4
@@ -44,6 +45,17 @@ async def ask_name(ctx: Context) -> str:
     """Ask the person's name (elicitation), then greet them."""
     answer = await ctx.elicit("What is your name?", response_type=str)
     return f"Hello, {answer.data}!" if answer.action == "accept" else f"No name ({answer.action})."
+
+
+@server.tool
+def annotated() -> list[TextContent]:
+    """Two blocks, annotated for whom they are and how much they matter."""
+    for_you = Annotations(audience=["user"], priority=0.9)
+    for_the_model = Annotations(audience=["assistant"], priority=0.2)
+    return [
+        TextContent(type="text", text="Your answer.", annotations=for_you),
+        TextContent(type="text", text="Details for the model.", annotations=for_the_model),
+    ]
 
 
 @server.tool

@@ -87,3 +87,17 @@ def test_media_no_library_can_read_never_breaks_the_page() -> None:
     assert at.markdown[-1].value == "still drawing"
     assert len(at.get("image")) == 3, "each drawn as an image, for the browser to decode"
     assert any("not valid base64" in c.value for c in at.caption)
+
+
+def annotated_parts() -> None:
+    from switchboard.ui.render import render_parts
+
+    annotations = {"audience": ["user"], "priority": 0.9, "lastModified": "2026-12-01T10:00:00Z"}
+    render_parts([{"type": "text", "text": "hi", "annotations": annotations}], False, "a")
+
+
+def test_annotations_are_shown_under_their_part() -> None:
+    at = AppTest.from_function(annotated_parts).run()
+    assert [c.value for c in at.caption] == [
+        "🏷️ for user · priority 0.9 · modified 2026-12-01T10:00:00Z"
+    ]

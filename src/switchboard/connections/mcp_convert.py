@@ -9,7 +9,18 @@ import mcp.types as types
 
 
 def content_part(block: Any) -> dict[str, Any]:
-    """One content block as a part dict (the shapes of `updates`, plus `link` and `resource`)."""
+    """One content block as a part dict (the shapes of `updates`, plus `link` and `resource`),
+    with its annotations (audience, priority, last modified) when it has any."""
+    part = _block_part(block)
+    annotations = getattr(block, "annotations", None)
+    if annotations is not None and (
+        shown := annotations.model_dump(mode="json", exclude_none=True)
+    ):
+        part["annotations"] = shown
+    return part
+
+
+def _block_part(block: Any) -> dict[str, Any]:
     if isinstance(block, types.TextContent):
         return {"type": "text", "text": block.text, "media_type": "text/markdown"}
     if isinstance(block, types.ImageContent | types.AudioContent):

@@ -239,6 +239,21 @@ def render_parts(parts: list[dict[str, Any]], live: bool, key: str) -> None:
             markdown(f"🔗 **{part.get('name') or part['uri']}** `{part['uri']}`{about}")
         elif kind == "resource":
             render_resource(part, live, f"{key}-{index}")
+        if part.get("annotations"):
+            render_annotations(part["annotations"])
+
+
+def render_annotations(annotations: dict[str, Any]) -> None:
+    """Whom a part is for and how much it matters, as its server annotated it."""
+    shown = []
+    if annotations.get("audience"):
+        shown.append("for " + " and ".join(str(a) for a in annotations["audience"]))
+    if annotations.get("priority") is not None:
+        shown.append(f"priority {annotations['priority']}")
+    if annotations.get("lastModified"):
+        shown.append(f"modified {annotations['lastModified']}")
+    if shown:
+        st.caption(safe("🏷️ " + " · ".join(shown)))
 
 
 def render_resource(part: dict[str, Any], live: bool, key: str) -> None:
