@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from switchboard.config import parse_settings
+from switchboard.config import ConfigError, parse_mcp_server, parse_settings
 
 SHAPES = [
     # (client, document, expected (name, transport, command|url, args))
@@ -151,3 +151,11 @@ def test_the_same_name_under_mcp_servers_and_servers_is_kept_once() -> None:
     settings = parse_settings(document, env={})
     assert [(s.name, s.command) for s in settings.mcp_servers] == [("x", "a")]
     assert settings.problems == ("servers.x: the name is used by mcpServers.x too; skipped.",)
+
+
+def test_a_servers_own_roots_are_read_and_checked() -> None:
+    entry = {"command": "x", "roots": ["file:///home/me/src"]}
+    assert parse_mcp_server("files", entry, {}).roots == ("file:///home/me/src",)
+    assert parse_mcp_server("files", {"command": "x"}, {}).roots is None
+    with pytest.raises(ConfigError, match="'roots' must be a list of URIs"):
+        parse_mcp_server("files", {"command": "x", "roots": "file:///a"}, {})

@@ -298,3 +298,19 @@ def test_content_annotations_from_fastmcp_are_kept(workspace: Workspace) -> None
         ("Your answer.", {"audience": ["user"], "priority": 0.9}),
         ("Details for the model.", {"audience": ["assistant"], "priority": 0.2}),
     ]
+
+
+def test_a_servers_own_roots_replace_the_global_ones(tmp_path: Path) -> None:
+    """Against fastmcp (`ctx.list_roots`, handshake era): the entry's `roots` are what that
+    server is offered; another server still gets the global list."""
+    ws = Workspace(Settings(source="test", roots=("file:///global",)))
+    try:
+        own = McpServerSettings(
+            "own", "stdio", sys.executable, (FASTMCP,), era="legacy", roots=("file:///mine",)
+        )
+        plain = McpServerSettings("plain", "stdio", sys.executable, (FASTMCP,), era="legacy")
+        for settings, expected in ((own, "file:///mine"), (plain, "file:///global")):
+            server = connect_server(ws, settings)
+            assert call(ws, server, "list_roots")["parts"][0]["text"] == expected
+    finally:
+        ws.close()

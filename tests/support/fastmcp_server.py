@@ -1,10 +1,11 @@
 """An MCP server written with fastmcp (an implementation we did not write), over stdio, that
-pages its lists by 3: 8 numbered tools (and `ask_name`, which asks with `ctx.elicit`, and
-`chatty`, which logs at four levels, and `annotated`, whose blocks carry annotations),
-4 resources, 4 prompts. Run: python fastmcp_server.py"""
+pages its lists by 3: 8 numbered tools and four more (`ask_name` asks with `ctx.elicit`,
+`chatty` logs at four levels, `annotated` returns annotated blocks, `list_roots` lists the
+client's roots), 4 resources, 4 prompts. Run: python fastmcp_server.py"""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 from fastmcp import Context, FastMCP
@@ -56,6 +57,16 @@ def annotated() -> list[TextContent]:
         TextContent(type="text", text="Your answer.", annotations=for_you),
         TextContent(type="text", text="Details for the model.", annotations=for_the_model),
     ]
+
+
+@server.tool
+async def list_roots(ctx: Context) -> str:
+    """The roots the client offers, one URI per line (asked through the session: fastmcp 4
+    has no helper for it)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the SDK marks server-to-client requests deprecated
+        listed = await ctx.session.list_roots()
+    return "\n".join(str(root.uri) for root in listed.roots)
 
 
 @server.tool

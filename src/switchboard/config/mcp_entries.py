@@ -118,7 +118,17 @@ def _common_fields(
         "disabled": boolean(entry.get("disabled", False), f"{where}: 'disabled'"),
         "connect_timeout": connect or McpServerSettings.connect_timeout,
         "max_timeout": seconds(entry.get("maxTimeout"), f"{where}: 'maxTimeout'"),
+        "roots": _roots(entry.get("roots"), where),
     }
+
+
+def _roots(raw: Any, where: str) -> tuple[str, ...] | None:
+    """A server's own `roots` (URIs), which replace the global list for it."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or not all(isinstance(uri, str) for uri in raw):
+        raise ConfigError(f"{where}: 'roots' must be a list of URIs such as file:///home/me/src.")
+    return tuple(raw)
 
 
 def _stdio_server(

@@ -61,6 +61,7 @@ class McpServerSettings:
     disabled: bool = False
     connect_timeout: float = 30.0  # seconds for each phase of connecting
     max_timeout: float | None = None
+    roots: tuple[str, ...] | None = None  # offered to this server instead of the global roots
     substituted: tuple[str, ...] = field(default=(), repr=False)  # what ${VAR}s stood for
 
     @property

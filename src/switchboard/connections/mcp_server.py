@@ -80,7 +80,7 @@ class McpConnection(Connection):
         guard: UrlGuard | None = None,
     ) -> None:
         self.settings = settings
-        self.roots = roots
+        self.roots = settings.roots if settings.roots is not None else roots  # its own first
         self.limits = limits or Limits()
         self.guard = guard  # where requests may go (a server entered in the UI)
         self.wire = WireLog(Redactor(settings.secrets, settings.headers.keys()))
