@@ -23,7 +23,7 @@ def test_every_page_of_a_fastmcp_server_is_listed_on_the_page_and_to_the_assista
     assert view.status == "ready", view.error
     numbered = [t["name"] for t in view.tools if t["name"].startswith("tool_")]
     assert numbered == [f"tool_{i}" for i in range(8)]
-    assert len(view.resources) == 4 and len(view.prompts) == 4 and view.list_note == ""
+    assert len(view.resources) == 4 and len(view.prompts) == 5 and view.list_note == ""
     offered = [t for t in workspace.offered(LOCAL_OWNER) if t.kind == StepKind.MCP]
     assert len(offered) == len(view.tools)
 

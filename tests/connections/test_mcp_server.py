@@ -84,7 +84,7 @@ def test_everything_the_demo_offers_in_each_transport_and_era(
     config = runtime.call(server.read_resource("demo://config"), timeout=WAIT)
     assert config[0]["media_type"] == "application/json" and json.loads(config[0]["text"])
     ref = {"type": "resource", "uri": "greeting://{name}"}
-    assert "Ada" in runtime.call(server.complete(ref, "name", "A"), timeout=WAIT)
+    assert "Ada" in runtime.call(server.complete(ref, "name", "A", None), timeout=WAIT)
     greeting = runtime.call(server.read_resource("greeting://Grace"), timeout=WAIT)
     assert "Grace" in greeting[0]["text"]
     prompt_ref = {"type": "prompt", "name": "review"}
@@ -314,3 +314,15 @@ def test_a_servers_own_roots_replace_the_global_ones(tmp_path: Path) -> None:
             assert call(ws, server, "list_roots")["parts"][0]["text"] == expected
     finally:
         ws.close()
+
+
+def test_completion_sends_the_arguments_already_filled(workspace: Workspace) -> None:
+    """fastmcp completes `city` from the `country` in the request's context."""
+    connect_server(workspace, McpServerSettings("fast", "stdio", sys.executable, (FASTMCP,)))
+    ref = {"type": "prompt", "name": "city_guide"}
+
+    def complete(context: dict[str, str] | None) -> list[str]:
+        return workspace.complete("fast", ref, "city", "", LOCAL_OWNER, context=context)
+
+    assert complete({"country": "Japan"}) == ["Tokyo", "Kyoto"]
+    assert complete(None) == [], "no country given: nothing to suggest"

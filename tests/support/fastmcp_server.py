@@ -1,12 +1,14 @@
 """An MCP server written with fastmcp (an implementation we did not write), over stdio, that
 pages its lists by 3: 8 numbered tools and four more (`ask_name` asks with `ctx.elicit`,
 `chatty` logs at four levels, `annotated` returns annotated blocks, `list_roots` lists the
-client's roots), 4 resources, 4 prompts. Run: python fastmcp_server.py"""
+client's roots), 4 resources, 4 prompts and `city_guide`, whose `city` is completed from the
+`country` given. Run: python fastmcp_server.py"""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 from fastmcp import Context, FastMCP
 from mcp.types import Annotations, TextContent
@@ -77,6 +79,24 @@ async def chatty(ctx: Context) -> str:
     await ctx.warning("a warning line")
     await ctx.error("an error line")
     return "logged"
+
+
+CITIES = {"France": ["Paris", "Lyon"], "Japan": ["Tokyo", "Kyoto"]}
+
+
+@server.prompt
+def city_guide(country: str, city: str) -> str:
+    """A guide to a city; `city` is completed from the `country` already chosen."""
+    return f"Tell me about {city}, {country}."
+
+
+@server.completion
+def complete(ref: Any, argument: Any, context: Any) -> list[str]:
+    """Countries, and the cities of the country given in the context."""
+    if argument.name == "country":
+        return [name for name in CITIES if name.startswith(argument.value)]
+    country = (context.arguments or {}).get("country", "") if context else ""
+    return [city for city in CITIES.get(country, []) if city.startswith(argument.value)]
 
 
 if __name__ == "__main__":

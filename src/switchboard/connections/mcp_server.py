@@ -166,15 +166,20 @@ class McpConnection(Connection):
             raise self._call_error(f"resources/read {uri}", exc, client) from exc
         return [resource_contents(contents) for contents in result.contents]
 
-    async def complete(self, ref: dict[str, str], argument: str, value: str) -> list[str]:
-        """Completion values for a prompt or resource-template argument ([] if unsupported)."""
+    async def complete(
+        self, ref: dict[str, str], argument: str, value: str, context: dict[str, str] | None = None
+    ) -> list[str]:
+        """Completion values for a prompt or resource-template argument ([] if unsupported),
+        `context` the arguments already filled (a dependent argument's suggestions need them)."""
         client = await self.owner.session(RECONNECT_WAIT)
         if ref["type"] == "prompt":
             reference: Any = types.PromptReference(type="ref/prompt", name=ref["name"])
         else:
             reference = types.ResourceTemplateReference(type="ref/resource", uri=ref["uri"])
         try:
-            result = await client.complete(reference, {"name": argument, "value": value})
+            result = await client.complete(
+                reference, {"name": argument, "value": value}, context_arguments=context or None
+            )
         except MCPError:
             return []
         return list(result.completion.values)

@@ -79,10 +79,12 @@ def resources_panel(ws: Workspace, server: ServerView) -> None:
         markdown(f"**{template['name']}** `{template['uri_template']}`")
         if template["description"]:
             st.caption(safe(template["description"]))
-        uri = template["uri_template"]
+        uri, filled = template["uri_template"], {}
         for variable in TEMPLATE_VARIABLE.findall(template["uri_template"]):
             ref = {"type": "resource", "uri": template["uri_template"]}
-            value = completed_input(ws, server, ref, variable, key=f"tpl-{server.name}-{uri}")
+            key = f"tpl-{server.name}-{template['uri_template']}"
+            value = completed_input(ws, server, ref, variable, key=key, filled=dict(filled))
+            filled[variable] = value
             uri = uri.replace("{" + variable + "}", value)
         if st.button("📖 Read", key=f"read-tpl-{server.name}-{template['uri_template']}"):
             show_resource(ws, server, uri)
@@ -104,7 +106,13 @@ def prompts_panel(ws: Workspace, server: ServerView) -> None:
         ref = {"type": "prompt", "name": chosen}
         label = argument["name"] + (" *" if argument["required"] else "")
         value = completed_input(
-            ws, server, ref, argument["name"], key=f"parg-{server.name}-{chosen}", label=label
+            ws,
+            server,
+            ref,
+            argument["name"],
+            key=f"parg-{server.name}-{chosen}",
+            label=label,
+            filled=dict(arguments),
         )
         if value:
             arguments[argument["name"]] = value
@@ -176,11 +184,14 @@ def completed_input(
     argument: str,
     key: str,
     label: str | None = None,
+    filled: dict[str, str] | None = None,
 ) -> str:
-    """A text input whose completions (from the server) are offered as choices beneath it."""
+    """A text input whose completions (from the server, given the arguments `filled` so far)
+    are offered as choices beneath it."""
     value = st.text_input(safe(label or argument), key=f"{key}-{argument}")
     found = request(
-        lambda: ws.complete(server.name, ref, argument, value, owner(), stop_check()), True
+        lambda: ws.complete(server.name, ref, argument, value, owner(), stop_check(), filled),
+        True,
     )
     suggestions = found or []
     suggestions = [s for s in suggestions if s != value][:8]

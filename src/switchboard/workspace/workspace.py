@@ -311,9 +311,10 @@ class Workspace:
         value: str,
         user: str,
         stop_check: StopCheck | None = None,
+        context: dict[str, str] | None = None,
     ) -> list[str]:
-        """Completion values for a prompt's or template's argument."""
-        coro = self._mcp(server, user).complete(ref, argument, value)
+        """Completion values for a prompt's or template's argument, given the others filled."""
+        coro = self._mcp(server, user).complete(ref, argument, value, context)
         return self._call(coro, REQUEST_WAIT, stop_check, user)
 
     def get_prompt(
