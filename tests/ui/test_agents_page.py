@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support.apps import app_workspace, close_workspace, page_text, signed_in
+from tests.support.hostile_agent import parrot
+from tests.support.servers import serve_app
 
 TOKEN = "tok-0123456789-abcdefghij"
 ADA, GRACE, ROOT = "ada@example.com", "grace@example.com", "root@example.com"
@@ -80,3 +82,23 @@ def test_shared_agents_are_read_only_and_an_added_one_is_the_adders(
         assert "Ada's own" not in page_text(grace.run()), "Grace does not see it"
     finally:
         close_workspace()
+
+
+def test_a_card_that_names_another_host_says_the_headers_stay_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typed as 127.0.0.1, the card says localhost: the token goes only to the card fetch, and
+    the Agents page says so (not only the wire log)."""
+    card_says_localhost = parrot()
+    with serve_app(lambda base: card_says_localhost(base.replace("127.0.0.1", "localhost"))) as url:
+        config = tmp_path / "switchboard.json"
+        agent = {"name": "Parrot", "url": url, "headers": {"Authorization": f"Bearer {TOKEN}"}}
+        config.write_text(json.dumps({"agents": [agent]}))
+        monkeypatch.setenv("SWITCHBOARD_CONFIG", str(config))
+        try:
+            at = AppTest.from_function(agents_page, default_timeout=30).run()
+            (warning,) = [w.value for w in at.warning if "another host" in w.value]
+            assert "http://localhost:" in warning and "your headers are not sent there" in warning
+            assert TOKEN not in page_text(at)
+        finally:
+            close_workspace()
