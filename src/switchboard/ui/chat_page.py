@@ -83,6 +83,8 @@ def follow_live_turn(
         rerun_when_log_grows(conversation, offset)
         return
 
+    had_task = bool(live.task_id)
+
     def rerun_on(event: Event) -> bool:  # the end, or a new question that needs its form
         return event.ends(live.turn) or (event.kind == Kind.QUESTION and event.turn == live.turn)
 
@@ -92,6 +94,8 @@ def follow_live_turn(
                 live.apply_event(event)
         with slot.container():
             render_turn(live, live=True, key=key, steps=steps, conversation=conversation.id)
+        if live.task_id and not had_task:
+            break  # the task exists now: rerun, so Cancel task is drawn while it streams
         time.sleep(COALESCE)
     st.rerun()
 
