@@ -17,6 +17,7 @@ from tests.support.hostile_agent import (
     CallCounter,
     deep_data,
     ending_subscriptions,
+    hand_written,
     nested,
     odd_states,
     repeating_status,
@@ -200,3 +201,28 @@ def test_a_repeated_state_with_no_message_keeps_the_question(workspace: Workspac
         conversation = workspace.chat.new_conversation(agent.name)
         view = run_turn(workspace, conversation, "go")
     assert view.state == "input-required" and text_of(view.status_parts) == "Which colour?"
+
+
+def test_naive_timestamps_are_read_as_utc_with_a_warning(workspace: Workspace) -> None:
+    """As fasta2a sends them: a status timestamp with no time zone, which the SDK refuses."""
+    ids, naive = {"taskId": "t-n", "contextId": "c-n"}, "2026-12-01T10:00:00.123456"
+    done = {"state": "TASK_STATE_COMPLETED", "timestamp": naive}
+    answer = {"artifactId": "a", "parts": [{"text": "on time"}]}
+    frames = [
+        {
+            "task": {
+                "id": "t-n",
+                "contextId": "c-n",
+                "status": {**done, "state": "TASK_STATE_WORKING"},
+            }
+        },
+        {"artifactUpdate": {**ids, "artifact": answer, "lastChunk": True}},
+        {"statusUpdate": {**ids, "status": done}},
+    ]
+    final = {"id": "t-n", "contextId": "c-n", "status": done, "artifacts": [answer]}
+    with serve_app(lambda base: hand_written(base, "Naive", frames, final)) as url:
+        agent = connect(workspace, url)
+        view = run_turn(workspace, workspace.chat.new_conversation(agent.name), "go")
+    assert view.state == "completed" and view.text() == "on time" and view.notices == []
+    warnings = workspace.wire_log("agent", agent.name, LOCAL_OWNER)
+    assert any("without a time zone" in e.title for e in warnings if e.direction == "warning")

@@ -9,7 +9,13 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from switchboard.connections.deep_json import ShallowStream, shallow, shallow_event
+from switchboard.connections.deep_json import (
+    DEEP_NOTE,
+    NAIVE_NOTE,
+    ShallowStream,
+    shallow,
+    shallow_event,
+)
 from tests.support.hostile_agent import nested
 
 
@@ -49,17 +55,17 @@ def test_an_event_keeps_its_other_fields_and_gets_one_data_line() -> None:
 def test_a_stream_is_made_shallow_whatever_its_chunks() -> None:
     deep, small = json.dumps(nested(60)).encode(), b'{"ok": true}'
     body = b"data: " + small + b"\r\n\r\ndata: " + deep + b"\n\n: keep-alive\n\n"
-    noticed: list[bool] = []
+    noticed: list[str] = []
     pieces = [body[i : i + 7] for i in range(0, len(body), 7)]
-    out = read(ShallowStream(Chunks(*pieces), events=True, noticed=lambda: noticed.append(True)))
+    out = read(ShallowStream(Chunks(*pieces), events=True, noticed=noticed.append))
     events = [e for e in out.replace(b"\r\n", b"\n").split(b"\n\n") if e]
     assert events[0] == b"data: " + small and events[2] == b": keep-alive"
-    assert json.loads(events[1].removeprefix(b"data: "))["level"] and noticed == [True]
+    assert json.loads(events[1].removeprefix(b"data: "))["level"] and noticed == [DEEP_NOTE]
 
 
 def test_a_whole_body_is_made_shallow_once_it_has_all_come() -> None:
     deep = json.dumps({"result": nested(60)}).encode()
-    stream = ShallowStream(Chunks(deep[:10], deep[10:]), events=False, noticed=lambda: None)
+    stream = ShallowStream(Chunks(deep[:10], deep[10:]), events=False, noticed=lambda note: None)
     assert json.loads(read(stream))["result"]["level"]
 
 
@@ -67,8 +73,17 @@ def test_events_ended_by_bare_carriage_returns_are_made_shallow_too() -> None:
     deep = json.dumps(nested(60)).encode()
     body = b"data: 1\r\rdata: " + deep + b"\r\rdata: 2\r\r"
     pieces = [body[i : i + 5] for i in range(0, len(body), 5)]
-    noticed: list[bool] = []
-    out = read(ShallowStream(Chunks(*pieces), events=True, noticed=lambda: noticed.append(True)))
+    noticed: list[str] = []
+    out = read(ShallowStream(Chunks(*pieces), events=True, noticed=noticed.append))
     events = [e for e in out.replace(b"\r", b"\n").split(b"\n\n") if e]
-    assert events[0] == b"data: 1" and events[2] == b"data: 2" and noticed == [True]
+    assert events[0] == b"data: 1" and events[2] == b"data: 2" and noticed == [DEEP_NOTE]
     assert json.loads(events[1].removeprefix(b"data: "))["level"]
+
+
+def test_a_timestamp_without_a_time_zone_is_read_as_utc() -> None:
+    naive = b'data: {"status": {"timestamp": "2026-12-01T10:00:00.123456"}}\n\n'
+    noticed: list[str] = []
+    out = read(ShallowStream(Chunks(naive), events=True, noticed=noticed.append))
+    assert out == naive.replace(b'.123456"', b'.123456Z"') and noticed == [NAIVE_NOTE]
+    dated = b'data: {"status": {"timestamp": "2026-12-01T10:00:00+02:00"}}\n\n'
+    assert read(ShallowStream(Chunks(dated), events=True, noticed=noticed.append)) == dated

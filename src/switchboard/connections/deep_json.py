@@ -1,6 +1,7 @@
-"""JSON nested deeper than the SDK's parser takes (protobuf stops at 100 levels of messages,
-about 47 of JSON in a data part) kept as its JSON text from a fixed depth on, so a deep data
-part is shown as it came and the rest of the stream still arrives."""
+"""What an agent sends, made readable for the SDK before it parses it: JSON nested deeper
+than its parser takes (protobuf stops at 100 levels of messages, about 47 of JSON in a data
+part) kept as its JSON text from a fixed depth on, and timestamps without a time zone read as
+UTC. A deep data part is shown as it came, and the rest of the stream still arrives."""
 
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ from typing import Any
 import httpx
 
 MAX_DEPTH = 40  # JSON levels from a body's root kept as structure; deeper values become text
+DEEP_NOTE = (
+    f"A value nested deeper than {MAX_DEPTH} levels is shown from there on as its JSON text "
+    "(the A2A SDK cannot read it as structure)."
+)
+NAIVE_NOTE = "A timestamp without a time zone was read as UTC (A2A asks for one)."
+NAIVE_TIMESTAMP = re.compile(rb'("timestamp"\s*:\s*"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)"')
 # An event ends at an empty line: two line ends in a row, each CRLF, LF or CR (atomic, so a
 # CRLF is never read as two).
 EVENT_END = re.compile(rb"(?>\r\n|\n|\r)(?>\r\n|\n|\r)")
@@ -61,7 +68,7 @@ class ShallowStream(httpx.AsyncByteStream):
     than the SDK can parse turned into their JSON text; `noticed` is told each time."""
 
     def __init__(
-        self, inner: httpx.AsyncByteStream, events: bool, noticed: Callable[[], None]
+        self, inner: httpx.AsyncByteStream, events: bool, noticed: Callable[[str], None]
     ) -> None:
         self._inner = inner
         self._events = events
@@ -88,7 +95,7 @@ class ShallowStream(httpx.AsyncByteStream):
 
     def _events_made_shallow(self, events: bytes) -> bytes:
         if events.count(b"{") + events.count(b"[") <= MAX_DEPTH:
-            return events
+            return self._dated(events)
         pieces, start = [], 0
         for match in EVENT_END.finditer(events):
             pieces.append(self._made_shallow(events[start : match.end()], shallow_event))
@@ -96,20 +103,31 @@ class ShallowStream(httpx.AsyncByteStream):
         return b"".join(pieces)
 
     def _made_shallow(self, body: bytes, make: Callable[[bytes], bytes | None]) -> bytes:
+        body = self._dated(body)
         cut = make(body)
         if cut is None:
             return body
-        self._noticed()
+        self._noticed(DEEP_NOTE)
         return cut
+
+    def _dated(self, body: bytes) -> bytes:
+        """Naive timestamps (no time zone, as fasta2a sends them) read as UTC, which the
+        SDK otherwise refuses, failing the whole event."""
+        dated, count = NAIVE_TIMESTAMP.subn(rb'\1Z"', body)
+        if count:
+            self._noticed(NAIVE_NOTE)
+        return dated
 
     async def aclose(self) -> None:
         await self._inner.aclose()
 
 
 def _whole_and_shallow(chunk: bytes) -> bool:
-    """Whether `chunk` ends where an event ends and has too few brackets to be too deep."""
+    """Whether `chunk` ends where an event ends, has too few brackets to be too deep, and no
+    naive timestamp."""
     ends = EVENT_END_AT_END.search(chunk, max(0, len(chunk) - 4)) is not None
-    return ends and chunk.count(b"{") + chunk.count(b"[") <= MAX_DEPTH
+    shallow = chunk.count(b"{") + chunk.count(b"[") <= MAX_DEPTH
+    return ends and shallow and NAIVE_TIMESTAMP.search(chunk) is None
 
 
 def _last_event_end(buffer: bytearray, start: int) -> int:

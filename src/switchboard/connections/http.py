@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 
 import httpx
 
-from switchboard.connections.deep_json import MAX_DEPTH, ShallowStream
+from switchboard.connections.deep_json import ShallowStream
 from switchboard.connections.redaction import MASK
 from switchboard.connections.url_guard import GuardedTransport, UrlGuard
 from switchboard.connections.wire import Direction, WireLog
@@ -19,10 +19,6 @@ Origin = tuple[str, str, int]
 TIMEOUT = httpx.Timeout(10.0, read=None)
 # Many conversations stream from one agent at once: keep their connections for reuse.
 LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=100)
-DEEP_NOTE = (
-    f"A value nested deeper than {MAX_DEPTH} levels is shown from there on as its JSON text "
-    "(the A2A SDK cannot read it as structure)."
-)
 MAX_BYTES = "switchboard.max_bytes"  # a request's own cap on its response (request extension)
 
 
@@ -59,10 +55,12 @@ def make_http_client(
     if guard is not None:
         inner = GuardedTransport(inner, guard)
 
-    def too_deep() -> None:
-        wire.record(Direction.WARNING, DEEP_NOTE)
+    def read_leniently(note: str) -> None:
+        wire.record(Direction.WARNING, note)
 
-    transport = PinnedHeadersTransport(origin_of(origin_url), headers, inner, max_body, too_deep)
+    transport = PinnedHeadersTransport(
+        origin_of(origin_url), headers, inner, max_body, read_leniently
+    )
 
     async def log_request(request: httpx.Request) -> None:
         shown = dict(request.headers)
@@ -106,13 +104,13 @@ class PinnedHeadersTransport(httpx.AsyncBaseTransport):
         headers: Mapping[str, str],
         inner: httpx.AsyncBaseTransport,
         max_body: int,
-        too_deep: Callable[[], None] = lambda: None,
+        read_leniently: Callable[[str], None] = lambda note: None,
     ) -> None:
         self.origin = origin
         self._headers = dict(headers)
         self._inner = inner
         self._max_body = max_body
-        self._too_deep = too_deep
+        self._read_leniently = read_leniently
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._headers and origin_of(request.url) == self.origin:
@@ -134,7 +132,7 @@ class PinnedHeadersTransport(httpx.AsyncBaseTransport):
             response.stream, limit, request.url, per_event=events
         )
         if events or "json" in content_type:
-            stream = ShallowStream(stream, events, self._too_deep)
+            stream = ShallowStream(stream, events, self._read_leniently)
         return httpx.Response(
             response.status_code,
             headers=response.headers,
