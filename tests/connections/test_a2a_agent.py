@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 
@@ -226,3 +227,22 @@ def test_naive_timestamps_are_read_as_utc_with_a_warning(workspace: Workspace) -
     assert view.state == "completed" and view.text() == "on time" and view.notices == []
     warnings = workspace.wire_log("agent", agent.name, LOCAL_OWNER)
     assert any("without a time zone" in e.title for e in warnings if e.direction == "warning")
+
+
+def test_an_event_the_sdk_cannot_read_ends_the_turn_clearly_without_a_traceback(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    ids = {"taskId": "t-b", "contextId": "c-b"}
+    broken = {"state": "TASK_STATE_WORKING", "timestamp": "yesterday"}
+    frames = [
+        {"task": {"id": "t-b", "contextId": "c-b", "status": {"state": "TASK_STATE_WORKING"}}},
+        {"statusUpdate": {**ids, "status": broken}},
+    ]
+    final = {"id": "t-b", "contextId": "c-b", "status": {"state": "TASK_STATE_WORKING"}}
+    with serve_app(lambda base: hand_written(base, "Broken", frames, final)) as url:
+        agent = connect(workspace, url)
+        view = run_turn(workspace, workspace.chat.new_conversation(agent.name), "go")
+    (notice,) = view.notices
+    assert notice["text"].startswith("The agent sent an event that is not valid A2A")
+    assert "timestamp" in notice["text"] and "Inspector" in notice["hint"]
+    assert not [r for r in caplog.records if r.exc_info], "no traceback in the app log"

@@ -27,6 +27,7 @@ from a2a.types import (
     SubscribeToTaskRequest,
 )
 from a2a.utils.errors import A2AError, TaskNotCancelableError
+from google.protobuf.json_format import ParseError
 
 from switchboard.config import AgentSettings, Limits
 from switchboard.connections.a2a_convert import attachment_part, task_update, to_updates
@@ -42,6 +43,8 @@ from switchboard.connections.wire import Direction, WireLog
 
 BINDINGS = ["JSONRPC", "HTTP+JSON"]
 RESUME_ATTEMPTS = 8
+UNREADABLE = "The agent sent an event that is not valid A2A, so the turn stops here"
+UNREADABLE_HINT = "The Inspector shows where the event broke off. Tell the agent's authors."
 MAX_BACKOFF = 8.0
 POLL_INTERVAL = 1.0
 CONNECT_WAIT = 30.0  # seconds a call waits for a connection being made
@@ -217,6 +220,9 @@ class AgentConnection(Connection):
                         yield update
         except A2AError as exc:
             raise call_error(exc, task_id) from exc
+        except ParseError as exc:  # the SDK could not read an event: the agent's doing
+            self.wire.record(Direction.ERROR, "an event that could not be read", str(exc))
+            raise CallError(f"{UNREADABLE}: {exc}", UNREADABLE_HINT) from exc
 
     def _failed(self, reason: str, _was_up: bool) -> None:
         self.wire.record(Direction.ERROR, "connection failed", reason)
