@@ -310,8 +310,7 @@ class McpConnection(Connection):
         self.logs.append({**entry, "data": params.data})
 
     async def _on_message(self, message: Any) -> None:
-        if isinstance(message, Exception):
-            self.wire.record(Direction.ERROR, "transport", f"{type(message).__name__}: {message}")
+        if isinstance(message, Exception):  # the logged read stream has recorded it already
             return
         changed = (
             types.ToolListChangedNotification
