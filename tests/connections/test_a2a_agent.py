@@ -4,13 +4,15 @@ never into the wire log, an agent that dies mid-stream."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 
-from switchboard.chat.turns import text_of
+from switchboard.chat.turns import TurnView, text_of
+from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.redaction import MASK
 from switchboard.demo.agent import build_app
 from switchboard.workspace import LOCAL_OWNER, Workspace
@@ -166,13 +168,18 @@ def test_a_stream_the_agent_keeps_ending_is_retried_with_backoff_then_given_up(
     assert len(conversation.events()) < 20
 
 
+def one_turn(ws: Workspace, build: Callable[[str], Any]) -> tuple[AgentConnection, TurnView]:
+    """Serve `build(base_url)` as an agent, connect to it and run one turn ("go") while it is
+    up; the connection and the turn."""
+    with serve_app(build) as url:
+        agent = connect(ws, url)
+        return agent, run_turn(ws, ws.chat.new_conversation(agent.name), "go")
+
+
 def test_a_state_outside_the_enum_is_shown_as_it_came_and_the_stream_goes_on(
     workspace: Workspace,
 ) -> None:
-    with serve_app(odd_states) as url:  # type: ignore[arg-type]
-        agent = connect(workspace, url)
-        conversation = workspace.chat.new_conversation(agent.name)
-        view = run_turn(workspace, conversation, "go")
+    _, view = one_turn(workspace, odd_states)
     assert view.state == "completed" and view.text() == "still here"
     assert ("unrecognized state 99", "odd") in view.history
     assert view.notices == []
@@ -181,10 +188,7 @@ def test_a_state_outside_the_enum_is_shown_as_it_came_and_the_stream_goes_on(
 def test_a_data_part_nested_50_deep_is_kept_as_it_came_and_the_stream_goes_on(
     workspace: Workspace,
 ) -> None:
-    with serve_app(deep_data) as url:  # type: ignore[arg-type]
-        agent = connect(workspace, url)
-        conversation = workspace.chat.new_conversation(agent.name)
-        view = run_turn(workspace, conversation, "go")
+    agent, view = one_turn(workspace, deep_data)
     assert view.state == "completed" and view.text() == "after the deep part"
     [part] = view.artifacts["deep"].parts
     value, levels = part["data"], 0
@@ -197,10 +201,7 @@ def test_a_data_part_nested_50_deep_is_kept_as_it_came_and_the_stream_goes_on(
 
 
 def test_a_repeated_state_with_no_message_keeps_the_question(workspace: Workspace) -> None:
-    with serve_app(repeating_status) as url:  # type: ignore[arg-type]
-        agent = connect(workspace, url)
-        conversation = workspace.chat.new_conversation(agent.name)
-        view = run_turn(workspace, conversation, "go")
+    _, view = one_turn(workspace, repeating_status)
     assert view.state == "input-required" and text_of(view.status_parts) == "Which colour?"
 
 
@@ -221,9 +222,7 @@ def test_naive_timestamps_are_read_as_utc_with_a_warning(workspace: Workspace) -
         {"statusUpdate": {**ids, "status": done}},
     ]
     final = {"id": "t-n", "contextId": "c-n", "status": done, "artifacts": [answer]}
-    with serve_app(lambda base: hand_written(base, "Naive", frames, final)) as url:
-        agent = connect(workspace, url)
-        view = run_turn(workspace, workspace.chat.new_conversation(agent.name), "go")
+    agent, view = one_turn(workspace, lambda base: hand_written(base, "Naive", frames, final))
     assert view.state == "completed" and view.text() == "on time" and view.notices == []
     warnings = workspace.wire_log("agent", agent.name, LOCAL_OWNER)
     assert any("without a time zone" in e.title for e in warnings if e.direction == "warning")
@@ -239,9 +238,7 @@ def test_an_event_the_sdk_cannot_read_ends_the_turn_clearly_without_a_traceback(
         {"statusUpdate": {**ids, "status": broken}},
     ]
     final = {"id": "t-b", "contextId": "c-b", "status": {"state": "TASK_STATE_WORKING"}}
-    with serve_app(lambda base: hand_written(base, "Broken", frames, final)) as url:
-        agent = connect(workspace, url)
-        view = run_turn(workspace, workspace.chat.new_conversation(agent.name), "go")
+    _, view = one_turn(workspace, lambda base: hand_written(base, "Broken", frames, final))
     (notice,) = view.notices
     assert notice["text"].startswith("The agent sent an event that is not valid A2A")
     assert "timestamp" in notice["text"] and "Inspector" in notice["hint"]
