@@ -6,12 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench browser clean
+.PHONY: run test lint format bench browser node conformance clean
 
 run: $(STAMP)
 	$(BIN)/switchboard --server.port 8501 --server.address 127.0.0.1 --server.headless true
 
-test: $(STAMP) browser
+test: $(STAMP) browser node
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest
@@ -35,6 +35,23 @@ browser:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
 	fi
 
+# Third-party counterparts for the interop tests (server-everything, @a2a-js/sdk, the MCP
+# conformance suite) and Node 22 to run them, all inside tests/support/node (git-ignored
+# node_modules); the system's npm only downloads them.
+NODE_DIR   := tests/support/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed
+
+node: $(NODE_STAMP)
+
+$(NODE_STAMP): $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --engine-strict=false --loglevel=error
+	touch $(NODE_STAMP)
+
+# The official MCP conformance suite's client scenarios, run through Switchboard's own
+# connection layer (tests/conformance/adapter.py).
+conformance: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m tests.conformance.run
+
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
@@ -42,4 +59,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache src/*.egg-info $(NODE_DIR)/node_modules
