@@ -2,10 +2,12 @@
 the UI drives it. The suite runs `python -m tests.conformance.adapter <server-url>` with the
 scenario in MCP_CONFORMANCE_SCENARIO; the adapter connects, lists, calls the scenario's tool in a
 conversation, and answers a form question as a person would who accepts what it shows (its
-defaults filled in, as the form draws them). Exit status 0 when the turn ended without error."""
+defaults filled in, as the form draws them). Exit status 0 when the turn ended without error;
+the app log goes to stderr, where a traceback fails the scenario."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from typing import Any
@@ -59,4 +61,5 @@ def _call(workspace: Workspace, tool: str, arguments: dict[str, Any]) -> int:
 
 
 if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING)  # the app log, on stderr: run.py reads it
     sys.exit(run(sys.argv[-1], os.environ.get("MCP_CONFORMANCE_SCENARIO", "")))

@@ -67,7 +67,7 @@ def run_scenario(scenario: str) -> Outcome:
         except subprocess.TimeoutExpired:
             return Outcome(scenario, (f"no result within {SCENARIO_TIMEOUT:.0f} s",))
         failures = [_failure(check) for check in _checks(Path(results))]
-        failures = [f for f in failures if f]
+        failures = [f for f in failures if f] + _tracebacks(Path(results))
         if done.returncode != 0 and not failures:
             tail = (done.stdout + done.stderr).strip().splitlines()[-3:]
             failures = [f"the suite exited with {done.returncode}: {' / '.join(tail)}"]
@@ -81,6 +81,11 @@ def _checks(results: Path) -> list[dict]:
     if not checks:
         return [{"status": "FAILURE", "name": "results", "errorMessage": "no checks written"}]
     return checks
+
+
+def _tracebacks(results: Path) -> list[str]:
+    logged = [p for p in results.rglob("stderr.txt") if "Traceback" in p.read_text()]
+    return [f"the client logged a traceback ({p.parent.name}/stderr.txt)" for p in logged]
 
 
 def _failure(check: dict) -> str:
