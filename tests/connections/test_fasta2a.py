@@ -16,7 +16,7 @@ from switchboard.demo.png import render_badge
 from switchboard.workspace import LOCAL_OWNER, Workspace
 from tests.support.fasta2a_agent import echo_agent
 from tests.support.servers import serve_app
-from tests.support.turns import connect, run_turn
+from tests.support.turns import connect, run_turn, wait_turn
 
 ANSWER = "You said: 'hello'"
 
@@ -120,3 +120,16 @@ def test_a_model_that_does_not_stream_still_completes(
     assert completed(view) and view.text() == ANSWER
     assert run_turn(workspace, conversation, "again").text() == "You said: 'hello' | 'again'"
     assert no_traceback(caplog)
+
+
+def test_a_data_part_is_refused_by_fasta2a_and_the_turn_ends_cleanly(
+    workspace: Workspace, agent: AgentConnection, caplog: pytest.LogCaptureFixture
+) -> None:
+    """fasta2a's pydantic-ai bridge does not take data parts (NotImplementedError in its
+    worker): the task fails, and that is all the person sees go wrong."""
+    conversation = workspace.chat.new_conversation(agent.name)
+    turn = workspace.chat.send(conversation.id, "plan", data={"city": "Paris"})
+    view = wait_turn(conversation, turn)
+    assert view.state == "failed" and view.end_reason == "failed" and view.notices == []
+    assert no_traceback(caplog)
+    assert run_turn(workspace, conversation, "hello").state == "completed", "it goes on"

@@ -30,6 +30,7 @@ from switchboard.chat.counterparts import (
 )
 from switchboard.chat.questions import TurnQuestions
 from switchboard.chat.store import LOCAL_OWNER, Store
+from switchboard.chat.turns import data_attachment
 from switchboard.connections.owner import CallError
 from switchboard.connections.redaction import Redactor
 from switchboard.connections.updates import SETTLED, Ending, Kind, Level
@@ -83,14 +84,24 @@ class ChatService:
         """A new conversation (a new A2A context) with `counterpart`, for `owner`."""
         return self.store.create(counterpart, owner=owner)
 
-    def send(self, conversation_id: str, text: str, prompt: dict[str, Any] | None = None) -> int:
+    def send(
+        self,
+        conversation_id: str,
+        text: str,
+        prompt: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> int:
         """Record the prompt and start its turn on the loop; returns the turn number.
 
         A prompt sent while a turn runs supersedes it (that turn stops listening first). A
         prompt after input-required answers that task (same taskId). `prompt` is a chosen MCP
-        prompt ({server, messages}): the assistant's model gets its messages, an agent `text`."""
+        prompt ({server, messages}): the assistant's model gets its messages, an agent `text`.
+        `data` (a JSON object) goes with the message as a data part, attached to it in the
+        log just before it, the way attached resources go with the next message."""
         conversation = self._claimed(conversation_id)
         turn = conversation.next_turn()
+        if data is not None:
+            conversation.record(turn, Kind.ATTACHMENT, self._redacted(data_attachment(data)))
         conversation.record(
             turn, Kind.USER, {"text": text, **({"prompt": prompt} if prompt else {})}
         )
