@@ -16,7 +16,7 @@ from switchboard.demo.png import render_badge
 from switchboard.workspace import LOCAL_OWNER, Workspace
 from tests.support.fasta2a_agent import echo_agent
 from tests.support.servers import serve_app
-from tests.support.turns import connect, run_turn, wait_turn
+from tests.support.turns import WAIT, connect, run_turn, wait_for, wait_turn
 
 ANSWER = "You said: 'hello'"
 
@@ -133,3 +133,21 @@ def test_a_data_part_is_refused_by_fasta2a_and_the_turn_ends_cleanly(
     assert view.state == "failed" and view.end_reason == "failed" and view.notices == []
     assert no_traceback(caplog)
     assert run_turn(workspace, conversation, "hello").state == "completed", "it goes on"
+
+
+def test_cancel_says_when_the_agent_did_not_cancel(
+    workspace: Workspace, agent: AgentConnection, caplog: pytest.LogCaptureFixture
+) -> None:
+    """fasta2a answers CancelTask only once the running task has ended (its worker takes the
+    cancel after the run), and its pydantic-ai worker cancels nothing: the person is told the
+    task was not cancelled, not that a cancel went through."""
+    conversation = workspace.chat.new_conversation(agent.name)
+    turn = workspace.chat.send(conversation.id, "slow")
+    wait_for(lambda: sum(e.kind == "artifact" for e in conversation.events()) >= 2)
+    workspace.chat.cancel_task(conversation.id).result(WAIT)
+    view = wait_turn(conversation, turn)
+    assert view.state == "completed" and view.text().count("step 20 ") == 1
+    (notice,) = view.notices
+    assert notice["level"] == "warning"
+    assert notice["text"].endswith("had already ended (completed): it was not cancelled.")
+    assert no_traceback(caplog)

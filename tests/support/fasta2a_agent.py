@@ -4,14 +4,16 @@ in-memory storage and broker, thinking with a scripted `FunctionModel` (no netwo
 The model says back what it heard in the whole context, so a test sees what reached the
 model: every prompt of the conversation so far ("You said: 'one' | 'two'") and each file by
 its media type and size ("a file: image/png, 68 bytes"). A prompt starting with "fail" makes
-the model raise, as a model error would. With `streaming`, the answer streams in words
-(chunks of one artifact, then the whole artifact); without, it comes in one piece.
+the model raise, as a model error would; "slow" streams "step 1 " … "step 20 " over 2 s.
+With `streaming`, the answer streams in words (chunks of one artifact, then the whole
+artifact); without, it comes in one piece.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 
+import anyio
 from fasta2a.applications import FastA2A
 from fasta2a.pydantic_ai import agent_to_a2a
 from pydantic_ai import Agent, BinaryContent, ModelMessage, ModelRequest, UserPromptPart
@@ -19,6 +21,7 @@ from pydantic_ai.messages import ModelResponse, TextPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 NAME = "Pydantic echo"
+SLOW_STEPS, SLOW_DELAY = 20, 0.1  # "slow": 20 words, one every 0.1 s (streaming only)
 
 
 def heard(messages: list[ModelMessage]) -> list[str]:
@@ -57,8 +60,11 @@ def _reply(messages: list[ModelMessage], _info: AgentInfo) -> ModelResponse:
 
 
 async def _stream(messages: list[ModelMessage], _info: AgentInfo) -> AsyncIterator[str]:
-    for word in answer(messages):
+    slow = heard(messages)[-1:] == ["'slow'"]
+    for word in [f"step {i} " for i in range(1, SLOW_STEPS + 1)] if slow else answer(messages):
         yield word
+        if slow:
+            await anyio.sleep(SLOW_DELAY)
 
 
 def echo_agent(streaming: bool = True) -> Callable[[str], FastA2A]:

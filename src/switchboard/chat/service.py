@@ -33,7 +33,7 @@ from switchboard.chat.store import LOCAL_OWNER, Store
 from switchboard.chat.turns import data_attachment
 from switchboard.connections.owner import CallError
 from switchboard.connections.redaction import Redactor
-from switchboard.connections.updates import SETTLED, Ending, Kind, Level
+from switchboard.connections.updates import SETTLED, TERMINAL, Ending, Kind, Level, TaskState
 from switchboard.connections.wire import ORIGIN
 from switchboard.runtime import Runtime
 
@@ -44,6 +44,15 @@ INTERRUPTED_NOTICE = {
     "text": "Interrupted: the app stopped during this turn.",
     "hint": "Send the message again if you still need the answer.",
 }
+
+
+def cancel_notice(task_id: str, state: str) -> dict[str, Any]:
+    """What the agent's answer to CancelTask means: cancelled, still going, or already over."""
+    if state == TaskState.CANCELED or state not in TERMINAL:
+        still = "" if state == TaskState.CANCELED else f"; the agent still reports it {state}"
+        return {"level": Level.INFO, "text": f"Cancel requested for task {task_id}{still}."}
+    text = f"Task {task_id} had already ended ({state}): it was not cancelled."
+    return {"level": Level.WARNING, "text": text}
 
 
 class ConversationBusy(Exception):
@@ -289,8 +298,7 @@ class ChatService:
             conversation.record(turn, Kind.NOTICE, notice)
             return
         conversation.record(turn, snapshot.kind, self._redacted(snapshot.data))
-        text = f"Cancel requested for task {task_id}."
-        conversation.record(turn, Kind.NOTICE, {"level": Level.INFO, "text": text})
+        conversation.record(turn, Kind.NOTICE, cancel_notice(task_id, snapshot.data["state"]))
 
     def _redactor(self) -> Redactor:
         """Masks every configured secret value: none is ever recorded, so none is stored,
