@@ -151,3 +151,21 @@ def test_cancel_says_when_the_agent_did_not_cancel(
     assert notice["level"] == "warning"
     assert notice["text"].endswith("had already ended (completed): it was not cancelled.")
     assert no_traceback(caplog)
+
+
+def test_stop_then_resume_gets_the_whole_answer_once(
+    workspace: Workspace, agent: AgentConnection, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Resume is GetTask then SubscribeToTask (fasta2a's tasks/resubscribe)."""
+    conversation = workspace.chat.new_conversation(agent.name)
+    turn = workspace.chat.send(conversation.id, "slow")
+    wait_for(lambda: sum(e.kind == "artifact" for e in conversation.events()) >= 2)
+    workspace.chat.stop(conversation.id)
+    assert wait_turn(conversation, turn).end_reason == "stopped"
+    resumed = workspace.chat.resume(conversation.id)
+    assert resumed is not None
+    view = wait_turn(conversation, resumed)
+    assert view.state == "completed" and view.notices == []
+    steps = "".join(f"step {i} " for i in range(1, 21))
+    assert view.text() == steps
+    assert no_traceback(caplog)
