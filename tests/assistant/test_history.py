@@ -7,6 +7,7 @@ import json
 
 from switchboard.assistant.history import UNFINISHED, model_messages, part_text
 from switchboard.chat.events import Event
+from switchboard.chat.turns import data_attachment
 
 
 def test_prompts_attachments_rounds_and_results_in_order() -> None:
@@ -92,3 +93,14 @@ def step(ident: str, call_id: str, name: str, arguments: str, round: int = 1) ->
         "arguments_text": arguments,
         "round": round,
     }
+
+
+def test_data_the_person_sent_with_a_message_reaches_the_model() -> None:
+    events = [
+        Event(1, "attachment", data_attachment({"city": "Paris", "days": 3})),
+        Event(1, "user", {"text": "Plan my trip"}),
+        Event(1, "turn_end", {"reason": "replied"}),
+    ]
+    (user,) = model_messages(events)
+    sent = 'Data the person sent (JSON):\n{"city": "Paris", "days": 3}'
+    assert user["content"] == sent + "\n\nPlan my trip"

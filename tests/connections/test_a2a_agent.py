@@ -243,3 +243,17 @@ def test_an_event_the_sdk_cannot_read_ends_the_turn_clearly_without_a_traceback(
     assert notice["text"].startswith("The agent sent an event that is not valid A2A")
     assert "timestamp" in notice["text"] and "Inspector" in notice["hint"]
     assert not [r for r in caplog.records if r.exc_info], "no traceback in the app log"
+
+
+@pytest.mark.parametrize(("binding", "version"), [("JSONRPC", "1.0"), ("HTTP+JSON", "0.3")])
+def test_a_data_part_the_person_sends_reaches_the_agent(
+    workspace: Workspace, demo_agent: str, binding: str, version: str
+) -> None:
+    """The demo agent sends back the data parts it received, as it received them."""
+    agent = connect(workspace, demo_agent, binding=binding, version=version)
+    conversation = workspace.chat.new_conversation(agent.name)
+    data = {"city": "Paris", "days": 3, "tags": ["museum", "food"], "pets": None}
+    view = wait_turn(conversation, workspace.chat.send(conversation.id, "plan", data=data))
+    assert view.state == "completed"
+    text, echoed = view.artifacts["received"].parts
+    assert text["text"] == "Received 1 data part." and echoed["data"] == data

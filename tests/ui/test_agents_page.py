@@ -92,13 +92,20 @@ def test_a_card_that_names_another_host_says_the_headers_stay_home(
     card_says_localhost = parrot()
     with serve_app(lambda base: card_says_localhost(base.replace("127.0.0.1", "localhost"))) as url:
         config = tmp_path / "switchboard.json"
-        agent = {"name": "Parrot", "url": url, "headers": {"Authorization": f"Bearer {TOKEN}"}}
+        headers = {"Authorization": f"Bearer {TOKEN}", "X-API-Key": TOKEN}
+        agent = {"name": "Parrot", "url": url, "headers": headers}
         config.write_text(json.dumps({"agents": [agent]}))
         monkeypatch.setenv("SWITCHBOARD_CONFIG", str(config))
+        card_host = url.replace("127.0.0.1", "localhost")
         try:
             at = AppTest.from_function(agents_page, default_timeout=30).run()
-            (warning,) = [w.value for w in at.warning if "another host" in w.value]
-            assert "http://localhost:" in warning and "your headers are not sent there" in warning
+            (warning,) = [w.value for w in at.warning if "not sent" in w.value]
+            assert "`Authorization`, `X-API-Key`" in warning, "which headers"
+            assert f"not sent to {card_host.removeprefix('http://')}" in warning, "to which host"
+            assert f"only to the card fetch at {url.removeprefix('http://')}" in warning
+            assert f"set the agent's URL to {card_host}" in warning, "how to fix it"
+            (expander,) = [e for e in at.expander if "Parrot" in e.label]
+            assert "⚠️" in expander.label and expander.proto.expanded, "seen without a click"
             assert TOKEN not in page_text(at)
         finally:
             close_workspace()

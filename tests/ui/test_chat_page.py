@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from switchboard.chat.export import to_markdown
 from switchboard.workspace import Workspace
 from tests.support.apps import APP, app_workspace, assistant_text, close_workspace
 from tests.support.hostile_agent import parrot
@@ -89,7 +90,7 @@ def test_stop_leaves_the_task_running_then_cancel_task_cancels_it(
 
     app.run()
     assert any("Stopped listening" in i.value for i in app.info)
-    assert app.expander[-1].label == "working · not listening"
+    assert app.chat_message[-1].expander[-1].label == "working · not listening"
     assert {"▶ Resume", "✖ Cancel task"} <= {b.label for b in app.button}
 
     app.button(key="cancel-task").click().run()
@@ -167,3 +168,32 @@ def test_plain_text_keeps_its_lines_and_is_not_read_as_markdown(
             assert not at.chat_message[1].markdown
         finally:
             close_workspace()
+
+
+def test_the_person_sends_json_data_with_a_message(app: AppTest, config: Path) -> None:
+    """Invalid JSON is said and sends nothing; valid JSON goes as a data part (the demo agent
+    sends back what it received), is shown in the person's bubble, and survives a reload and
+    the export."""
+    app.text_area(key="data-json").input('{"city": "Paris",}')
+    next(b for b in app.button if b.label == "Send data").click().run()
+    assert any("not valid JSON" in e.value and "Nothing was sent" in e.value for e in app.error)
+    assert not app.chat_message and app.text_area(key="data-json").value == '{"city": "Paris",}'
+
+    sent = {"city": "Paris", "days": 3}
+    app.text_area(key="data-json").input(json.dumps(sent))
+    app.text_input(key="data-message").input("plan")
+    next(b for b in app.button if b.label == "Send data").click().run()
+    assert not app.exception and not app.error
+    person, agent = app.chat_message
+    assert (person.name, person.markdown[0].value) == ("user", "plan")
+    assert [json.loads(j.value) for j in person.json] == [sent]
+    assert "Received 1 data part." in assistant_text(app)
+    assert [json.loads(j.value) for j in agent.json] == [sent], "the agent got it as sent"
+    assert app.text_area(key="data-json").value == "", "the editor is cleared once sent"
+
+    reloaded = AppTest.from_file(APP, default_timeout=30)
+    reloaded.query_params["c"] = app.query_params["c"]
+    reloaded.run()
+    assert [json.loads(j.value) for j in reloaded.chat_message[0].json] == [sent]
+    exported = to_markdown(app_workspace().store.get(app.query_params["c"]))
+    assert '**You:** plan\n\n**You sent data:**\n\n```json\n{\n  "city": "Paris"' in exported

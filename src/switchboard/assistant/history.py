@@ -66,7 +66,9 @@ def user_messages(data: dict[str, Any], attached: list[dict[str, Any]]) -> list[
 
 
 def attachment_text(item: dict[str, Any]) -> str:
-    """An attached resource as context for the model."""
+    """An attached resource, or data the person sent, as context for the model."""
+    if "data" in item:
+        return f"Data the person sent (JSON):\n{json.dumps(item['data'], ensure_ascii=False)}"
     head = f"Attached resource {item.get('uri', '')} ({item.get('media_type') or 'text'})"
     if "bytes" in item:
         return f"{head}: binary, {len(item['bytes']) * 3 // 4} bytes, not shown."

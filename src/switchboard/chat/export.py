@@ -145,7 +145,9 @@ def _turn(view: TurnView, counterpart: str) -> list[str]:
         lines += [f"_Listening again to task `{view.resumed_task}`_", ""]
     if view.prompt:
         lines += [f"**You:** {view.prompt}", ""]
-    for attachment in view.attachments:
+    for sent in view.sent_data:
+        lines += ["**You sent data:**", "", *_fenced(_json(sent["data"]), "json"), ""]
+    for attachment in view.attached:
         lines += [f"📎 Attached `{attachment.get('uri', '')}` from {attachment.get('server', '')}"]
         lines += ["", *_resource(attachment)]
     if view.tool:

@@ -30,9 +30,10 @@ from switchboard.chat.counterparts import (
 )
 from switchboard.chat.questions import TurnQuestions
 from switchboard.chat.store import LOCAL_OWNER, Store
+from switchboard.chat.turns import data_attachment
 from switchboard.connections.owner import CallError
 from switchboard.connections.redaction import Redactor
-from switchboard.connections.updates import SETTLED, Ending, Kind, Level
+from switchboard.connections.updates import SETTLED, TERMINAL, Ending, Kind, Level, TaskState
 from switchboard.connections.wire import ORIGIN
 from switchboard.runtime import Runtime
 
@@ -43,6 +44,15 @@ INTERRUPTED_NOTICE = {
     "text": "Interrupted: the app stopped during this turn.",
     "hint": "Send the message again if you still need the answer.",
 }
+
+
+def cancel_notice(task_id: str, state: str) -> dict[str, Any]:
+    """What the agent's answer to CancelTask means: cancelled, still going, or already over."""
+    if state == TaskState.CANCELED or state not in TERMINAL:
+        still = "" if state == TaskState.CANCELED else f"; the agent still reports it {state}"
+        return {"level": Level.INFO, "text": f"Cancel requested for task {task_id}{still}."}
+    text = f"Task {task_id} had already ended ({state}): it was not cancelled."
+    return {"level": Level.WARNING, "text": text}
 
 
 class ConversationBusy(Exception):
@@ -83,14 +93,24 @@ class ChatService:
         """A new conversation (a new A2A context) with `counterpart`, for `owner`."""
         return self.store.create(counterpart, owner=owner)
 
-    def send(self, conversation_id: str, text: str, prompt: dict[str, Any] | None = None) -> int:
+    def send(
+        self,
+        conversation_id: str,
+        text: str,
+        prompt: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> int:
         """Record the prompt and start its turn on the loop; returns the turn number.
 
         A prompt sent while a turn runs supersedes it (that turn stops listening first). A
         prompt after input-required answers that task (same taskId). `prompt` is a chosen MCP
-        prompt ({server, messages}): the assistant's model gets its messages, an agent `text`."""
+        prompt ({server, messages}): the assistant's model gets its messages, an agent `text`.
+        `data` (a JSON object) goes with the message as a data part, attached to it in the
+        log just before it, the way attached resources go with the next message."""
         conversation = self._claimed(conversation_id)
         turn = conversation.next_turn()
+        if data is not None:
+            conversation.record(turn, Kind.ATTACHMENT, self._redacted(data_attachment(data)))
         conversation.record(
             turn, Kind.USER, {"text": text, **({"prompt": prompt} if prompt else {})}
         )
@@ -278,8 +298,7 @@ class ChatService:
             conversation.record(turn, Kind.NOTICE, notice)
             return
         conversation.record(turn, snapshot.kind, self._redacted(snapshot.data))
-        text = f"Cancel requested for task {task_id}."
-        conversation.record(turn, Kind.NOTICE, {"level": Level.INFO, "text": text})
+        conversation.record(turn, Kind.NOTICE, cancel_notice(task_id, snapshot.data["state"]))
 
     def _redactor(self) -> Redactor:
         """Masks every configured secret value: none is ever recorded, so none is stored,

@@ -16,7 +16,15 @@ from switchboard.chat.events import Event
 from switchboard.connections.fold import Artifact, Reply, text_of
 from switchboard.connections.updates import Kind
 
-__all__ = ["Artifact", "StepView", "TurnView", "fold_turns", "pending_task", "text_of"]
+__all__ = [
+    "Artifact",
+    "StepView",
+    "TurnView",
+    "data_attachment",
+    "fold_turns",
+    "pending_task",
+    "text_of",
+]
 
 
 @dataclass
@@ -77,6 +85,16 @@ class TurnView(Reply):
         """All text the counterpart produced in this turn (artifacts, messages, the model's)."""
         return super().text() + "".join(value for kind, value in self.items if kind == "text")
 
+    @property
+    def sent_data(self) -> list[dict[str, Any]]:
+        """The data parts the person sent with this turn's message (their bubble shows them)."""
+        return [item for item in self.attachments if "data" in item]
+
+    @property
+    def attached(self) -> list[dict[str, Any]]:
+        """The resources attached to the conversation in this turn (from a server)."""
+        return [item for item in self.attachments if "data" not in item]
+
     def step_questions(self, step_id: str) -> list[dict[str, Any]]:
         """The questions asked during one of the assistant's steps (approvals included)."""
         return [q for q in self.questions if q.get("step") == step_id]
@@ -124,6 +142,12 @@ TurnView.FOLD = {
     Kind.STEP: TurnView._step,
     Kind.TURN_END: TurnView._turn_end,
 }
+
+
+def data_attachment(data: dict[str, Any]) -> dict[str, Any]:
+    """A JSON object the person sends with a message, as an attachment (no server, no URI):
+    it goes with that message as an A2A data part."""
+    return {"server": "", "uri": "", "media_type": "application/json", "data": data}
 
 
 def pending_task(views: Iterable[TurnView]) -> str | None:

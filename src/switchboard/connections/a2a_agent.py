@@ -85,7 +85,8 @@ class AgentConnection(Connection):
         happens until the task settles (terminal or interrupted). A stream that ends early is
         resumed: resubscribe, else poll."""
         client = await self.owner.session(CONNECT_WAIT)
-        parts = [new_text_part(text), *(attachment_part(a) for a in attachments)]
+        said = [new_text_part(text)] if text or not attachments else []  # data may go alone
+        parts = [*said, *(attachment_part(a) for a in attachments)]
         message = new_message(parts, role=Role.ROLE_USER, context_id=context_id, task_id=task_id)
         seen = Reply(task_id=task_id or "")
         self.wire.record(

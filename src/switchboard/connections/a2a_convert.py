@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from a2a.helpers import new_raw_part, new_text_part
+from a2a.helpers import new_data_part, new_raw_part, new_text_part
 from a2a.types import Artifact, Message, Part, StreamResponse, Task
 from a2a.types import TaskState as SdkTaskState
 from google.protobuf.json_format import MessageToDict
@@ -120,9 +120,12 @@ def part_dict(part: Part) -> dict[str, Any]:
 
 
 def attachment_part(attachment: dict[str, Any]) -> Part:
-    """An attached resource as a message part: its text with its media type, or its bytes."""
+    """An attached resource as a message part: its text with its media type, or its bytes;
+    JSON the person sends as a data part."""
     name = attachment.get("uri", "").rsplit("/", 1)[-1]
     media_type = attachment.get("media_type") or ""
+    if "data" in attachment:
+        return new_data_part(attachment["data"], media_type=media_type)
     if "bytes" in attachment:
         data = base64.b64decode(attachment["bytes"])
         return new_raw_part(data, media_type=media_type, filename=name)

@@ -31,6 +31,7 @@ from a2a.types import (
     AgentProvider,
     AgentSkill,
     Message,
+    Part,
     TaskState,
 )
 from starlette.applications import Starlette
@@ -101,6 +102,15 @@ SKILLS: list[AgentSkill] = [
         tags=["task", "data"],
         examples=["data"],
         output_modes=["application/json"],
+    ),
+    AgentSkill(
+        id="received",
+        name="Data in",
+        description="Send it JSON data (a data part) with any message: it sends back the data "
+        "parts it received, as it received them.",
+        tags=["task", "data", "input"],
+        input_modes=["application/json"],
+        output_modes=["application/json", "text/plain"],
     ),
     AgentSkill(
         id="image",
@@ -210,8 +220,12 @@ class DemoAgentExecutor(AgentExecutor):
             task = new_task_from_user_message(context.message)
             await event_queue.enqueue_event(task)
         updater = TaskUpdater(event_queue, task.id, task.context_id)
+        sent = context.message.parts if context.message is not None else []
+        data = [part for part in sent if part.HasField("data")]
         if task.status.state == TaskState.TASK_STATE_INPUT_REQUIRED:
             await _answer(updater, text)
+        elif data:
+            await _received(updater, data)
         else:
             await _FLOWS.get(_first_word(text), _story)(updater, text)
 
@@ -287,6 +301,13 @@ async def _data(updater: TaskUpdater, _text: str) -> None:
     reading = {"sensor": "demo-1", "temperature": 21.5, "unit": "C", "readings": [20.9, 21.2, 21.5]}
     part = new_data_part(reading, media_type="application/json")
     await updater.add_artifact([part], artifact_id="data", name="readings", last_chunk=True)
+    await updater.complete()
+
+
+async def _received(updater: TaskUpdater, data: list[Part]) -> None:
+    said = f"Received {len(data)} data part{'s' if len(data) > 1 else ''}."
+    parts = [new_text_part(said), *data]
+    await updater.add_artifact(parts, artifact_id="received", name="received", last_chunk=True)
     await updater.complete()
 
 

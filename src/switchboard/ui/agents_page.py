@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from switchboard.ui.links import PageName, switch_to
@@ -90,14 +92,36 @@ def render_agent(ws: Workspace, agent: AgentView) -> None:
     """One agent: status, card, credentials (masked), actions."""
     icon = STATUS_ICONS.get(agent.status, "•")
     failed = agent.status == Status.FAILED
-    with st.expander(safe(f"{icon} **{agent.name}** · {agent.status}"), expanded=failed):
+    label = f"{icon} **{agent.name}** · {agent.status}" + (
+        " · ⚠️ headers not sent" if agent.headers_stay_home else ""
+    )
+    with st.expander(safe(label), expanded=failed or agent.headers_stay_home):
         if failed:
             st.error(safe(agent.error), icon="⚠️")
         st.caption(f"URL: {agent.url}")
         if agent.headers:
             st.caption("Headers: " + ", ".join(f"`{k}: {v}`" for k, v in agent.headers.items()))
+        if agent.headers_stay_home:
+            render_headers_stay_home(agent)
         render_card(agent)
         render_actions(ws, agent)
+
+
+def render_headers_stay_home(agent: AgentView) -> None:
+    """The card names another host than the URL typed: say which headers do not go there,
+    and the URL that would send them (host pinning: headers go only to the host given)."""
+    names = ", ".join(f"`{name}`" for name in agent.headers)
+    typed, card = urlsplit(agent.url).netloc, urlsplit(agent.endpoint).netloc
+    st.warning(
+        safe(
+            f"Your headers {names} are not sent to {card}, where the card sends every "
+            f"request ({agent.endpoint}): they went only to the card fetch at {typed}. "
+            "Headers go only to the host you give. To send them, set the agent's URL to "
+            f"{agent.url_on_card_host} (the host the card names): remove the agent and add it "
+            "with that URL, or change it in the config file."
+        ),
+        icon="⚠️",
+    )
 
 
 def render_actions(ws: Workspace, agent: AgentView) -> None:
@@ -173,13 +197,6 @@ def draw_card(agent: AgentView, card: CardInfo) -> None:
         ],
         hide_index=True,
     )
-    if agent.headers_stay_home:
-        st.warning(
-            safe(
-                f"The card sends requests to {agent.endpoint}, another host than the one you "
-                "gave: your headers are not sent there."
-            )
-        )
     markdown("**Skills**")
     lines = []
     for skill in card.skills:

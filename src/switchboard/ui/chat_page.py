@@ -14,6 +14,7 @@ from switchboard.ui.links import PageName, page
 from switchboard.ui.questions import render_questions
 from switchboard.ui.remote_content import markdown, safe
 from switchboard.ui.render import render_turn
+from switchboard.ui.sent_data import render_data_editor, render_person
 from switchboard.ui.state import (
     attempt,
     await_connections,
@@ -57,6 +58,7 @@ def chat_page() -> None:
             render_exchange(view, conversation.id, current=view is views[-1])
     if live is None:
         render_controls(ws, conversation, views[-1] if views else None, running=False)
+        render_data_editor(ws, conversation.id)
         return
     follow_live_turn(ws, conversation, live, offset=len(events))
 
@@ -67,15 +69,14 @@ def follow_live_turn(
     """Draw the running turn and redraw it as events arrive, until it ends; then rerun so the
     page settles. A rerun or a closed tab ends this loop via Streamlit's stop check; the turn
     itself runs on, on the background loop."""
-    if live.prompt:
-        with st.chat_message("user"):
-            markdown(live.prompt)
+    render_person(live)
     key, steps = f"{conversation.id}-{live.turn}", show_steps()
     with st.chat_message("assistant"):
         slot = st.empty()
     with slot.container():
         render_turn(live, live=True, key=key, steps=steps, conversation=conversation.id)
     render_controls(ws, conversation, live, running=True)
+    render_data_editor(ws, conversation.id)
     if live.open_questions:
         # Draw the questions and let the run end (an answer reruns); a watcher reruns the page
         # when anything else happens meanwhile (another step, a further question).
@@ -121,9 +122,7 @@ def send_prompt(ws: Workspace, conversation_id: str) -> None:
 
 def render_exchange(view: TurnView, conversation_id: str, current: bool) -> None:
     """A finished turn: the person's prompt and the counterpart's bubble."""
-    if view.prompt:
-        with st.chat_message("user"):
-            markdown(view.prompt)
+    render_person(view)
     with st.chat_message("assistant"):
         key = f"{conversation_id}-{view.turn}"
         render_turn(

@@ -68,7 +68,7 @@ def _draw_turn(view: TurnView, live: bool, key: str, steps: bool, current: bool)
             render_step(view, view.steps[value], live, f"{key}-{value}", steps)
     if view.tool:
         render_tool_call(view, live, key, steps)
-    for index, attachment in enumerate(view.attachments):
+    for index, attachment in enumerate(view.attached):
         with st.expander(safe(f"📎 Attached `{attachment['uri']}` from {attachment['server']}")):
             render_resource(attachment, live, f"{key}-att{index}")
     if view.state:

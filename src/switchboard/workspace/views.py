@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from switchboard.assistant.tools import Target
 from switchboard.config import LlmSettings
@@ -50,6 +51,13 @@ class AgentView:
         return bool(self.endpoint and self.headers) and origin_of(self.endpoint) != origin_of(
             self.url
         )
+
+    @property
+    def url_on_card_host(self) -> str:
+        """The configured URL moved to the host the card names: with it, the headers go
+        wherever the card sends requests."""
+        configured, card = urlsplit(self.url), urlsplit(self.endpoint)
+        return urlunsplit((card.scheme, card.netloc, configured.path, configured.query, ""))
 
     @classmethod
     def of(cls, agent: AgentConnection) -> AgentView:
