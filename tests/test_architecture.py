@@ -164,8 +164,12 @@ def strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
 
 
 def python_files() -> list[Path]:
+    """Our own Python files (not the npm packages' under tests/support/node)."""
     return sorted(
-        p for folder in ("src", "tests", "benchmarks") for p in (ROOT / folder).rglob("*.py")
+        p
+        for folder in ("src", "tests", "benchmarks")
+        for p in (ROOT / folder).rglob("*.py")
+        if "node_modules" not in p.parts
     )
 
 
