@@ -14,7 +14,8 @@ from switchboard.chat.turns import TurnView, text_of
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.workspace import Workspace
 from tests.support.a2a_js import FILE_BYTES, INTERFACES, js_agent
-from tests.support.turns import connect, run_turn
+from tests.support.servers import CuttingProxy, free_port
+from tests.support.turns import WAIT, connect, run_turn, wait_for, wait_turn
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +108,30 @@ def received_parts(view: TurnView) -> list[dict[str, Any]]:
     """What the JS agent's `echo` says it received, part by part."""
     [reply] = view.messages
     return next(p["data"]["received"] for p in reply if p["type"] == "data")
+
+
+@pytest.fixture(scope="module")
+def lagging_url() -> Iterator[str]:
+    """The JS agent behind a proxy that holds each piece of a stream a while: the stream runs
+    behind the agent's task."""
+    port = free_port()
+    with CuttingProxy(port, cuts=0, lag=0.2) as proxy, js_agent(port=port, public_url=proxy.url):
+        yield proxy.url
+
+
+def test_cancel_during_a_lagging_stream_keeps_each_step_once(
+    workspace: Workspace, lagging_url: str
+) -> None:
+    """The cancel answer (the task as the agent has it, ahead of the stream) and the chunks
+    the stream still brings never add up to more than the agent's task."""
+    agent = connect(workspace, lagging_url, binding="JSONRPC", version="1.0")
+    conversation = workspace.chat.new_conversation(agent.name)
+    turn = workspace.chat.send(conversation.id, "steps 40 50")
+    wait_for(lambda: "step 4 of 40" in conversation.turns()[-1].text())
+    workspace.chat.cancel_task(conversation.id).result(WAIT)
+    view = wait_turn(conversation, turn)
+    final = workspace.runtime.call(agent.get_task(view.task_id), timeout=WAIT)
+    agents = "".join(p["text"] for a in final.data["artifacts"] for p in a["parts"])
+    assert agents.count("\n") > 4, "the agent was ahead of the stream when it was cancelled"
+    assert view.state == "canceled"
+    assert view.text() == agents

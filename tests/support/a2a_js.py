@@ -17,11 +17,12 @@ FILE_BYTES = bytes(range(256))  # what its `file` command sends
 
 
 @contextlib.contextmanager
-def js_agent(streaming: bool = True) -> Iterator[str]:
+def js_agent(streaming: bool = True, port: int = 0, public_url: str = "") -> Iterator[str]:
     """Run the JS agent until the block ends; its base URL. `streaming=False` declares
-    capabilities.streaming false (blocking sends only)."""
-    port = free_port()
+    capabilities.streaming false (blocking sends only); `public_url` is the base its card
+    names (a proxy in front of `port`)."""
+    port = port or free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {"STREAMING": "1" if streaming else "0"}
+    env = {"STREAMING": "1" if streaming else "0", "PUBLIC_URL": public_url or base}
     with node_server(SCRIPT, (), port, f"{base}/.well-known/agent-card.json", env):
-        yield base
+        yield public_url or base

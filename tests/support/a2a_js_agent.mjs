@@ -9,7 +9,8 @@
 //                    sha256, data parts as they came)
 //   adk N            a task streaming partial text as N working status messages (deltas)
 //   adk cumulative N the same, each status holding the whole text so far
-// PORT sets the port; STREAMING=0 declares capabilities.streaming false.
+// PORT sets the port; PUBLIC_URL the base its card names (a proxy in front of it);
+// STREAMING=0 declares capabilities.streaming false.
 import crypto from "node:crypto";
 import { createRequire } from "node:module";
 
@@ -24,7 +25,7 @@ const { duplicateInterfacesForLegacy } = require("@a2a-js/sdk/compat/v0_3");
 
 const PORT = Number(process.env.PORT || 0);
 const STREAMING = process.env.STREAMING !== "0";
-const BASE = `http://127.0.0.1:${PORT}`;
+const BASE = process.env.PUBLIC_URL || `http://127.0.0.1:${PORT}`;
 const S = { SUBMITTED: 1, WORKING: 2, COMPLETED: 3, CANCELED: 5, INPUT_REQUIRED: 6 };
 const AGENT = 2;
 const FILE_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));

@@ -277,9 +277,22 @@ class ChatService:
             notice = {"level": Level.WARNING, "text": error.message, "hint": error.hint}
             conversation.record(turn, Kind.NOTICE, notice)
             return
-        conversation.record(turn, snapshot.kind, self._redacted(snapshot.data))
+        data = self._redacted(snapshot.data)
+        if self._streaming(conversation, turn):
+            # Its stream is behind the agent: the chunks still coming are in the snapshot
+            # already, so only the state is taken from it; the stream brings the rest.
+            data = {key: value for key, value in data.items() if key != "artifacts"}
+            conversation.record(turn, Kind.STATUS, data)
+        else:
+            conversation.record(turn, snapshot.kind, data)
         text = f"Cancel requested for task {task_id}."
         conversation.record(turn, Kind.NOTICE, {"level": Level.INFO, "text": text})
+
+    def _streaming(self, conversation: Conversation, turn: int) -> bool:
+        """Whether turn `turn` of `conversation` is running (a stream may still feed it)."""
+        with self._lock:
+            running = self._turns.get(conversation.id)
+        return running is not None and running.number == turn and not running.ended
 
     def _redactor(self) -> Redactor:
         """Masks every configured secret value: none is ever recorded, so none is stored,

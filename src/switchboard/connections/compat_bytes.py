@@ -6,13 +6,19 @@ out; on the way in it decodes the proto bytes as UTF-8 text and then as base64. 
 gets the base64 text of a file instead of the file, and a file an agent sends (not UTF-8, or
 not base64 once decoded) breaks the turn. On the wire of a v0.3 request (`A2A-Version: 0.3`)
 `fileWithBytes` is decoded once more going out and encoded once more coming in, so what the SDK
-does cancels out. Only while the installed SDK still does it (checked once, at import)."""
+does cancels out. Only while the installed SDK still does it (checked once, at import).
+
+An agent served by the same SDK encodes twice itself: bytes that are base64 text once decoded
+are taken as that (the SDK reads them right) and noted; a file that truly is base64 text of
+a length divisible by four would be misread, which is the price of reading both.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import re
+from collections.abc import Callable
 
 import httpx
 
@@ -62,24 +68,44 @@ def outgoing(request: httpx.Request) -> httpx.Request:
     )
 
 
-def incoming(body: bytes) -> bytes:
+TWICE_NOTE = (
+    "The agent sent file bytes base64-encoded twice (as a2a-sdk's v0.3 HTTP+JSON does); "
+    "they were read as the file they encode."
+)
+
+
+def incoming(body: bytes, noticed: Callable[[str], None]) -> bytes:
     """A response body (or events) with each file's bytes encoded once more (so the SDK's
-    two decodings give the file back)."""
+    two decodings give the file back), unless the agent encoded them twice already (`noticed`
+    is told)."""
     if not has_file_bytes(body):
         return body
-    return FILE_BYTES.sub(_encoded_once, body)
+    twice = 0
+
+    def encoded_once(match: re.Match[bytes]) -> bytes:
+        nonlocal twice
+        value = match.group(2).replace(b"\\", b"")
+        if _is_base64(value) and _is_base64(base64.b64decode(value)):
+            twice += 1
+            return match.group(0)
+        return match.group(1) + base64.b64encode(value) + b'"'
+
+    mended = FILE_BYTES.sub(encoded_once, body)
+    if twice:
+        noticed(TWICE_NOTE)
+    return mended
+
+
+def _is_base64(value: bytes) -> bool:
+    try:
+        base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return bool(value)
 
 
 def _decoded_once(match: re.Match[bytes]) -> bytes:
     value = match.group(2).replace(b"\\", b"")
-    try:
-        inner = base64.b64decode(value, validate=True)
-        base64.b64decode(inner, validate=True)  # it must be base64 text itself
-    except (binascii.Error, ValueError):
+    if not _is_base64(value) or not _is_base64(inner := base64.b64decode(value)):
         return match.group(0)  # not what the SDK makes: left as it is
     return match.group(1) + inner + b'"'
-
-
-def _encoded_once(match: re.Match[bytes]) -> bytes:
-    value = match.group(2).replace(b"\\", b"")
-    return match.group(1) + base64.b64encode(value) + b'"'

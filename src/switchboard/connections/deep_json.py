@@ -125,7 +125,7 @@ class ShallowStream(httpx.AsyncByteStream):
         dated, count = NAIVE_TIMESTAMP.subn(rb'\1Z"', body)
         if count:
             self._noticed(NAIVE_NOTE)
-        return compat_bytes.incoming(dated) if self._mend_bytes else dated
+        return compat_bytes.incoming(dated, self._noticed) if self._mend_bytes else dated
 
     async def aclose(self) -> None:
         await self._inner.aclose()
