@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from switchboard.chat.conversation import Conversation
 from switchboard.chat.turns import TurnView, text_of
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.workspace import Workspace
@@ -135,3 +136,70 @@ def test_cancel_during_a_lagging_stream_keeps_each_step_once(
     assert agents.count("\n") > 4, "the agent was ahead of the stream when it was cancelled"
     assert view.state == "canceled"
     assert view.text() == agents
+
+
+@pytest.fixture(scope="module")
+def blocking_url() -> Iterator[str]:
+    """The JS agent with capabilities.streaming false."""
+    with js_agent(streaming=False) as url:
+        yield url
+
+
+@pytest.fixture(params=INTERFACES, ids=lambda i: f"{i[0]}-{i[1]}")
+def blocking_agent(
+    request: pytest.FixtureRequest, workspace: Workspace, blocking_url: str
+) -> AgentConnection:
+    binding, version = request.param
+    connection = connect(workspace, blocking_url, binding=binding, version=version)
+    assert connection.status == "ready" and not connection.streaming, connection.error
+    return connection
+
+
+def running_task(conversation: Conversation) -> str:
+    """Wait until the running turn knows its task (while it runs); the task id."""
+    wait_for(lambda: bool(conversation.turns()[-1].task_id))
+    view = conversation.turns()[-1]
+    assert not view.ended, "the task was known only once it had finished"
+    return view.task_id
+
+
+def test_a_task_that_does_not_stream_can_be_cancelled_while_it_runs(
+    workspace: Workspace, blocking_agent: AgentConnection
+) -> None:
+    conversation = workspace.chat.new_conversation(blocking_agent.name)
+    turn = workspace.chat.send(conversation.id, "steps 40 50")
+    running_task(conversation)
+    workspace.chat.cancel_task(conversation.id).result(WAIT)
+    view = wait_turn(conversation, turn)
+    assert view.state == "canceled" and view.end_reason == "canceled"
+    assert len(view.text().splitlines()) < 40
+
+
+def test_a_task_that_does_not_stream_can_be_stopped_and_resumed(
+    workspace: Workspace, blocking_agent: AgentConnection
+) -> None:
+    conversation = workspace.chat.new_conversation(blocking_agent.name)
+    turn = workspace.chat.send(conversation.id, "steps 10 50")
+    task_id = running_task(conversation)
+    workspace.chat.stop(conversation.id)
+    stopped = wait_turn(conversation, turn)
+    assert stopped.end_reason == "stopped"
+    assert "Cancel task stops it, Resume listens again" in stopped.notices[-1]["text"]
+    resumed = workspace.chat.resume(conversation.id)
+    assert resumed is not None
+    view = wait_turn(conversation, resumed)
+    assert view.task_id == task_id and view.state == "completed"
+    assert view.text() == "".join(f"step {i} of 10\n" for i in range(1, 11))
+
+
+def test_stopped_before_the_agent_named_a_task_says_there_is_none_to_cancel(
+    workspace: Workspace, blocking_url: str
+) -> None:
+    agent = connect(workspace, blocking_url, binding="JSONRPC", version="1.0")
+    conversation = workspace.chat.new_conversation(agent.name)
+    turn = workspace.chat.send(conversation.id, "wait 10000")
+    wait_for(lambda: any("send message" in e.title for e in agent.wire.entries.snapshot()))
+    workspace.chat.stop(conversation.id)
+    view = wait_turn(conversation, turn)
+    assert view.end_reason == "stopped" and not view.task_id
+    assert view.notices[-1]["text"].startswith("Stopped waiting. The agent had not named a task")

@@ -9,6 +9,7 @@
 //                    sha256, data parts as they came)
 //   adk N            a task streaming partial text as N working status messages (deltas)
 //   adk cumulative N the same, each status holding the whole text so far
+//   wait ms          nothing for ms milliseconds (no task yet), then one message
 // PORT sets the port; PUBLIC_URL the base its card names (a proxy in front of it);
 // STREAMING=0 declares capabilities.streaming false.
 import crypto from "node:crypto";
@@ -114,6 +115,7 @@ class ScriptedExecutor {
       ask: () => this.ask(ctx, bus),
       file: () => this.file(ctx, bus),
       echo: () => this.reply(ctx, bus, "received", ctx.userMessage.parts.map(describe)),
+      wait: () => sleep(Number(args[0] || 1000)).then(() => this.reply(ctx, bus, "Waited.")),
       adk: () => this.adk(ctx, bus, args[0] === "cumulative", Number(args.at(-1)) || STORY.length),
     }[command];
     if (run) await run();

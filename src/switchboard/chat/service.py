@@ -208,7 +208,7 @@ class ChatService:
         if turn.ended:
             return
         if turn.task is None:
-            self._finish(turn, Ending.STOPPED, notice=turn.counterpart.stop_notice)
+            self._finish(turn, Ending.STOPPED, notice=turn.counterpart.stop_notice(""))
         else:
             turn.task.cancel()
 
@@ -238,7 +238,8 @@ class ChatService:
             if outcome in SETTLED:
                 self._finish(turn, outcome)
             else:
-                self._finish(turn, Ending.STOPPED, notice=turn.counterpart.stop_notice)
+                said = turn.counterpart.stop_notice(conversation.task_of(turn.number))
+                self._finish(turn, Ending.STOPPED, notice=said)
             raise
         except CallError as error:
             notice = {"level": Level.ERROR, "text": error.message, "hint": error.hint}
