@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -203,3 +204,27 @@ def test_stopped_before_the_agent_named_a_task_says_there_is_none_to_cancel(
     view = wait_turn(conversation, turn)
     assert view.end_reason == "stopped" and not view.task_id
     assert view.notices[-1]["text"].startswith("Stopped waiting. The agent had not named a task")
+
+
+STORY = "Once upon a time there was a switchboard."
+
+
+@pytest.mark.parametrize("prompt", ["adk", "adk cumulative"])
+def test_partial_text_in_working_statuses_grows(
+    workspace: Workspace, agent: AgentConnection, prompt: str
+) -> None:
+    """ADK-style: the answer streams as `working` status messages, each a piece (deltas) or
+    the whole text so far (cumulative); the bubble shows it growing, never only the latest
+    piece, then the final artifact."""
+    conversation = workspace.chat.new_conversation(agent.name)
+    view = run_turn(workspace, conversation, prompt)
+    assert view.state == "completed" and view.text() == STORY
+    replay, shown = TurnView(turn=view.turn), []
+    for event in conversation.events():
+        if event.turn == view.turn:
+            replay.apply_event(event)
+            if event.kind == "status" and replay.state == "working":
+                shown.append(text_of(replay.status_parts))
+    assert shown[-1] == STORY and len(shown) == 8
+    assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(shown))
+    assert [entry for entry in view.history if entry[0] == "working"] == [("working", STORY)]
