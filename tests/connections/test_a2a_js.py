@@ -20,6 +20,13 @@ from tests.support.servers import CuttingProxy, free_port
 from tests.support.turns import WAIT, connect, run_turn, wait_for, wait_turn
 
 
+@pytest.fixture(autouse=True)
+def no_traceback_in_the_app_log(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Nothing the JS agent does leaves an error or a traceback in the app log."""
+    yield
+    assert [r.getMessage() for r in caplog.records if r.exc_info or r.levelname == "ERROR"] == []
+
+
 @pytest.fixture(scope="module")
 def agent_url() -> Iterator[str]:
     with js_agent() as url:
@@ -228,3 +235,67 @@ def test_partial_text_in_working_statuses_grows(
     assert shown[-1] == STORY and len(shown) == 8
     assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(shown))
     assert [entry for entry in view.history if entry[0] == "working"] == [("working", STORY)]
+
+
+def test_a_stopped_stream_is_resumed_with_everything_it_missed(
+    workspace: Workspace, agent: AgentConnection
+) -> None:
+    conversation = workspace.chat.new_conversation(agent.name)
+    turn = workspace.chat.send(conversation.id, "steps 30 30")
+    wait_for(lambda: "step 2 of 30" in conversation.turns()[-1].text())
+    workspace.chat.stop(conversation.id)
+    assert wait_turn(conversation, turn).end_reason == "stopped"
+    resumed = workspace.chat.resume(conversation.id)
+    assert resumed is not None
+    view = wait_turn(conversation, resumed)
+    assert view.state == "completed", view.notices
+    assert view.text() == "".join(f"step {i} of 30\n" for i in range(1, 31))
+
+
+def test_cancelling_a_finished_task_says_it_is_finished(
+    workspace: Workspace, agent: AgentConnection
+) -> None:
+    conversation = workspace.chat.new_conversation(agent.name)
+    done = run_turn(workspace, conversation, "steps 2 1")
+    assert done.state == "completed"
+    workspace.chat.cancel_task(conversation.id).result(WAIT)
+    view = conversation.turns()[-1]
+    assert view.state == "completed"
+    assert "already" in view.notices[-1]["text"] or "finished" in view.notices[-1]["text"], (
+        view.notices
+    )
+
+
+def test_auto_picks_an_interface_and_works(workspace: Workspace, agent_url: str) -> None:
+    agent = connect(workspace, agent_url)
+    assert agent.protocol in {f"{b} {v}" for b, v in INTERFACES}
+    assert run_turn(workspace, workspace.chat.new_conversation(agent.name), "hello").text()
+
+
+def test_a_file_part_by_url_and_a_task_whose_executor_throws(
+    workspace: Workspace, agent: AgentConnection
+) -> None:
+    conversation = workspace.chat.new_conversation(agent.name)
+    link = run_turn(workspace, conversation, "link")
+    [reply] = link.messages
+    assert reply[1]["type"] == "file" and reply[1]["url"].endswith("/files/report.pdf")
+    crash = run_turn(workspace, conversation, "crash")
+    assert crash.state == "failed" and crash.end_reason == "failed" and crash.notices == []
+    assert crash.history[-1] == ("failed", "Agent execution error: the JS agent crashed on purpose")
+    assert crash.context_id == link.context_id, "one conversation, one context"
+
+
+@pytest.mark.parametrize("interface", [INTERFACES[0], INTERFACES[3]], ids=lambda i: " ".join(i))
+def test_a_js_agent_that_dies_mid_stream_ends_the_turn_with_what_to_do(
+    workspace: Workspace, interface: tuple[str, str]
+) -> None:
+    with js_agent() as url:
+        agent = connect(workspace, url, binding=interface[0], version=interface[1])
+        agent.resume_attempts = 2
+        conversation = workspace.chat.new_conversation(agent.name)
+        turn = workspace.chat.send(conversation.id, "steps 40 50")
+        wait_for(lambda: "step 2 of 40" in conversation.turns()[-1].text())
+    view = wait_turn(conversation, turn)  # the agent is gone now
+    assert view.end_reason == "error"
+    assert "could not get it back after 2 attempts" in view.notices[-1]["text"], view.notices
+    assert "press Resume" in view.notices[-1]["hint"]

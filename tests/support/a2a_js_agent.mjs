@@ -10,6 +10,8 @@
 //   adk N            a task streaming partial text as N working status messages (deltas)
 //   adk cumulative N the same, each status holding the whole text so far
 //   wait ms          nothing for ms milliseconds (no task yet), then one message
+//   link             a message with a file part by URL
+//   crash            a task whose executor throws (the SDK fails the task)
 // PORT sets the port; PUBLIC_URL the base its card names (a proxy in front of it);
 // STREAMING=0 declares capabilities.streaming false.
 import crypto from "node:crypto";
@@ -115,6 +117,8 @@ class ScriptedExecutor {
       ask: () => this.ask(ctx, bus),
       file: () => this.file(ctx, bus),
       echo: () => this.reply(ctx, bus, "received", ctx.userMessage.parts.map(describe)),
+      link: () => this.link(ctx, bus),
+      crash: () => this.crash(ctx, bus),
       wait: () => sleep(Number(args[0] || 1000)).then(() => this.reply(ctx, bus, "Waited.")),
       adk: () => this.adk(ctx, bus, args[0] === "cumulative", Number(args.at(-1)) || STORY.length),
     }[command];
@@ -168,6 +172,17 @@ class ScriptedExecutor {
     }
     bus.publish(artifact(ctx, "story", [text(pieces.join(""))], false, true));
     bus.publish(status(ctx, S.COMPLETED));
+  }
+
+  link(ctx, bus) {
+    const part = { content: { $case: "url", value: `${BASE}/files/report.pdf` }, mediaType: "application/pdf", filename: "report.pdf", metadata: {} };
+    bus.publish(AgentEvent.message(message(ctx, [text("Here is the report."), part])));
+  }
+
+  async crash(ctx, bus) {
+    bus.publish(newTask(ctx));
+    bus.publish(status(ctx, S.WORKING, "About to fall over"));
+    throw new Error("the JS agent crashed on purpose");
   }
 
   async cancelTask(taskId, bus) {
