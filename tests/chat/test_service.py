@@ -150,7 +150,9 @@ def test_a_stream_cut_mid_flight_is_resumed_with_nothing_lost_or_doubled(
     assert view.text().splitlines() == [f"step {i} of 40" for i in range(1, 41)]
 
 
-def test_a_blocking_agent_answers_in_one_reply(workspace: Workspace) -> None:
+def test_an_agent_that_does_not_stream_answers_in_task_snapshots(workspace: Workspace) -> None:
+    """The send returns at once with the task (returnImmediately), which is polled until it
+    settles: every event of the turn is a snapshot of it."""
     with serve_app(lambda base: build_app(base, streaming=False)) as url:
         agent = connect(workspace, url)
         assert agent.card is not None and not agent.card.streaming
@@ -158,7 +160,7 @@ def test_a_blocking_agent_answers_in_one_reply(workspace: Workspace) -> None:
         view = run_turn(workspace, conversation, "story")
 
     kinds = [e.kind for e in conversation.events() if e.turn == view.turn]
-    assert kinds == ["user", "task", "turn_end"]
+    assert kinds[0] == "user" and set(kinds[1:-1]) == {"task"} and kinds[-1] == "turn_end"
     assert view.state == "completed" and "Night Operator" in view.text()
 
 

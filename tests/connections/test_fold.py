@@ -54,3 +54,33 @@ def test_a_repeated_status_with_no_message_keeps_what_was_said() -> None:
     assert reply.status_parts == asked and reply.history == [("input-required", "Which colour?")]
     reply.apply(Kind.STATUS, {"state": TaskState.FAILED, "message": []})
     assert reply.state == "failed" and reply.status_parts == [], "a new state says its own"
+
+
+def working(text: str, kind: Kind = Kind.STATUS, state: str = TaskState.WORKING) -> tuple:
+    """A status update (or a task snapshot) of task t saying `text`."""
+    message = [{"type": "text", "text": text}] if text else []
+    return kind, {"task_id": "t", "state": state, "message": message}
+
+
+def test_a_snapshot_after_streamed_pieces_keeps_the_text_they_made() -> None:
+    reply = Reply()
+    for update in (working("Once "), working("upon "), working("a time")):
+        reply.apply(*update)
+    reply.apply(*working("a time", Kind.TASK))  # the agent's latest message: had already
+    assert reply.history == [("working", "Once upon a time")]
+    reply.apply(*working("Elsewhere", Kind.TASK))  # something else: the agent's word holds
+    assert reply.history[-1] == ("working", "Elsewhere")
+
+
+def test_pieces_join_only_within_one_running_state() -> None:
+    reply = Reply()
+    for update in (working("a"), working("b"), working("", state=TaskState.INPUT_REQUIRED)):
+        reply.apply(*update)
+    reply.apply(*working("c", state=TaskState.INPUT_REQUIRED))
+    reply.apply(*working("d", state=TaskState.INPUT_REQUIRED))
+    assert reply.history == [
+        ("working", "ab"),
+        ("input-required", ""),
+        ("input-required", "c"),
+        ("input-required", "d"),
+    ]

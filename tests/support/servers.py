@@ -63,13 +63,18 @@ def serve_app(
 
 class CuttingProxy:
     """A TCP proxy to `upstream` that drops the first `cuts` streaming responses after
-    `after_events` SSE events, the way a flaky network or a restarting proxy does."""
+    `after_events` SSE events, the way a flaky network or a restarting proxy does; with `lag`,
+    it holds each piece of a streaming response that long, so the stream falls behind the
+    agent, as over a slow link."""
 
     STREAM_MARKERS = (b"SendStreamingMessage", b"message:stream", b"message/stream")
 
-    def __init__(self, upstream_port: int, after_events: int = 3, cuts: int = 1) -> None:
+    def __init__(
+        self, upstream_port: int, after_events: int = 3, cuts: int = 1, lag: float = 0.0
+    ) -> None:
         self.upstream_port = upstream_port
         self.after_events = after_events
+        self.lag = lag
         self.cuts_left = cuts
         self.cut_count = 0
         self._lock = threading.Lock()
@@ -120,6 +125,8 @@ class CuttingProxy:
                         if cut_this:
                             self.cuts_left -= 1
                 events += data.count(b"data:")
+                if self.lag and state["streaming"]:
+                    time.sleep(self.lag)
                 client.sendall(data)
                 if cut_this and events >= self.after_events:
                     self.cut_count += 1

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from switchboard.chat.export import to_markdown
 from switchboard.workspace import Workspace
+from tests.support.a2a_js import js_agent
 from tests.support.apps import APP, app_workspace, assistant_text, close_workspace
 from tests.support.hostile_agent import parrot
 from tests.support.servers import serve_app
@@ -197,3 +198,30 @@ def test_the_person_sends_json_data_with_a_message(app: AppTest, config: Path) -
     assert [json.loads(j.value) for j in reloaded.chat_message[0].json] == [sent]
     exported = to_markdown(app_workspace().store.get(app.query_params["c"]))
     assert '**You:** plan\n\n**You sent data:**\n\n```json\n{\n  "city": "Paris"' in exported
+
+
+def test_a_task_of_an_agent_that_does_not_stream_offers_resume_and_cancel_after_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The JS agent with streaming off: its task is known while it runs, so after Stop the
+    page says it goes on and offers Resume and Cancel task, and Cancel task cancels it."""
+    with js_agent(streaming=False) as url:
+        config = tmp_path / "switchboard.json"
+        config.write_text(json.dumps({"agents": [{"name": "JS", "url": url}]}))
+        monkeypatch.setenv("SWITCHBOARD_CONFIG", str(config))
+        try:
+            at = AppTest.from_file(APP, default_timeout=30).run()
+            ws, conversation_id = app_workspace(), at.query_params["c"]
+            conversation = ws.store.get(conversation_id)
+            assert conversation is not None
+            turn = ws.chat.send(conversation_id, "steps 40 100")
+            wait_for(lambda: bool(conversation.turns()[-1].task_id))
+            ws.chat.stop(conversation_id)
+            wait_turn(conversation, turn)
+            at.run()
+            assert any("Cancel task stops it, Resume listens again" in i.value for i in at.info)
+            assert {"▶ Resume", "✖ Cancel task"} <= {b.label for b in at.button}
+            at.button(key="cancel-task").click().run()
+            assert at.status[-1].label.startswith("🚫 canceled")
+        finally:
+            close_workspace()

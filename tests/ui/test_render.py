@@ -101,3 +101,33 @@ def test_annotations_are_shown_under_their_part() -> None:
     assert [c.value for c in at.caption] == [
         "🏷️ for user · priority 0.9 · modified 2026-12-01T10:00:00Z"
     ]
+
+
+def streamed_status() -> None:
+    from switchboard.chat.turns import TurnView
+    from switchboard.ui.render import render_turn
+
+    view = TurnView(turn=1)
+    view.apply("task", {"task_id": "t", "state": "submitted"})
+    for piece in [
+        "Once upon a time, ",
+        "in a long-distance exchange, ",
+        "a switchboard.\n\n",
+        "It",
+    ]:
+        view.apply(
+            "status",
+            {"task_id": "t", "state": "working", "message": [{"type": "text", "text": piece}]},
+        )
+    render_turn(view, live=True, key="turn")
+
+
+def test_text_streamed_as_status_messages_is_drawn_whole_in_the_bubble() -> None:
+    at = AppTest.from_function(streamed_status, default_timeout=30).run()
+    assert not at.exception
+    whole = "Once upon a time, in a long-distance exchange, a switchboard.\n\nIt"
+    assert any(m.value == whole for m in at.markdown)
+    [status] = at.get("status")
+    assert status.label == (
+        "⏳ working — Once upon a time, in a long-distance exchange, a switchboard.…"
+    ), "the label holds its first line"

@@ -97,6 +97,13 @@ class Conversation:
             view = self._views.get(turn)
             return view.outcome() if view else "error"
 
+    def task_of(self, turn: int) -> str:
+        """The task turn `turn` is in: the one it listens to again, or the one the counterpart
+        named ("" before it did)."""
+        with self._lock:
+            view = self._views.get(turn)
+            return (view.task_id or view.resumed_task) if view else ""
+
     def pending_task(self) -> str | None:
         """The task waiting for the person's reply (input- or auth-required), if any."""
         with self._lock:

@@ -16,6 +16,10 @@ from switchboard.connections.tool_calls import Questions, call_updates
 from switchboard.connections.updates import Update
 
 STOPPED = "Stopped listening. The agent's task goes on: Cancel task stops it, Resume listens again."
+STOPPED_UNTASKED = (
+    "Stopped waiting. The agent had not named a task yet, so there is none to cancel or "
+    "listen to again: send the message again if you still need the answer."
+)
 ASSISTANT_STOPPED = "Stopped: the model's answer and its running tool calls were cancelled."
 CALL_STOPPED = "Stopped: the call was cancelled, and the server was told."
 NO_TASK = "There is no task to cancel."
@@ -61,7 +65,9 @@ class Turn:
 class Counterpart(Protocol):
     """Something a conversation talks to."""
 
-    stop_notice: str  # what the person is told when they stop a turn
+    def stop_notice(self, task_id: str) -> str:
+        """What the person is told when they stop a turn (`task_id`: its task, "" if none)."""
+        ...
 
     def respond(self, request: Request, turn: Turn) -> AsyncIterator[Update]:
         """What happens for `request`, as updates, until it settles; CallError if it cannot
@@ -81,7 +87,9 @@ class AgentCounterpart:
     registry: Registry
     name: str
     user: str
-    stop_notice: str = STOPPED
+
+    def stop_notice(self, task_id: str) -> str:
+        return STOPPED if task_id else STOPPED_UNTASKED
 
     def respond(self, request: Request, turn: Turn) -> AsyncIterator[Update]:
         agent = self._agent()
@@ -115,7 +123,9 @@ class AssistantCounterpart:
     """The assistant: its model answers from the whole conversation, calling tools and agents."""
 
     assistant: Assistant
-    stop_notice: str = ASSISTANT_STOPPED
+
+    def stop_notice(self, task_id: str) -> str:
+        return ASSISTANT_STOPPED
 
     def respond(self, request: Request, turn: Turn) -> AsyncIterator[Update]:
         if not isinstance(request, Prompt):
@@ -135,7 +145,9 @@ class ToolCounterpart:
     registry: Registry
     assistant: Assistant
     user: str
-    stop_notice: str = CALL_STOPPED
+
+    def stop_notice(self, task_id: str) -> str:
+        return CALL_STOPPED
 
     def respond(self, request: Request, turn: Turn) -> AsyncIterator[Update]:
         if not isinstance(request, ToolCall):

@@ -228,7 +228,7 @@ class ChatService:
         if turn.ended:
             return
         if turn.task is None:
-            self._finish(turn, Ending.STOPPED, notice=turn.counterpart.stop_notice)
+            self._finish(turn, Ending.STOPPED, notice=turn.counterpart.stop_notice(""))
         else:
             turn.task.cancel()
 
@@ -258,7 +258,8 @@ class ChatService:
             if outcome in SETTLED:
                 self._finish(turn, outcome)
             else:
-                self._finish(turn, Ending.STOPPED, notice=turn.counterpart.stop_notice)
+                said = turn.counterpart.stop_notice(conversation.task_of(turn.number))
+                self._finish(turn, Ending.STOPPED, notice=said)
             raise
         except CallError as error:
             notice = {"level": Level.ERROR, "text": error.message, "hint": error.hint}
@@ -297,8 +298,21 @@ class ChatService:
             notice = {"level": Level.WARNING, "text": error.message, "hint": error.hint}
             conversation.record(turn, Kind.NOTICE, notice)
             return
-        conversation.record(turn, snapshot.kind, self._redacted(snapshot.data))
+        data = self._redacted(snapshot.data)
+        if self._streaming(conversation, turn):
+            # Its stream is behind the agent: the chunks still coming are in the snapshot
+            # already, so only the state is taken from it; the stream brings the rest.
+            data = {key: value for key, value in data.items() if key != "artifacts"}
+            conversation.record(turn, Kind.STATUS, data)
+        else:
+            conversation.record(turn, snapshot.kind, data)
         conversation.record(turn, Kind.NOTICE, cancel_notice(task_id, snapshot.data["state"]))
+
+    def _streaming(self, conversation: Conversation, turn: int) -> bool:
+        """Whether turn `turn` of `conversation` is running (a stream may still feed it)."""
+        with self._lock:
+            running = self._turns.get(conversation.id)
+        return running is not None and running.number == turn and not running.ended
 
     def _redactor(self) -> Redactor:
         """Masks every configured secret value: none is ever recorded, so none is stored,

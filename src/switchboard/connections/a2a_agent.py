@@ -37,7 +37,7 @@ from switchboard.connections.fold import Reply
 from switchboard.connections.http import make_http_client, origin_of
 from switchboard.connections.owner import Breakage, CallError, Connection, Owner
 from switchboard.connections.redaction import Redactor
-from switchboard.connections.updates import TERMINAL, Level, Update, notice
+from switchboard.connections.updates import SETTLED, TERMINAL, Level, Update, notice
 from switchboard.connections.url_guard import UrlGuard, UrlRefused
 from switchboard.connections.wire import Direction, WireLog
 
@@ -46,7 +46,8 @@ RESUME_ATTEMPTS = 8
 UNREADABLE = "The agent sent an event that is not valid A2A, so the turn stops here"
 UNREADABLE_HINT = "The Inspector shows where the event broke off. Tell the agent's authors."
 MAX_BACKOFF = 8.0
-POLL_INTERVAL = 1.0
+POLL_FIRST, POLL_GROWTH, POLL_MAX = 0.25, 1.5, 5.0  # seconds between GetTask polls
+POLL_FOR = 1800.0  # seconds a task that does not stream is polled before it is given up
 CONNECT_WAIT = 30.0  # seconds a call waits for a connection being made
 FIX_HINT = "Fix the agent's URL or headers on the Agents page, then reconnect."
 
@@ -62,6 +63,7 @@ class AgentConnection(Connection):
         self.guard = guard  # where requests may go (a connection entered in the UI)
         self.wire = WireLog(Redactor(settings.secrets, settings.headers.keys()))
         self.resume_attempts = RESUME_ATTEMPTS
+        self.poll_for = POLL_FOR
         self.card: CardInfo | None = None
         self.endpoint = ""
         self.protocol = ""
@@ -89,11 +91,14 @@ class AgentConnection(Connection):
         parts = [*said, *(attachment_part(a) for a in attachments)]
         message = new_message(parts, role=Role.ROLE_USER, context_id=context_id, task_id=task_id)
         seen = Reply(task_id=task_id or "")
-        self.wire.record(
-            Direction.INFO, f"send message ({'stream' if self.streaming else 'blocking'})"
-        )
+        request = SendMessageRequest(message=message)
+        # Not streaming: the answer comes back at once with the task, which is then polled,
+        # so the task can be cancelled and listened to again while it runs.
+        request.configuration.return_immediately = not self.streaming
+        how = "stream" if self.streaming else "returning at once, then polling the task"
+        self.wire.record(Direction.INFO, f"send message ({how})")
         try:
-            request = client.send_message(SendMessageRequest(message=message))
+            request = client.send_message(request)
             async with contextlib.aclosing(self._updates(request, task_id)) as updates:
                 async for update in updates:
                     seen.apply(update.kind, update.data)
@@ -123,14 +128,17 @@ class AgentConnection(Connection):
         while not seen.settled:
             heard = 0
             try:
+                if not self.streaming:
+                    async with contextlib.aclosing(self._polled(task_id)) as updates:
+                        async for update in updates:
+                            heard += 1
+                            yield update
+                    return
                 snapshot = await self.get_task(task_id)
                 seen.apply(snapshot.kind, snapshot.data)
                 yield snapshot
                 if seen.settled:
                     return
-                if not self.streaming:
-                    await asyncio.sleep(POLL_INTERVAL)
-                    continue
                 async with contextlib.aclosing(self._subscription(task_id)) as updates:
                     async for update in updates:
                         heard += 1
@@ -147,6 +155,29 @@ class AgentConnection(Connection):
                 yield retries.failed(error)
                 await asyncio.sleep(retries.delay)
         yield await self.get_task(task_id)
+
+    async def _polled(self, task_id: str) -> AsyncIterator[Update]:
+        """GetTask until the task settles, yielding each snapshot that differs from the one
+        before. The wait between polls grows while nothing changes (back to the shortest when
+        something does); a task unsettled after `poll_for` seconds is given up with a
+        CallError saying what can still be done."""
+        delay, last = POLL_FIRST, None
+        deadline = time.monotonic() + self.poll_for
+        while True:
+            snapshot = await self.get_task(task_id)
+            if snapshot.data != last:
+                last, delay = snapshot.data, POLL_FIRST
+                yield snapshot
+            if snapshot.data["state"] in SETTLED:
+                return
+            if time.monotonic() + delay > deadline:
+                raise CallError(
+                    f"The task is still {snapshot.data['state']} after {self.poll_for:g} s of "
+                    "asking; Switchboard stopped asking.",
+                    hint="Resume asks again; Cancel task stops it.",
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * POLL_GROWTH, POLL_MAX)
 
     async def _subscription(self, task_id: str) -> AsyncIterator[Update]:
         client = await self.owner.session(CONNECT_WAIT)

@@ -12,6 +12,8 @@ from typing import Any
 
 import httpx
 
+from switchboard.connections import compat_bytes
+
 MAX_DEPTH = 40  # JSON levels from a body's root kept as structure; deeper values become text
 DEEP_NOTE = (
     f"A value nested deeper than {MAX_DEPTH} levels is shown from there on as its JSON text "
@@ -65,19 +67,26 @@ def shallow_event(event: bytes, depth: int = MAX_DEPTH) -> bytes | None:
 
 class ShallowStream(httpx.AsyncByteStream):
     """A JSON body (whole, or each event of an event stream) passed on with values deeper
-    than the SDK can parse turned into their JSON text; `noticed` is told each time."""
+    than the SDK can parse turned into their JSON text; `noticed` is told each time. With
+    `mend_bytes`, v0.3 file bytes are encoded once more for the SDK (`compat_bytes`)."""
 
     def __init__(
-        self, inner: httpx.AsyncByteStream, events: bool, noticed: Callable[[str], None]
+        self,
+        inner: httpx.AsyncByteStream,
+        events: bool,
+        noticed: Callable[[str], None],
+        mend_bytes: bool = False,
     ) -> None:
         self._inner = inner
         self._events = events
         self._noticed = noticed
+        self._mend_bytes = mend_bytes
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         buffer, scanned = bytearray(), 0
         async for chunk in self._inner:
-            if self._events and not buffer and _whole_and_shallow(chunk):
+            untouched = not (self._mend_bytes and compat_bytes.has_file_bytes(chunk))
+            if self._events and not buffer and untouched and _whole_and_shallow(chunk):
                 yield chunk  # the common case, passed on untouched and unparsed
                 continue
             buffer += chunk
@@ -116,7 +125,7 @@ class ShallowStream(httpx.AsyncByteStream):
         dated, count = NAIVE_TIMESTAMP.subn(rb'\1Z"', body)
         if count:
             self._noticed(NAIVE_NOTE)
-        return dated
+        return compat_bytes.incoming(dated, self._noticed) if self._mend_bytes else dated
 
     async def aclose(self) -> None:
         await self._inner.aclose()

@@ -108,7 +108,7 @@ class Reply:
         return "".join(texts)
 
     def _task(self, data: dict[str, Any]) -> None:
-        self._status(data)
+        self._status(data, snapshot=True)
         self.artifacts = {}
         for raw in data.get("artifacts", []):
             artifact = Artifact(raw["artifact_id"], raw.get("name", ""), complete=True)
@@ -116,7 +116,7 @@ class Reply:
                 artifact.add(part)
             self.artifacts[artifact.artifact_id] = artifact
 
-    def _status(self, data: dict[str, Any]) -> None:
+    def _status(self, data: dict[str, Any], snapshot: bool = False) -> None:
         self.task_id = data.get("task_id") or self.task_id
         self.context_id = data.get("context_id") or self.context_id
         state, parts = data.get("state", ""), data.get("message", [])
@@ -124,11 +124,36 @@ class Reply:
             return
         if state == self.state and not parts:
             return  # the same state again, saying nothing: what it said before still holds
+        grown = self._grown(state, parts, snapshot)
         self.state = state
-        self.status_parts = parts
-        entry = (state, text_of(parts))
-        if not self.history or self.history[-1] != entry:
+        self.status_parts = grown or parts
+        entry = (state, text_of(self.status_parts))
+        if grown:
+            self.history[-1] = entry  # the same message, longer
+        elif not self.history or self.history[-1] != entry:
             self.history.append(entry)
+
+    def _grown(
+        self, state: str, parts: list[dict[str, Any]], snapshot: bool
+    ) -> list[dict[str, Any]]:
+        """Text streamed as successive status messages of one running state (as ADK agents
+        do), as one message: a message that starts with the text so far holds all of it
+        (cumulative), any other is the next piece (a delta). A snapshot's message is the
+        agent's latest: one the text so far ends with was had already. [] when it is not
+        that."""
+        old, new = self.status_parts, parts
+        if state != self.state or state in SETTLED or not (old and new and self.history):
+            return []
+        if not all(p.get("type") == "text" for p in (*old, *new)):
+            return []
+        before, after = text_of(old), text_of(new)
+        if not before or after == before:
+            return []
+        if after.startswith(before):
+            return [{**new[0], "text": after}]
+        if snapshot:
+            return list(old) if before.endswith(after) else []
+        return [{**new[0], "text": before + after}]
 
     def _artifact(self, data: dict[str, Any]) -> None:
         self.task_id = data.get("task_id") or self.task_id

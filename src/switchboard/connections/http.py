@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 
 import httpx
 
+from switchboard.connections import compat_bytes
 from switchboard.connections.deep_json import ShallowStream
 from switchboard.connections.redaction import MASK
 from switchboard.connections.url_guard import GuardedTransport, UrlGuard
@@ -124,6 +125,9 @@ class PinnedHeadersTransport(httpx.AsyncBaseTransport):
                 stream=request.stream,
                 extensions=request.extensions,
             )
+        mend_bytes = compat_bytes.applies(request)
+        if mend_bytes:
+            request = compat_bytes.outgoing(request)
         response = await self._inner.handle_async_request(request)
         limit = int(request.extensions.get(MAX_BYTES, self._max_body))
         content_type = response.headers.get("content-type", "")
@@ -132,7 +136,7 @@ class PinnedHeadersTransport(httpx.AsyncBaseTransport):
             response.stream, limit, request.url, per_event=events
         )
         if events or "json" in content_type:
-            stream = ShallowStream(stream, events, self._read_leniently)
+            stream = ShallowStream(stream, events, self._read_leniently, mend_bytes)
         return httpx.Response(
             response.status_code,
             headers=response.headers,

@@ -37,6 +37,7 @@ STATUS_WIDGET_STATE = {
     TaskState.REJECTED: "error",
 }
 RUNNING = (TaskState.SUBMITTED, TaskState.WORKING, TaskState.UNKNOWN)
+LABEL_CHARS = 80  # of a status message shown in the state's label; a longer one is drawn below
 MAX_INLINE_IMAGE = 8_000_000  # bytes of an image drawn in the page; larger ones are downloads
 
 
@@ -73,6 +74,9 @@ def _draw_turn(view: TurnView, live: bool, key: str, steps: bool, current: bool)
             render_resource(attachment, live, f"{key}-att{index}")
     if view.state:
         render_state(view, live, steps)
+        said = text_of(view.status_parts)
+        if view.state not in INTERRUPTED and said.strip() != label_text(said):
+            markdown(said)  # a long message (text streamed as statuses): in the bubble
     for artifact in view.artifacts.values():
         render_parts(artifact.parts, live, f"{key}-{artifact.artifact_id}")
     for index, parts in enumerate(view.messages):
@@ -94,7 +98,7 @@ def _draw_turn(view: TurnView, live: bool, key: str, steps: bool, current: bool)
 
 def render_state(view: TurnView, live: bool, expanded: bool = False) -> None:
     """The task's state as a step: its label follows the state; inside, the state history."""
-    text = text_of(view.status_parts)
+    text = label_text(text_of(view.status_parts))
     label = f"{STATE_ICONS.get(view.state, '•')} {view.state}"
     if text and view.state not in INTERRUPTED:
         label += f" — {text}"
@@ -112,6 +116,14 @@ def render_state(view: TurnView, live: bool, expanded: bool = False) -> None:
             )
         if view.task_id:
             st.caption(safe(f"task `{view.task_id}` · context `{view.context_id}`"))
+
+
+def label_text(text: str) -> str:
+    """A status message as the state's label shows it: its first line, at most LABEL_CHARS."""
+    lines = text.strip().splitlines() or [""]
+    if len(lines) == 1 and len(lines[0]) <= LABEL_CHARS:
+        return lines[0]
+    return lines[0][:LABEL_CHARS].rstrip() + "…"
 
 
 def render_step(view: TurnView, step: StepView, live: bool, key: str, expanded: bool) -> None:
