@@ -32,12 +32,11 @@ from switchboard.connections.mcp_convert import (
 from switchboard.connections.mcp_lists import list_everything
 from switchboard.connections.mcp_questions import (
     Asking,
-    Call,
     Interaction,
     InteractionHandler,
     Sampler,
-    sampling_request,
 )
+from switchboard.connections.mcp_sampling import answer_sampling
 from switchboard.connections.mcp_session import StderrFile, describe_failure, transport
 from switchboard.connections.mcp_transport import UNREAD, logged
 from switchboard.connections.owner import (
@@ -50,7 +49,7 @@ from switchboard.connections.owner import (
     cancel_and_wait,
 )
 from switchboard.connections.redaction import Redactor
-from switchboard.connections.updates import Action, QuestionKind
+from switchboard.connections.updates import QuestionKind
 from switchboard.connections.url_guard import UrlGuard
 from switchboard.connections.wire import Direction, WireLog
 from switchboard.runtime import EventLog
@@ -65,8 +64,6 @@ LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert"
 BACKOFF = Backoff(first=0.5, most=30.0)
 
 ProgressHandler = Callable[[float, float | None, str | None], Awaitable[None]]
-DECLINED = "Sampling is declined"
-NO_ONE = f"{DECLINED}: no one is there to approve it."
 
 
 class McpConnection(Connection):
@@ -340,56 +337,10 @@ class McpConnection(Connection):
     async def _on_sample(
         self, context: ClientRequestContext, params: types.CreateMessageRequestParams
     ) -> types.CreateMessageResult | types.ErrorData:
-        """Sampling: the person whose call asked approves the request in the chat, then their
-        model answers it."""
-        chosen = _sampler_of(self.asking.askers(), self.asking.in_flight())
-        if isinstance(chosen, types.ErrorData):
-            return chosen
-        sampler, targets = chosen
-        request = sampling_request(params)
-        message = "wants the model to answer this request. Approve to send it to the model."
-        interaction = await self.asking.ask(
-            QuestionKind.SAMPLING, message, targets, details=request
-        )
-        if interaction is None:
-            return types.ErrorData(code=-32600, message=NO_ONE)
-        try:
-            decision = await interaction.answer
-        finally:
-            self.asking.done(interaction)
-        if not isinstance(decision, types.ElicitResult) or decision.action != Action.ACCEPT:
-            return types.ErrorData(code=-1, message="The person declined the sampling request.")
-        try:
-            answer = await sampler(request)
-        except Exception as exc:  # the model failed: the server gets the reason
-            return types.ErrorData(code=-32603, message=f"The model could not answer: {exc}")
-        return types.CreateMessageResult(
-            role="assistant",
-            content=types.TextContent(type="text", text=answer["text"]),
-            model=answer["model"],
-            stop_reason=answer.get("stop_reason") or "endTurn",
-        )
+        return await answer_sampling(self.asking, params)
 
     async def _on_roots(self, context: ClientRequestContext) -> types.ListRootsResult:
         return types.ListRootsResult(roots=[types.Root(uri=uri) for uri in self.roots])
-
-
-def _sampler_of(
-    askers: list[Call], in_flight: list[Call]
-) -> tuple[Sampler, list[Call]] | types.ErrorData:
-    """Whose model answers a sampling request from one of `askers`, and whom to ask: the one
-    person whose calls may have asked, else a clear refusal."""
-    if not any(call.sampler for call in [*askers, *in_flight]):
-        message = f"{DECLINED}: no LLM is configured in Switchboard."
-        return types.ErrorData(code=-32600, message=message)
-    samplers = list(dict.fromkeys(call.sampler for call in askers))
-    if not samplers:
-        return types.ErrorData(code=-32600, message=NO_ONE)
-    sampler = samplers[0]
-    if len(samplers) > 1 or sampler is None:
-        message = f"{DECLINED}: calls of several people are in flight and it names none of them."
-        return types.ErrorData(code=-32600, message=message)
-    return sampler, askers
 
 
 async def _set_level(client: Client, level: Any) -> None:
