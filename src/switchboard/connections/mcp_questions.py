@@ -21,6 +21,7 @@ from typing import Any
 
 import mcp.types as types
 
+from switchboard.connections.mcp_url_required import openable
 from switchboard.connections.updates import Action, QuestionKind
 
 Answer = types.ElicitResult | types.ErrorData
@@ -54,6 +55,7 @@ class Interaction:
             "message": self.message,
             "schema": self.schema,
             "url": self.url,
+            "openable": openable(self.url),  # offered as a link (http or https only)
             "details": self.details,
             "shared": self.shared,
         }

@@ -39,6 +39,7 @@ from switchboard.connections.mcp_questions import (
 from switchboard.connections.mcp_sampling import answer_sampling
 from switchboard.connections.mcp_session import StderrFile, describe_failure, transport
 from switchboard.connections.mcp_transport import UNREAD, logged
+from switchboard.connections.mcp_url_required import url_required
 from switchboard.connections.owner import (
     Backoff,
     Breakage,
@@ -216,6 +217,9 @@ class McpConnection(Connection):
             )
         if exc.error.code == -32001:
             return CallError(f"{self.name}: {what} timed out ({exc.error.message}).")
+        if (needed := url_required(self.name, what, exc.error)) is not None:
+            self.wire.record(Direction.INFO, "URL elicitation required", needed.message)
+            return needed
         return CallError(f"{self.name}: {what} failed: {exc.error.message}")
 
     async def _open(self, stack: contextlib.AsyncExitStack, breakage: Breakage) -> Client:
