@@ -38,6 +38,7 @@ from switchboard.connections.mcp_questions import (
 )
 from switchboard.connections.mcp_sampling import answer_sampling
 from switchboard.connections.mcp_session import StderrFile, describe_failure, transport
+from switchboard.connections.mcp_subscriptions import Subscriptions
 from switchboard.connections.mcp_transport import UNREAD, logged
 from switchboard.connections.mcp_url_required import url_required
 from switchboard.connections.owner import (
@@ -94,6 +95,7 @@ class McpConnection(Connection):
         self.list_note = ""  # why a list was cut short, if one was
         self.log_level: Any = "debug"  # from which level the server sends its log messages
         self.asking = Asking(settings.name)
+        self.subscriptions = Subscriptions(settings.name, self.wire)  # kept across sessions
         self.stderr = StderrFile()
         self.owner: Owner[Client] = Owner(
             settings.name,
@@ -163,6 +165,15 @@ class McpConnection(Connection):
         except MCPError as exc:
             raise self._call_error(f"resources/read {uri}", exc, client) from exc
         return [resource_contents(contents) for contents in result.contents]
+
+    async def follow(self, uri: str, follow: bool = True) -> None:
+        """Subscribe to a resource's updates (or unsubscribe), kept across reconnects."""
+        client = await self.owner.session(RECONNECT_WAIT)
+        what = f"resources/{'subscribe' if follow else 'unsubscribe'} {uri}"
+        try:
+            await self.subscriptions.change(client, uri, follow)
+        except MCPError as exc:
+            raise self._call_error(what, exc, client) from exc
 
     async def complete(
         self, ref: dict[str, str], argument: str, value: str, context: dict[str, str] | None = None
@@ -250,8 +261,9 @@ class McpConnection(Connection):
             if self.protocol_version != MODERN and client.server_capabilities.logging is not None:
                 with contextlib.suppress(MCPError):  # its logs keep the server's own level
                     await _set_level(client, self.log_level)
-        async with self._phase("subscribing to its list changes"):
+        async with self._phase("subscribing to its list changes and followed resources"):
             await self._listen_for_changes(client, stack)
+            await self.subscriptions.restore(client, self.protocol_version != MODERN)
         self.wire.record(Direction.INFO, f"ready: protocol {self.protocol_version}")
         return client
 
@@ -321,6 +333,8 @@ class McpConnection(Connection):
         client = self.owner.current
         if isinstance(message, changed) and client is not None:
             await self._refresh(client)
+        elif isinstance(message, types.ResourceUpdatedNotification):
+            self.subscriptions.updated(message.params.uri)
 
     async def _on_elicit(
         self, context: ClientRequestContext, params: types.ElicitRequestParams
