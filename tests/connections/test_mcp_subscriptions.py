@@ -8,19 +8,31 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
 
 import pytest
 
+from switchboard.config import McpServerSettings
 from switchboard.connections.owner import CallError
 from switchboard.workspace import LOCAL_OWNER, NotAllowed, Workspace
-from tests.support.node import everything_stdio
+from tests.support.node import EVERYTHING, everything_stdio, node_server
+from tests.support.servers import free_port
 from tests.support.turns import WAIT, call, child_pids, connect_server, wait_for
 
 DOC = "demo://resource/static/document/"
 FIRST, SECOND = DOC + "architecture.md", DOC + "features.md"
 TOGGLE = "toggle-subscriber-updates"
 NOT_FOLLOWED = "update for a resource not followed"
-MARKER = "server-everything"
+MARKER = "index.js stdio"  # the stdio process (the HTTP one is a child of ours too)
+
+
+@pytest.fixture(scope="module")
+def everything_http() -> Iterator[str]:
+    """server-everything over streamable HTTP, once for the module; its URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/mcp"
+    with node_server(EVERYTHING, ["streamableHttp"], port, url):
+        yield url
 
 
 def updates(ws: Workspace, uri: str) -> int:
@@ -39,8 +51,16 @@ def strays(ws: Workspace, after: int) -> list[str]:
     return [e.body for e in entries if e.title == NOT_FOLLOWED]
 
 
-def test_subscribing_records_updates_and_unsubscribing_stops_them(workspace: Workspace) -> None:
-    server = connect_server(workspace, everything_stdio())
+@pytest.mark.parametrize("transport", ["stdio", "http"])
+def test_subscribing_records_updates_and_unsubscribing_stops_them(
+    workspace: Workspace, transport: str, request: pytest.FixtureRequest
+) -> None:
+    if transport == "http":
+        url = request.getfixturevalue("everything_http")
+        settings = McpServerSettings("everything", "http", url=url)
+    else:
+        settings = everything_stdio()
+    server = connect_server(workspace, settings)
     view = workspace.server("everything", LOCAL_OWNER)
     assert view is not None and view.subscribe and view.followed == []
     workspace.subscriptions.subscribe("everything", FIRST, LOCAL_OWNER)

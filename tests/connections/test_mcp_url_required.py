@@ -18,7 +18,7 @@ PREREQUISITE = "https://modelcontextprotocol.io"  # the page server-everything n
 def test_a_url_required_error_ends_the_turn_with_the_page_and_the_retry(
     workspace: Workspace,
 ) -> None:
-    connect_server(workspace, everything_stdio())
+    server = connect_server(workspace, everything_stdio())
     conversation = workspace.chat.new_conversation("nobody")
     view = wait_turn(
         conversation, workspace.chat.call_tool(conversation.id, "everything", TOOL, ARGUMENTS)
@@ -32,6 +32,8 @@ def test_a_url_required_error_ends_the_turn_with_the_page_and_the_retry(
     assert page["url"] == PREREQUISITE and page["openable"]
     assert "satisfy the prerequisite" in page["message"]
     assert notice["retry"] == {"server": "everything", "tool": TOOL, "arguments": ARGUMENTS}
+    recorded = [e for e in server.wire.entries.snapshot() if e.title == "URL elicitation required"]
+    assert [e.body for e in recorded] == [notice["text"]], "the inspector has it too"
 
 
 def test_the_retry_goes_through_and_asks_in_band_with_the_page(workspace: Workspace) -> None:
