@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +25,7 @@ DOC = "demo://resource/static/document/"
 FIRST, SECOND = DOC + "architecture.md", DOC + "features.md"
 TOGGLE = "toggle-subscriber-updates"
 NOT_FOLLOWED = "update for a resource not followed"
+UPDATING = str(Path(__file__).parents[1] / "support" / "updating_mcp.py")
 MARKER = "index.js stdio"  # the stdio process (the HTTP one is a child of ours too)
 
 
@@ -35,17 +38,17 @@ def everything_http() -> Iterator[str]:
         yield url
 
 
-def updates(ws: Workspace, uri: str) -> int:
+def updates(ws: Workspace, uri: str, name: str = "everything") -> int:
     """How many updates the server's view shows for a followed resource (-1: not followed)."""
-    view = ws.server("everything", LOCAL_OWNER)
+    view = ws.server(name, LOCAL_OWNER)
     assert view is not None
     found = [f for f in view.followed if f["uri"] == uri]
     return found[0]["updates"] if found else -1
 
 
-def strays(ws: Workspace, after: int) -> list[str]:
+def strays(ws: Workspace, after: int, name: str = "everything") -> list[str]:
     """Updates for resources no longer followed, recorded in the wire log after `after`."""
-    server = ws.registry.server("everything")
+    server = ws.registry.server(name)
     assert server is not None
     entries = server.wire.entries.snapshot()[after:]
     return [e.body for e in entries if e.title == NOT_FOLLOWED]
@@ -113,3 +116,30 @@ def test_subscriptions_are_per_server_and_a_shared_one_is_an_admins(
         workspace.subscriptions.subscribe("everything", SECOND, "someone@example.com")
     with pytest.raises(CallError, match="no MCP server called 'gone'"):
         workspace.subscriptions.subscribe("gone", FIRST, LOCAL_OWNER)
+
+
+def test_a_2026_server_is_followed_on_one_listen_stream(workspace: Workspace) -> None:
+    """The Python SDK's MCPServer on 2026-07-28: following opens a `subscriptions/listen`
+    stream naming the followed URIs, opened anew when they change and after a reconnect."""
+    settings = McpServerSettings("updating", "stdio", sys.executable, (UPDATING,))
+    server = connect_server(workspace, settings)
+    assert server.protocol_version == "2026-07-28"
+    assert workspace.server("updating", LOCAL_OWNER).subscribe
+    workspace.subscriptions.subscribe("updating", "note://one", LOCAL_OWNER)
+    call(workspace, server, "touch", uri="note://one")
+    wait_for(lambda: updates(workspace, "note://one", "updating") == 1)
+
+    workspace.subscriptions.subscribe("updating", "note://two", LOCAL_OWNER)
+    workspace.subscriptions.unsubscribe("updating", "note://one", LOCAL_OWNER)
+    mark = len(server.wire.entries.snapshot())
+    call(workspace, server, "touch", uri="note://one")
+    call(workspace, server, "touch", uri="note://two")
+    wait_for(lambda: updates(workspace, "note://two", "updating") == 1)
+    assert strays(workspace, mark, "updating") == []
+
+    (pid,) = child_pids("updating_mcp.py")
+    os.kill(pid, signal.SIGKILL)
+    wait_for(lambda: server.status == "ready" and child_pids("updating_mcp.py") - {pid} != set())
+    call(workspace, server, "touch", uri="note://two")
+    wait_for(lambda: updates(workspace, "note://two", "updating") == 2)
+    assert [f["problem"] for f in workspace.server("updating", LOCAL_OWNER).followed] == [""]

@@ -263,7 +263,7 @@ class McpConnection(Connection):
                     await _set_level(client, self.log_level)
         async with self._phase("subscribing to its list changes and followed resources"):
             await self._listen_for_changes(client, stack)
-            await self.subscriptions.restore(client, self.protocol_version != MODERN)
+            await self.subscriptions.restore(client, self.protocol_version != MODERN, stack)
         self.wire.record(Direction.INFO, f"ready: protocol {self.protocol_version}")
         return client
 
@@ -334,7 +334,7 @@ class McpConnection(Connection):
         if isinstance(message, changed) and client is not None:
             await self._refresh(client)
         elif isinstance(message, types.ResourceUpdatedNotification):
-            self.subscriptions.updated(message.params.uri)
+            self.subscriptions.notified(message.params.uri)
 
     async def _on_elicit(
         self, context: ClientRequestContext, params: types.ElicitRequestParams
