@@ -18,6 +18,7 @@ from tests.support.assistant import (
     tool_messages,
 )
 from tests.support.fake_llm import FakeLlm, Reply, ToolCall
+from tests.support.node import everything_stdio
 from tests.support.turns import WAIT, run_turn, wait_for, wait_turn
 
 ASKING = str(Path(__file__).parents[1] / "support" / "asking_mcp.py")
@@ -191,3 +192,23 @@ def test_one_question_two_steps_of_one_turn_may_have_asked_is_shown_once_and_out
     view = wait_turn(conversation, turn)
     assert sorted(s.step_end["content"] for s in steps(view)) == ["finished", "named Ada"]
     assert [e.kind for e in conversation.events()].count("answer") == 1
+
+
+def test_a_call_that_needs_a_page_tells_the_model_and_offers_the_retry(
+    ws: Workspace, llm: FakeLlm
+) -> None:
+    """server-everything refuses the call with -32042: the step shows the page and the call to
+    retry, and the model hears that the person must open it first."""
+    assert ws.add_server(everything_stdio()).wait(WAIT).status == "ready"
+    arguments = {"url": "https://example.com/finish", "errorPath": True}
+    call = ToolCall("everything__trigger-url-elicitation", json.dumps(arguments))
+    llm.script(Reply(tool_calls=[call]), Reply(text=["Please open the page."]))
+    view = run_turn(ws, chat(ws), "Do the thing")
+    (step,) = steps(view)
+    assert step.step_end["status"] == "error"
+    (notice,) = step.notices
+    assert notice["pages"][0]["url"] == "https://modelcontextprotocol.io"
+    assert notice["retry"]["arguments"] == arguments
+    (told,) = tool_messages(llm.requests[1])
+    assert "https://modelcontextprotocol.io" in told["content"]
+    assert "Retry button" in told["content"]

@@ -34,6 +34,10 @@ from switchboard.connections.updates import (
 
 log = logging.getLogger(__name__)
 DENIED = "The person denied this call. Do not try it again unless they ask you to."
+PAGE_SHOWN = (
+    "The person has been shown the page and a Retry button for this call; tell them to open "
+    "it, and do not call the tool again until they say they have finished there."
+)
 
 
 @dataclass
@@ -181,6 +185,8 @@ class StepRunner:
             async for update in stream:
                 if update.kind == Kind.TOOL_RESULT:
                     outcome.see_result(update.data)
+                elif update.kind == Kind.NOTICE and update.data.get("pages"):
+                    outcome.fail(f"{update.data['text']} {PAGE_SHOWN}")
                 yield update
 
     async def _agent(self, step: Step, outcome: _Outcome) -> AsyncIterator[Update]:

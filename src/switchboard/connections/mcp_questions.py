@@ -21,6 +21,7 @@ from typing import Any
 
 import mcp.types as types
 
+from switchboard.connections.mcp_url_required import openable
 from switchboard.connections.updates import Action, QuestionKind
 
 Answer = types.ElicitResult | types.ErrorData
@@ -54,6 +55,7 @@ class Interaction:
             "message": self.message,
             "schema": self.schema,
             "url": self.url,
+            "openable": openable(self.url),  # offered as a link (http or https only)
             "details": self.details,
             "shared": self.shared,
         }
@@ -151,23 +153,3 @@ class Asking:
             if not calls:  # no call left that could have asked it
                 del self._open[question_id]
                 interaction.resolve(Action.CANCEL)
-
-
-def sampling_request(params: types.CreateMessageRequestParams) -> dict[str, Any]:
-    """A sampling request as plain data: messages (role, text), system prompt, limits, hints."""
-    messages = []
-    for message in params.messages:
-        blocks = message.content if isinstance(message.content, list) else [message.content]
-        text = "".join(
-            b.text if isinstance(b, types.TextContent) else f"[{b.type}]" for b in blocks
-        )
-        messages.append({"role": message.role, "text": text})
-    hints = params.model_preferences.hints if params.model_preferences else None
-    return {
-        "messages": messages,
-        "system_prompt": params.system_prompt or "",
-        "max_tokens": params.max_tokens,
-        "temperature": params.temperature,
-        "stop": list(params.stop_sequences or []),
-        "model_hints": [h.name for h in hints or [] if h.name],
-    }

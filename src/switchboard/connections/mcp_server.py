@@ -32,14 +32,15 @@ from switchboard.connections.mcp_convert import (
 from switchboard.connections.mcp_lists import list_everything
 from switchboard.connections.mcp_questions import (
     Asking,
-    Call,
     Interaction,
     InteractionHandler,
     Sampler,
-    sampling_request,
 )
+from switchboard.connections.mcp_sampling import answer_sampling
 from switchboard.connections.mcp_session import StderrFile, describe_failure, transport
+from switchboard.connections.mcp_subscriptions import Subscriptions
 from switchboard.connections.mcp_transport import UNREAD, logged
+from switchboard.connections.mcp_url_required import url_required
 from switchboard.connections.owner import (
     Backoff,
     Breakage,
@@ -50,7 +51,7 @@ from switchboard.connections.owner import (
     cancel_and_wait,
 )
 from switchboard.connections.redaction import Redactor
-from switchboard.connections.updates import Action, QuestionKind
+from switchboard.connections.updates import QuestionKind
 from switchboard.connections.url_guard import UrlGuard
 from switchboard.connections.wire import Direction, WireLog
 from switchboard.runtime import EventLog
@@ -65,8 +66,6 @@ LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert"
 BACKOFF = Backoff(first=0.5, most=30.0)
 
 ProgressHandler = Callable[[float, float | None, str | None], Awaitable[None]]
-DECLINED = "Sampling is declined"
-NO_ONE = f"{DECLINED}: no one is there to approve it."
 
 
 class McpConnection(Connection):
@@ -96,6 +95,7 @@ class McpConnection(Connection):
         self.list_note = ""  # why a list was cut short, if one was
         self.log_level: Any = "debug"  # from which level the server sends its log messages
         self.asking = Asking(settings.name)
+        self.subscriptions = Subscriptions(settings.name, self.wire)  # kept across sessions
         self.stderr = StderrFile()
         self.owner: Owner[Client] = Owner(
             settings.name,
@@ -166,6 +166,15 @@ class McpConnection(Connection):
             raise self._call_error(f"resources/read {uri}", exc, client) from exc
         return [resource_contents(contents) for contents in result.contents]
 
+    async def follow(self, uri: str, follow: bool = True) -> None:
+        """Subscribe to a resource's updates (or unsubscribe), kept across reconnects."""
+        client = await self.owner.session(RECONNECT_WAIT)
+        what = f"resources/{'subscribe' if follow else 'unsubscribe'} {uri}"
+        try:
+            await self.subscriptions.change(client, uri, follow)
+        except MCPError as exc:
+            raise self._call_error(what, exc, client) from exc
+
     async def complete(
         self, ref: dict[str, str], argument: str, value: str, context: dict[str, str] | None = None
     ) -> list[str]:
@@ -219,6 +228,9 @@ class McpConnection(Connection):
             )
         if exc.error.code == -32001:
             return CallError(f"{self.name}: {what} timed out ({exc.error.message}).")
+        if (needed := url_required(self.name, what, exc.error)) is not None:
+            self.wire.record(Direction.INFO, "URL elicitation required", needed.message)
+            return needed
         return CallError(f"{self.name}: {what} failed: {exc.error.message}")
 
     async def _open(self, stack: contextlib.AsyncExitStack, breakage: Breakage) -> Client:
@@ -249,8 +261,9 @@ class McpConnection(Connection):
             if self.protocol_version != MODERN and client.server_capabilities.logging is not None:
                 with contextlib.suppress(MCPError):  # its logs keep the server's own level
                     await _set_level(client, self.log_level)
-        async with self._phase("subscribing to its list changes"):
+        async with self._phase("subscribing to its list changes and followed resources"):
             await self._listen_for_changes(client, stack)
+            await self.subscriptions.restore(client, self.protocol_version != MODERN, stack)
         self.wire.record(Direction.INFO, f"ready: protocol {self.protocol_version}")
         return client
 
@@ -320,6 +333,8 @@ class McpConnection(Connection):
         client = self.owner.current
         if isinstance(message, changed) and client is not None:
             await self._refresh(client)
+        elif isinstance(message, types.ResourceUpdatedNotification):
+            self.subscriptions.notified(message.params.uri)
 
     async def _on_elicit(
         self, context: ClientRequestContext, params: types.ElicitRequestParams
@@ -340,56 +355,10 @@ class McpConnection(Connection):
     async def _on_sample(
         self, context: ClientRequestContext, params: types.CreateMessageRequestParams
     ) -> types.CreateMessageResult | types.ErrorData:
-        """Sampling: the person whose call asked approves the request in the chat, then their
-        model answers it."""
-        chosen = _sampler_of(self.asking.askers(), self.asking.in_flight())
-        if isinstance(chosen, types.ErrorData):
-            return chosen
-        sampler, targets = chosen
-        request = sampling_request(params)
-        message = "wants the model to answer this request. Approve to send it to the model."
-        interaction = await self.asking.ask(
-            QuestionKind.SAMPLING, message, targets, details=request
-        )
-        if interaction is None:
-            return types.ErrorData(code=-32600, message=NO_ONE)
-        try:
-            decision = await interaction.answer
-        finally:
-            self.asking.done(interaction)
-        if not isinstance(decision, types.ElicitResult) or decision.action != Action.ACCEPT:
-            return types.ErrorData(code=-1, message="The person declined the sampling request.")
-        try:
-            answer = await sampler(request)
-        except Exception as exc:  # the model failed: the server gets the reason
-            return types.ErrorData(code=-32603, message=f"The model could not answer: {exc}")
-        return types.CreateMessageResult(
-            role="assistant",
-            content=types.TextContent(type="text", text=answer["text"]),
-            model=answer["model"],
-            stop_reason=answer.get("stop_reason") or "endTurn",
-        )
+        return await answer_sampling(self.asking, params)
 
     async def _on_roots(self, context: ClientRequestContext) -> types.ListRootsResult:
         return types.ListRootsResult(roots=[types.Root(uri=uri) for uri in self.roots])
-
-
-def _sampler_of(
-    askers: list[Call], in_flight: list[Call]
-) -> tuple[Sampler, list[Call]] | types.ErrorData:
-    """Whose model answers a sampling request from one of `askers`, and whom to ask: the one
-    person whose calls may have asked, else a clear refusal."""
-    if not any(call.sampler for call in [*askers, *in_flight]):
-        message = f"{DECLINED}: no LLM is configured in Switchboard."
-        return types.ErrorData(code=-32600, message=message)
-    samplers = list(dict.fromkeys(call.sampler for call in askers))
-    if not samplers:
-        return types.ErrorData(code=-32600, message=NO_ONE)
-    sampler = samplers[0]
-    if len(samplers) > 1 or sampler is None:
-        message = f"{DECLINED}: calls of several people are in flight and it names none of them."
-        return types.ErrorData(code=-32600, message=message)
-    return sampler, askers
 
 
 async def _set_level(client: Client, level: Any) -> None:

@@ -64,9 +64,14 @@ class Registry:
         guard: UrlGuard | None = None,
     ) -> McpConnection:
         """Register an MCP server now (`connect` starts it on the loop): shared, or `owner`'s
-        own; `replace` swaps out one of the same name and owner, which `connect` then closes.
-        A `guard` bounds where its requests go (a server entered in the UI)."""
+        own; `replace` swaps out one of the same name and owner, which `connect` then closes
+        (its followed resources carried over). A `guard` bounds where its requests go (a
+        server entered in the UI)."""
         connection = McpConnection(settings, self.roots, self.limits, guard)
+        with self._lock:
+            old = self._servers.get((owner, settings.name)) if replace else None
+        if old is not None:  # reconnected with new settings: it follows what the old one did
+            connection.subscriptions.carry(old.subscriptions)
         self._register(self._servers, connection, owner, replace, "An MCP server")
         return connection
 

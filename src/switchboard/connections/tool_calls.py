@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from switchboard.connections.mcp_questions import Interaction, Sampler
 from switchboard.connections.mcp_server import McpConnection
+from switchboard.connections.mcp_url_required import UrlRequired
 from switchboard.connections.updates import Kind, Level, Update, notice
 
 Resolver = Callable[[str, dict[str, Any] | None], None]
@@ -66,7 +67,12 @@ async def call_updates(
     try:
         while (update := await updates.get()) is not _DONE:
             yield update
-        result = call.result()
+        try:
+            result = call.result()
+        except UrlRequired as needed:  # the person opens the page, then retries the call
+            retry = {"server": server.name, "tool": tool, "arguments": arguments}
+            yield _url_notice(needed, retry)
+            return
         yield Update(Kind.TOOL_RESULT, result)
         if result.get("is_error") and ERA_MISMATCH in _text(result):
             yield notice(ASKED_THE_OLD_WAY.format(server=server.name), Level.WARNING, USE_LEGACY)
@@ -80,3 +86,10 @@ async def call_updates(
 
 def _text(result: dict[str, Any]) -> str:
     return " ".join(part.get("text", "") for part in result.get("parts", []))
+
+
+def _url_notice(needed: UrlRequired, retry: dict[str, Any]) -> Update:
+    """The turn's notice for a call the server refused until the person opens its pages:
+    the pages and the call to retry go with it."""
+    update = notice(needed.message, Level.WARNING, needed.hint)
+    return Update(Kind.NOTICE, {**update.data, "pages": needed.pages, "retry": retry})

@@ -24,6 +24,7 @@ from switchboard.ui.state import (
     stop_check,
     workspace,
 )
+from switchboard.ui.url_pages import render_retries
 from switchboard.workspace import ASSISTANT, HOW_TO_CONFIGURE, NOT_CONFIGURED, Status, Workspace
 
 COALESCE = 0.03  # seconds to let more events arrive before redrawing the live bubble
@@ -55,7 +56,7 @@ def chat_page() -> None:
     live = views[-1] if views and not views[-1].ended else None
     for view in views:
         if view is not live:
-            render_exchange(view, conversation.id, current=view is views[-1])
+            render_exchange(ws, view, conversation.id, current=view is views[-1])
     if live is None:
         render_controls(ws, conversation, views[-1] if views else None, running=False)
         render_data_editor(ws, conversation.id)
@@ -120,8 +121,9 @@ def send_prompt(ws: Workspace, conversation_id: str) -> None:
         attempt(ws.chat.send, conversation_id, text)
 
 
-def render_exchange(view: TurnView, conversation_id: str, current: bool) -> None:
-    """A finished turn: the person's prompt and the counterpart's bubble."""
+def render_exchange(ws: Workspace, view: TurnView, conversation_id: str, current: bool) -> None:
+    """A finished turn: the person's prompt and the counterpart's bubble, with a Retry for
+    each call a server refused until the person opened its page."""
     render_person(view)
     with st.chat_message("assistant"):
         key = f"{conversation_id}-{view.turn}"
@@ -133,6 +135,7 @@ def render_exchange(view: TurnView, conversation_id: str, current: bool) -> None
             current=current,
             conversation=conversation_id,
         )
+        render_retries(ws, conversation_id, view, key)
 
 
 def render_controls(

@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import streamlit as st
 
+from switchboard.ui.followed import follow_button, followed_panel
 from switchboard.ui.links import PageName, switch_to
 from switchboard.ui.remote_content import markdown, safe
 from switchboard.ui.render import render_resource
@@ -73,8 +74,13 @@ def resources_panel(ws: Workspace, server: ServerView) -> None:
     if server.resources:
         labels = {f"{r['name']} · {r['uri']}": r["uri"] for r in server.resources}
         chosen = st.selectbox("Resource", list(labels), key=f"res-{server.name}")
-        if st.button("📖 Read", key=f"read-{server.name}"):
+        read_column, follow_column = st.columns(2)
+        clicked = read_column.button("📖 Read", key=f"read-{server.name}")
+        with follow_column:
+            follow_button(ws, server, labels[chosen])
+        if clicked:
             show_resource(ws, server, labels[chosen])
+    followed_panel(ws, server, lambda uri: show_resource(ws, server, uri))
     for template in server.templates:
         markdown(f"**{template['name']}** `{template['uri_template']}`")
         if template["description"]:

@@ -11,9 +11,11 @@ from switchboard.chat.events import Action, QuestionKind
 from switchboard.chat.turns import TurnView
 from switchboard.ui.remote_content import markdown, safe
 from switchboard.ui.schema_form import missing_required, schema_form
+from switchboard.ui.url_pages import render_pages
 from switchboard.workspace import Workspace
 
 SHARED = "(asked while several of its calls ran: it may belong to any of them)"
+OPEN_THEN_ACCEPT = "Open the page above and finish there, then Accept (or Decline)."
 
 
 def render_questions(ws: Workspace, view: TurnView) -> None:
@@ -28,12 +30,15 @@ def render_questions(ws: Workspace, view: TurnView) -> None:
 def render_elicitation(ws: Workspace, question: dict[str, Any]) -> None:
     """A server's question as a form: Accept (with the fields filled in), Decline, Cancel."""
     ident, schema = question["id"], question.get("schema") or {}
+    if question.get("url"):  # URL mode: the page first (its button cannot be in the form)
+        page = {"url": question["url"], "openable": question.get("openable")}
+        render_pages([page], f"question-{ident}")
     with st.form(f"question-{ident}", border=True):
         markdown(f"❓ **{question['server']} asks:** {question['message']}")
         if question.get("shared"):
             st.caption(SHARED)
         if question.get("url"):
-            markdown(f"Open [{question['url']}]({question['url']}), then accept.")
+            st.caption(OPEN_THEN_ACCEPT)
         value = schema_form(schema, key=f"q-{ident}") if schema.get("properties") else {}
         accept, decline, cancel = st.columns(3)
         accepted = accept.form_submit_button("Accept", type="primary", key=f"accept-{ident}")

@@ -19,6 +19,7 @@ from switchboard.chat.events import (
 )
 from switchboard.chat.turns import StepView, TurnView, text_of
 from switchboard.ui.remote_content import markdown, media_allowed, remote_content, safe
+from switchboard.ui.url_pages import render_pages
 
 STATE_ICONS = {
     TaskState.SUBMITTED: "📨",
@@ -90,8 +91,8 @@ def _draw_turn(view: TurnView, live: bool, key: str, steps: bool, current: bool)
             )
         else:
             st.caption(safe(f"The agent asked: {question}"))
-    for notice in view.notices:
-        render_notice(notice)
+    for index, notice in enumerate(view.notices):
+        render_notice(notice, f"{key}-n{index}", live)
     if live and not (view.state or view.messages or view.notices or view.tool or view.items):
         st.caption("Waiting for the agent…")
 
@@ -172,8 +173,8 @@ def render_step(view: TurnView, step: StepView, live: bool, key: str, expanded: 
             render_result(step.result, live, key)
         elif end and end["status"] in (StepStatus.ERROR, StepStatus.DENIED):
             st.warning(safe(end["content"]))
-        for notice in step.notices:
-            render_notice(notice)
+        for index, notice in enumerate(step.notices):
+            render_notice(notice, f"{key}-n{index}", live)
 
 
 def render_tool_call(view: TurnView, live: bool, key: str, expanded: bool) -> None:
@@ -348,8 +349,9 @@ def render_download(data: bytes, name: str, media_type: str, live: bool, key: st
         st.download_button(label, data, file_name=name, mime=media_type, key=key)
 
 
-def render_notice(notice: dict[str, Any]) -> None:
-    """An info, warning or error message with what to do about it."""
+def render_notice(notice: dict[str, Any], key: str = "", live: bool = False) -> None:
+    """An info, warning or error message with what to do about it, and the pages a server
+    asks the person to open."""
     text = notice.get("text", "")
     if notice.get("hint"):
         text += f"\n\n{notice['hint']}"
@@ -361,3 +363,5 @@ def render_notice(notice: dict[str, Any]) -> None:
         st.warning(text)
     else:
         st.info(text)
+    if notice.get("pages"):
+        render_pages(notice["pages"], key, live)

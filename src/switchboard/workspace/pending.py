@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, Generic, TypeVar
 
+from switchboard.connections.wire import on_behalf_of
+from switchboard.runtime import Runtime
 from switchboard.runtime.loop import wait_for_future
 
 T = TypeVar("T")
@@ -31,6 +33,23 @@ class Pending(Generic[T]):
             )
         except concurrent.futures.CancelledError:
             raise TimeoutError("the work was cancelled") from None
+
+
+def call_for(
+    runtime: Runtime,
+    user: str | None,
+    coro: Coroutine[Any, Any, T],
+    timeout: float,
+    stop_check: StopCheck | None = None,
+) -> T:
+    """Run `coro` on the loop for `user` (their traffic in the wire log) and wait for it,
+    bounded and rerun-aware."""
+    return runtime.call(_on_behalf(user, coro), timeout=timeout, stop_check=stop_check)
+
+
+async def _on_behalf(user: str | None, coro: Coroutine[Any, Any, T]) -> T:
+    with on_behalf_of(user):
+        return await coro
 
 
 def _shielded(future: concurrent.futures.Future[T]) -> concurrent.futures.Future[T]:

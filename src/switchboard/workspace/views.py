@@ -99,6 +99,8 @@ class ServerView:
     logs: list[dict[str, Any]] = field(default_factory=list)
     shared: bool = True  # from the config file (seen by everyone); else the viewer's own
     list_note: str = ""  # why a list was cut short, if one was
+    subscribe: bool = False  # it offers resource subscriptions (`resources.subscribe`)
+    followed: list[dict[str, Any]] = field(default_factory=list)  # uri, since, updated, …
 
     @classmethod
     def of(cls, server: McpConnection) -> ServerView:
@@ -122,6 +124,8 @@ class ServerView:
             logs=server.logs.snapshot(),
             shared=server.user is None,
             list_note=server.list_note,
+            subscribe=server.subscriptions.offered,
+            followed=server.subscriptions.snapshot(),
         )
 
 

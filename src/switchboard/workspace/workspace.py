@@ -34,11 +34,12 @@ from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.owner import CallError, Status
 from switchboard.connections.registry import Registry
 from switchboard.connections.url_guard import UrlGuard
-from switchboard.connections.wire import WireEntry, WireLog, on_behalf_of
+from switchboard.connections.wire import WireEntry, WireLog
 from switchboard.runtime import Runtime
 from switchboard.workspace.access import Access, reachable, url_guard
 from switchboard.workspace.demo import DEMO_MCP, EmbeddedDemo
-from switchboard.workspace.pending import Pending, StopCheck
+from switchboard.workspace.pending import Pending, StopCheck, call_for
+from switchboard.workspace.subscriptions import ResourceSubscriptions
 from switchboard.workspace.views import AgentView, ModelView, ServerView, WireSource
 
 T = TypeVar("T")
@@ -66,6 +67,7 @@ class Workspace:
         self.assistant = Assistant(self.registry, settings.llm)
         counterparts = Counterparts(self.registry, self.assistant)
         self.chat = ChatService(self.runtime, self.store, counterparts, self._secrets)
+        self.subscriptions = ResourceSubscriptions(self.runtime, self.registry, self.access)
         self.demo = EmbeddedDemo(self.runtime)
         self.runtime.add_closer(self.demo.stop)
         self.runtime.add_closer(self.assistant.close)
@@ -387,13 +389,8 @@ class Workspace:
         user: str | None = None,
     ) -> T:
         """Run `coro` on the loop for `user` (their traffic in the wire log), bounded."""
-        return self.runtime.call(_on_behalf(user, coro), timeout=timeout, stop_check=stop_check)
+        return call_for(self.runtime, user, coro, timeout, stop_check)
 
 
 async def _connect_all(connections: list[AgentConnection | McpConnection]) -> None:
     await asyncio.gather(*(connection.connect() for connection in connections))
-
-
-async def _on_behalf(user: str | None, coro: Coroutine[Any, Any, T]) -> T:
-    with on_behalf_of(user):
-        return await coro

@@ -1,0 +1,64 @@
+"""Following resources on the MCP servers page (AppTest against server-everything, whose
+toggle-subscriber-updates tool sends updates for subscribed resources): Subscribe is offered
+because its capabilities say `resources.subscribe`, an update shows with its time, Read again
+reads it, Unsubscribe stops following."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.support.apps import app_workspace, close_workspace, page_text
+from tests.support.node import everything_stdio
+from tests.support.turns import call, wait_for
+
+URI = "demo://resource/static/document/architecture.md"
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """server-everything over stdio; the app's workspace is closed afterwards."""
+    settings = everything_stdio()
+    entry = {"command": settings.command, "args": list(settings.args)}
+    path = tmp_path / "switchboard.json"
+    path.write_text(json.dumps({"mcpServers": {"everything": entry}}))
+    monkeypatch.setenv("SWITCHBOARD_CONFIG", str(path))
+    yield path
+    close_workspace()
+
+
+def mcp_page() -> None:
+    from switchboard.ui.mcp_page import mcp_page as page
+
+    page()
+
+
+def test_a_followed_resource_shows_its_updates_and_is_read_again(config: Path) -> None:
+    at = AppTest.from_function(mcp_page, default_timeout=30).run()
+    assert not at.exception
+    resource = next(s for s in at.selectbox if s.label == "Resource")
+    resource.set_value(next(o for o in resource.options if o.endswith(URI))).run()
+    next(b for b in at.button if b.label == "🔔 Subscribe").click().run()
+    assert not at.exception
+    assert any(b.label == "🔕 Unsubscribe" for b in at.button)
+    assert f"`{URI}` · no update yet" in page_text(at)
+
+    ws = app_workspace()
+    server = ws.registry.server("everything")
+    assert server is not None
+    call(ws, server, "toggle-subscriber-updates")
+    wait_for(lambda: server.subscriptions.snapshot()[0]["updates"] >= 1)
+    at.run()
+    shown = [m.value for m in at.markdown if m.value.startswith(f"`{URI}` · 🔔 updated at ")]
+    assert shown, page_text(at)
+    next(b for b in at.button if b.label == "📖 Read again").click().run()
+    assert not at.exception
+    assert "Architecture" in page_text(at)
+
+    next(b for b in at.button if b.label == "🔕 Unsubscribe").click().run()
+    assert any(b.label == "🔔 Subscribe" for b in at.button)
+    assert "Followed resources" not in page_text(at)
