@@ -8,6 +8,8 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import os
+import signal
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +20,8 @@ from switchboard.chat.events import Action
 from switchboard.chat.turns import TurnView, text_of
 from switchboard.config import LlmSettings, McpServerSettings, Settings
 from switchboard.connections.mcp_server import McpConnection
+from switchboard.connections.owner import Status
+from switchboard.connections.wire import Direction
 from switchboard.workspace import LOCAL_OWNER, Workspace
 from tests.support.assistant import question_of
 from tests.support.everything import (
@@ -31,10 +35,12 @@ from tests.support.everything import (
     serve_everything,
 )
 from tests.support.fake_llm import FakeLlm, Reply, serve_fake_llm
+from tests.support.servers import free_port
 from tests.support.tracebacks import no_tracebacks
-from tests.support.turns import connect_server, wait_for, wait_turn
+from tests.support.turns import child_pids, connect_server, wait_for, wait_turn
 
 ROOT = "file:///srv/project"
+STDIO_MARK = "server-everything/dist/index.js stdio"  # its command line, not the HTTP ones'
 HELLO = "data:text/plain;base64," + base64.b64encode(b"hello, everything").decode()
 
 
@@ -308,3 +314,62 @@ def test_logging_arrives_at_the_level_asked(ws: Workspace, server: McpConnection
     assert "Stopped" in text_of(parts(called(ws, "toggle-simulated-logging")))
     later = server.logs.snapshot()[seen:]
     assert all(e["level"] == "emergency" for e in later)
+
+
+@pytest.mark.parametrize("moment", ["idle", "mid-call"])
+@pytest.mark.parametrize("wire", [Wire.HTTP, Wire.SSE])
+def test_a_server_that_dies_leaves_a_clear_turn_and_comes_back(
+    ws: Workspace, wire: Wire, moment: str
+) -> None:
+    """Killed outright while idle or in the middle of a call: the call's turn ends with a
+    clear error, the server is shown lost, and once it runs again the next call works."""
+    port = free_port()
+    with serve_everything(wire, port) as served:
+        server = connect_server(ws, everything(wire, served.url))
+        if moment == "mid-call":
+            conversation, turn = in_chat(
+                ws, "trigger-long-running-operation", duration=60, steps=60
+            )
+            wait_for(lambda: any(e.kind == "progress" for e in conversation.events()))
+            served.kill()
+            view = wait_turn(conversation, turn)
+            assert view.end_reason == "error"
+            assert "connection closed" in json.dumps([*view.notices, view.result])
+        else:
+            served.kill()
+            view = called(ws, "echo", message="anyone?")
+            assert view.end_reason == "error", view.result
+            said = view.notices[-1]["text"]  # how it was noticed differs: each says which
+            assert said in (
+                "everything: the connection closed during tools/call echo; reconnecting. "
+                "Try again.",
+                "Not connected to everything: could not connect: is the server running, and "
+                "is the URL right?",
+            )
+        if wire == Wire.SSE:  # its reader's exception: a warning in the wire log
+            warned = [e for e in server.wire.entries.snapshot() if e.direction == Direction.WARNING]
+            assert any(e.title == "transport: Error in sse_reader" for e in warned)
+    with serve_everything(wire, port):
+        wait_for(lambda: echoes(ws))
+        assert server.status == Status.READY
+
+
+def echoes(ws: Workspace) -> bool:
+    """Whether a call in the chat works (a failed one ends its turn with an error)."""
+    view = called(ws, "echo", message="again")
+    return view.end_reason == "completed" and text_of(parts(view)) == "Echo: again"
+
+
+@pytest.mark.parametrize("moment", ["idle", "mid-call"])
+def test_a_stdio_server_killed_comes_back_by_itself(ws: Workspace, moment: str) -> None:
+    server = connect_server(ws, everything(Wire.STDIO))
+    (pid,) = child_pids(STDIO_MARK)
+    if moment == "mid-call":
+        conversation, turn = in_chat(ws, "trigger-long-running-operation", duration=60, steps=60)
+        wait_for(lambda: any(e.kind == "progress" for e in conversation.events()))
+        os.kill(pid, signal.SIGKILL)
+        assert wait_turn(conversation, turn).end_reason == "error"
+    else:
+        os.kill(pid, signal.SIGKILL)
+    wait_for(lambda: echoes(ws))
+    assert server.status == Status.READY and child_pids(STDIO_MARK) != {pid}
