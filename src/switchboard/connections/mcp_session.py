@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import tempfile
 from collections.abc import AsyncIterator
@@ -26,31 +25,6 @@ from switchboard.config import McpServerSettings
 from switchboard.connections.url_guard import GuardedTransport2, UrlGuard, UrlRefused
 
 STDERR_SHOWN = 64_000
-# What the SDK's transports log, with a traceback, when a server sends what cannot be read: the
-# server's doing, shown in its wire log, so the app log gets one line without the traceback.
-SERVER_FAULTS = (
-    "Failed to parse JSONRPC message",
-    "Reading from the MCP server's stdout failed",
-    "Error parsing",
-    "Encountered SSE exception",
-    "Error in sse_reader",
-    "Error in post_writer",
-    "Failed to validate notification",
-)
-TRANSPORT_LOGGERS = ("mcp.client.stdio", "mcp.client.sse", "mcp.client.streamable_http")
-
-
-def one_line(record: logging.LogRecord) -> bool:
-    """A logging filter: a server fault's record keeps its message and loses the traceback."""
-    if record.exc_info and str(record.msg).startswith(SERVER_FAULTS):
-        error = record.exc_info[1]
-        record.msg = f"{record.getMessage()}: {type(error).__name__}: {error}"
-        record.args, record.exc_info, record.exc_text = (), None, None
-    return True
-
-
-for _name in (*TRANSPORT_LOGGERS, "mcp.client.session"):
-    logging.getLogger(_name).addFilter(one_line)
 
 
 class StderrFile:

@@ -12,6 +12,7 @@ import anyio
 from mcp.shared.message import SessionMessage
 
 from switchboard.connections.mcp_attribution import Attribution
+from switchboard.connections.mcp_sdk_log import WIRE
 from switchboard.connections.owner import Breakage
 from switchboard.connections.wire import Direction, WireLog
 
@@ -23,6 +24,7 @@ async def logged(transport: Any, wire: WireLog, ended: Breakage) -> AsyncIterato
     """Enter `transport` and yield its (read, write) streams wrapped for the wire log; `ended`
     is set when the server's side of the stream ends. Each message is logged as its owner's."""
     attribution = Attribution()
+    WIRE.set(wire)  # before the transport starts its tasks: they write to this wire log
     async with transport as (read, write):
         yield (
             LoggedReadStream(read, wire, ended, attribution),

@@ -149,7 +149,8 @@ class Owner(Generic[S]):
                 await asyncio.wait_for(self._up.wait(), wait)
         if self._session is None:
             reason = self.error or f"the connection is {self.status}"
-            raise CallError(f"Not connected to {self.name}: {reason}.", hint=self._hint)
+            end = "" if reason.endswith((".", "?", "!")) else "."
+            raise CallError(f"Not connected to {self.name}: {reason}{end}", hint=self._hint)
         return self._session
 
     def broken(self, reason: str, session: S) -> None:

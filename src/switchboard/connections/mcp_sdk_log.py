@@ -1,0 +1,47 @@
+"""What the MCP SDK logs when a server misbehaves or dies (a reader's exception, a stream
+that broke, a message it could not parse): the server's doing, not ours, so the app log gets
+one line without the traceback, and that server's wire log a warning saying what happened."""
+
+from __future__ import annotations
+
+import logging
+from contextvars import ContextVar
+
+from switchboard.connections.wire import Direction, WireLog
+
+# Whose wire log the SDK's tasks for a connection write to: set by the owner's task as it
+# opens the transport, so the transport's reader and writer tasks inherit it.
+WIRE: ContextVar[WireLog | None] = ContextVar("switchboard_mcp_wire", default=None)
+
+# Everything the transports log with a traceback comes from the other end (its stream, its
+# bytes, its going away); the session's records are the server's only for these messages.
+TRANSPORT_LOGGERS = ("mcp.client.stdio", "mcp.client.sse", "mcp.client.streamable_http")
+SESSION_FAULTS = ("Failed to validate notification",)
+
+
+def one_line(record: logging.LogRecord) -> bool:
+    """A logging filter: a server fault's record keeps its message, loses the traceback, is
+    at most a warning, and is put in the server's wire log."""
+    if not record.exc_info or not _servers_fault(record):
+        return True
+    error = record.exc_info[1]
+    message = record.getMessage()
+    cause = f"{type(error).__name__}: {error}" if error is not None else ""
+    record.msg = f"{message}: {cause}" if cause else message
+    record.args, record.exc_info, record.exc_text = (), None, None
+    if record.levelno > logging.WARNING:
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+    wire = WIRE.get()
+    if wire is not None:
+        wire.record(Direction.WARNING, f"transport: {message}", cause)
+    return True
+
+
+def _servers_fault(record: logging.LogRecord) -> bool:
+    if record.name in TRANSPORT_LOGGERS:
+        return True
+    return record.name == "mcp.client.session" and str(record.msg).startswith(SESSION_FAULTS)
+
+
+for _name in (*TRANSPORT_LOGGERS, "mcp.client.session"):
+    logging.getLogger(_name).addFilter(one_line)
