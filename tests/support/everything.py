@@ -3,6 +3,7 @@ stdio, streamable HTTP (`/mcp`) and SSE (`/sse`), and its HTTP servers on loopba
 
 from __future__ import annotations
 
+import base64
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -90,3 +91,17 @@ def everything(
         command, args = node_command(EVERYTHING, ARGUMENT[wire])
         return McpServerSettings(name, "stdio", command, args, era=era)
     return McpServerSettings(name, wire.value, url=url, era=era)
+
+
+def config_entry() -> dict[str, object]:
+    """server-everything over stdio as an `mcpServers` entry of the config file."""
+    command, args = node_command(EVERYTHING, ARGUMENT[Wire.STDIO])
+    return {"command": command, "args": list(args)}
+
+
+def tiny_image() -> bytes:
+    """The PNG its `get-tiny-image` tool returns (read from its source): an iCCP chunk with a
+    bad CRC, which Pillow refuses and browsers draw."""
+    source = (EVERYTHING.parent / "tools" / "get-tiny-image.js").read_text()
+    encoded = source.split('MCP_TINY_IMAGE = "', 1)[1].split('"', 1)[0]
+    return base64.b64decode(encoded)

@@ -3,16 +3,20 @@ questions, task states, Stop / Resume / Cancel task, reloads and new conversatio
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 from pathlib import Path
 
 import pytest
+from PIL import Image, UnidentifiedImageError
 from streamlit.testing.v1 import AppTest
 
 from switchboard.chat.export import to_markdown
 from switchboard.workspace import Workspace
 from tests.support.a2a_js import js_agent
 from tests.support.apps import APP, app_workspace, assistant_text, close_workspace
+from tests.support.everything import config_entry, tiny_image
 from tests.support.hostile_agent import parrot
 from tests.support.servers import serve_app
 from tests.support.turns import wait_for, wait_turn
@@ -225,3 +229,32 @@ def test_a_task_of_an_agent_that_does_not_stream_offers_resume_and_cancel_after_
             assert at.status[-1].label.startswith("🚫 canceled")
         finally:
             close_workspace()
+
+
+def test_server_everythings_tiny_image_shows_and_the_page_survives_revisits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its PNG (a bad iCCP CRC) once broke the chat page for good: Pillow refuses it. The
+    browser gets it as a data URL; the page draws now and on every visit after."""
+    with pytest.raises(UnidentifiedImageError):
+        Image.open(io.BytesIO(tiny_image()))
+    config = tmp_path / "switchboard.json"
+    config.write_text(json.dumps({"mcpServers": {"everything": config_entry()}}))
+    monkeypatch.setenv("SWITCHBOARD_CONFIG", str(config))
+    try:
+        at = AppTest.from_file(APP, default_timeout=30).run()
+        ws = app_workspace()
+        conversation = ws.store.get(at.query_params["c"])
+        assert conversation is not None
+        turn = ws.chat.call_tool(conversation.id, "everything", "get-tiny-image", {})
+        wait_turn(conversation, turn)
+        expected = "data:image/png;base64," + base64.b64encode(tiny_image()).decode()
+        for visit in (at, AppTest.from_file(APP, default_timeout=30)):
+            visit.query_params["c"] = conversation.id
+            visit.run()
+            assert not visit.exception
+            (image,) = visit.get("image")
+            assert [i.url for i in image.proto.imgs] == [expected]
+            assert "The image above is the MCP logo." in assistant_text(visit)
+    finally:
+        close_workspace()

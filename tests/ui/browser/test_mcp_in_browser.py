@@ -1,12 +1,27 @@
 """An MCP tool call as a person makes it in a real browser: from the MCP servers page to the
-chat, where its progress shows while it runs and its result when it is done."""
+chat, where its progress shows while it runs and its result when it is done; an image from
+server-everything that Pillow refuses, drawn by the browser now and on a revisit."""
 
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import Page, expect
+import json
+import os
+from collections.abc import Iterator
 
-from tests.support.browser import STEP, STREAM, assistant_bubbles
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from tests.support.browser import (
+    CHROMIUM,
+    STEP,
+    STREAM,
+    assistant_bubbles,
+    chat_page,
+    running_app,
+    send,
+    wait_settled,
+)
+from tests.support.everything import TOOLS, config_entry
 
 pytestmark = pytest.mark.browser
 
@@ -27,3 +42,61 @@ def test_a_tool_call_shows_its_progress_then_its_result(page: Page) -> None:
     expect(progress).to_contain_text("of 10", timeout=STEP)
     expect(bubble).to_contain_text("Counted to 10", timeout=STREAM)  # when it is done
     expect(bubble.get_by_test_id("stProgress")).to_have_count(0, timeout=STEP)
+
+
+@pytest.fixture(scope="module")
+def everything_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app with server-everything (over stdio) in its config; its URL."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (the Makefile's `browser` target installs chromium)")
+    workdir = tmp_path_factory.mktemp("everything-app")
+    config = workdir / "switchboard.json"
+    config.write_text(json.dumps({"mcpServers": {"everything": config_entry()}}))
+    env = {**os.environ, "SWITCHBOARD_CONFIG": str(config)}
+    env["SWITCHBOARD_DATA_DIR"] = str(workdir / "data")
+    with running_app(workdir, env, workdir / "server.log") as url:
+        yield url
+
+
+def test_server_everythings_tiny_image_is_drawn_and_survives_a_revisit(
+    browser: Browser, everything_app: str
+) -> None:
+    """Its PNG, which Pillow refuses, is decoded by the browser: drawn in the bubble, and
+    again when the conversation is opened anew."""
+    with chat_page(browser, everything_app) as page:
+        page.get_by_role("link", name="MCP servers").click()
+        server = page.get_by_test_id("stExpander").filter(has_text="everything")
+        expect(server.first).to_contain_text("ready", timeout=STREAM)
+        # Some tools are registered after the handshake: wait until all are listed.
+        expect(page.get_by_text(f"Tools ({len(TOOLS)})")).to_be_visible(timeout=STREAM)
+        page.get_by_test_id("stSelectbox").filter(has_text="Tool").click()
+        page.keyboard.type("tiny")  # the list is long: filter it
+        page.get_by_role("option", name="get-tiny-image", exact=True).click()
+        expect(page.get_by_text("Get Tiny Image Tool")).to_be_visible(timeout=STEP)
+        expect(idle(page)).to_have_count(1, timeout=STEP)  # the form is the chosen tool's
+        page.get_by_role("button", name="▶ Call in the chat").click()
+        bubble = assistant_bubbles(page).last
+        expect(bubble).to_contain_text("The image above is the MCP logo.", timeout=STREAM)
+        assert_drawn(bubble)
+        link = page.url
+        wait_settled(page)
+    with chat_page(browser, link) as revisit:
+        bubble = assistant_bubbles(revisit).last
+        expect(bubble).to_contain_text("The image above is the MCP logo.", timeout=STREAM)
+        assert_drawn(bubble)
+        send(revisit, "still here")  # the page keeps working
+        expect(revisit.get_by_test_id("stChatMessage").last).to_be_visible(timeout=STEP)
+
+
+def idle(page: Page) -> Locator:
+    """The app when no script run is under way."""
+    return page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+
+
+def assert_drawn(bubble: Locator) -> None:
+    """The bubble's image came as a data URL and the browser decoded it (20 by 20 pixels)."""
+    image = bubble.locator("img[src^='data:image/png;base64,']")
+    expect(image).to_have_count(1, timeout=STEP)
+    expect(image).to_be_visible(timeout=STEP)
+    image.evaluate("img => img.decode()")  # waits for decoding; rejects if it cannot
+    assert image.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [20, 20]
