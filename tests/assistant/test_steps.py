@@ -17,8 +17,8 @@ from tests.support.assistant import (
     steps,
     tool_messages,
 )
+from tests.support.everything import everything
 from tests.support.fake_llm import FakeLlm, Reply, ToolCall
-from tests.support.node import everything_stdio
 from tests.support.turns import WAIT, run_turn, wait_for, wait_turn
 
 ASKING = str(Path(__file__).parents[1] / "support" / "asking_mcp.py")
@@ -199,7 +199,7 @@ def test_a_call_that_needs_a_page_tells_the_model_and_offers_the_retry(
 ) -> None:
     """server-everything refuses the call with -32042: the step shows the page and the call to
     retry, and the model hears that the person must open it first."""
-    assert ws.add_server(everything_stdio()).wait(WAIT).status == "ready"
+    assert ws.add_server(everything()).wait(WAIT).status == "ready"
     arguments = {"url": "https://example.com/finish", "errorPath": True}
     call = ToolCall("everything__trigger-url-elicitation", json.dumps(arguments))
     llm.script(Reply(tool_calls=[call]), Reply(text=["Please open the page."]))

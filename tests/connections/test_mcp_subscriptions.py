@@ -17,7 +17,8 @@ import pytest
 from switchboard.config import McpServerSettings
 from switchboard.connections.owner import CallError
 from switchboard.workspace import LOCAL_OWNER, NotAllowed, Workspace
-from tests.support.node import EVERYTHING, everything_stdio, node_server
+from tests.support.everything import everything
+from tests.support.node import EVERYTHING, node_server
 from tests.support.servers import free_port
 from tests.support.turns import WAIT, call, child_pids, connect_server, wait_for
 
@@ -62,7 +63,7 @@ def test_subscribing_records_updates_and_unsubscribing_stops_them(
         url = request.getfixturevalue("everything_http")
         settings = McpServerSettings("everything", "http", url=url)
     else:
-        settings = everything_stdio()
+        settings = everything()
     server = connect_server(workspace, settings)
     view = workspace.server("everything", LOCAL_OWNER)
     assert view is not None and view.subscribe and view.followed == []
@@ -84,7 +85,7 @@ def test_subscribing_records_updates_and_unsubscribing_stops_them(
 
 
 def test_subscriptions_survive_the_server_dying_and_coming_back(workspace: Workspace) -> None:
-    server = connect_server(workspace, everything_stdio())
+    server = connect_server(workspace, everything())
     workspace.subscriptions.subscribe("everything", FIRST, LOCAL_OWNER)
     (pid,) = child_pids(MARKER)
     os.kill(pid, signal.SIGKILL)
@@ -94,7 +95,7 @@ def test_subscriptions_survive_the_server_dying_and_coming_back(workspace: Works
 
 
 def test_subscriptions_survive_a_reconnect_with_new_settings(workspace: Workspace) -> None:
-    connect_server(workspace, everything_stdio())
+    connect_server(workspace, everything())
     workspace.subscriptions.subscribe("everything", FIRST, LOCAL_OWNER)
     pending = workspace.change_server("everything", LOCAL_OWNER, timeout=120.0)
     assert pending is not None and pending.wait(WAIT).status == "ready"
@@ -107,8 +108,8 @@ def test_subscriptions_survive_a_reconnect_with_new_settings(workspace: Workspac
 def test_subscriptions_are_per_server_and_a_shared_one_is_an_admins(
     workspace: Workspace,
 ) -> None:
-    connect_server(workspace, everything_stdio())
-    connect_server(workspace, everything_stdio("other"))
+    connect_server(workspace, everything())
+    connect_server(workspace, everything(name="other"))
     workspace.subscriptions.subscribe("everything", FIRST, LOCAL_OWNER)
     other = workspace.server("other", LOCAL_OWNER)
     assert other is not None and other.followed == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from switchboard.chat.events import Action
 from switchboard.connections.mcp_url_required import OPEN_AND_RETRY, openable, pages_of
 from switchboard.workspace import Workspace
-from tests.support.node import everything_stdio
+from tests.support.everything import everything
 from tests.support.turns import connect_server, wait_for, wait_turn
 
 TOOL = "trigger-url-elicitation"
@@ -18,7 +18,7 @@ PREREQUISITE = "https://modelcontextprotocol.io"  # the page server-everything n
 def test_a_url_required_error_ends_the_turn_with_the_page_and_the_retry(
     workspace: Workspace,
 ) -> None:
-    server = connect_server(workspace, everything_stdio())
+    server = connect_server(workspace, everything())
     conversation = workspace.chat.new_conversation("nobody")
     view = wait_turn(
         conversation, workspace.chat.call_tool(conversation.id, "everything", TOOL, ARGUMENTS)
@@ -39,7 +39,7 @@ def test_a_url_required_error_ends_the_turn_with_the_page_and_the_retry(
 def test_the_retry_goes_through_and_asks_in_band_with_the_page(workspace: Workspace) -> None:
     """The same call again: server-everything now sends `elicitation/create` in URL mode, shown
     as a question carrying the URL; accepting it completes the call."""
-    connect_server(workspace, everything_stdio())
+    connect_server(workspace, everything())
     conversation = workspace.chat.new_conversation("nobody")
     wait_turn(
         conversation, workspace.chat.call_tool(conversation.id, "everything", TOOL, ARGUMENTS)

@@ -84,9 +84,10 @@ def serve_everything(wire: Wire, port: int = 0) -> Iterator[Served]:
 
 
 def everything(
-    wire: Wire, url: str = "", era: str = "auto", name: str = "everything"
+    wire: Wire = Wire.STDIO, url: str = "", era: str = "auto", name: str = "everything"
 ) -> McpServerSettings:
-    """Settings for server-everything over `wire` (`url` for HTTP and SSE)."""
+    """Settings for server-everything over `wire` (`url` for HTTP and SSE; over stdio each
+    connection runs its own process)."""
     if wire == Wire.STDIO:
         command, args = node_command(EVERYTHING, ARGUMENT[wire])
         return McpServerSettings(name, "stdio", command, args, era=era)

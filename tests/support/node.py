@@ -9,11 +9,8 @@ import subprocess
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import httpx
-
-from switchboard.config import McpServerSettings
 
 NODE_DIR = Path(__file__).parent / "node"
 MODULES = NODE_DIR / "node_modules"
@@ -72,9 +69,3 @@ def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
         except httpx.TransportError:
             time.sleep(0.05)
     raise RuntimeError(f"{url}: no answer within {STARTUP} s")
-
-
-def everything_stdio(name: str = "everything", **options: Any) -> McpServerSettings:
-    """Settings for server-everything over stdio (each connection runs its own process)."""
-    command, args = node_command(EVERYTHING, "stdio")
-    return McpServerSettings(name, "stdio", command, args, **options)

@@ -1,4 +1,5 @@
-"""The UI's fixtures: a config naming the demo agent, and a fresh session of the app on it."""
+"""The UI's fixtures: a config naming the demo agent (or server-everything), and a fresh
+session of the app on it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support.apps import APP, close_workspace
+from tests.support.everything import config_entry
 
 
 @pytest.fixture
@@ -17,6 +19,16 @@ def config(tmp_path: Path, demo_agent: str, monkeypatch: pytest.MonkeyPatch) -> 
     """A config naming the demo agent; the app's cached workspace is closed afterwards."""
     path = tmp_path / "switchboard.json"
     path.write_text(json.dumps({"agents": [{"name": "Demo Agent", "url": demo_agent}]}))
+    monkeypatch.setenv("SWITCHBOARD_CONFIG", str(path))
+    yield path
+    close_workspace()
+
+
+@pytest.fixture
+def everything_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A config naming server-everything over stdio; the app's workspace is closed after."""
+    path = tmp_path / "switchboard.json"
+    path.write_text(json.dumps({"mcpServers": {"everything": config_entry()}}))
     monkeypatch.setenv("SWITCHBOARD_CONFIG", str(path))
     yield path
     close_workspace()

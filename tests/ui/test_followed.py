@@ -5,30 +5,14 @@ reads it, Unsubscribe stops following."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.support.apps import app_workspace, close_workspace, page_text
-from tests.support.node import everything_stdio
+from tests.support.apps import app_workspace, page_text
 from tests.support.turns import call, wait_for
 
 URI = "demo://resource/static/document/architecture.md"
-
-
-@pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """server-everything over stdio; the app's workspace is closed afterwards."""
-    settings = everything_stdio()
-    entry = {"command": settings.command, "args": list(settings.args)}
-    path = tmp_path / "switchboard.json"
-    path.write_text(json.dumps({"mcpServers": {"everything": entry}}))
-    monkeypatch.setenv("SWITCHBOARD_CONFIG", str(path))
-    yield path
-    close_workspace()
 
 
 def mcp_page() -> None:
@@ -37,7 +21,7 @@ def mcp_page() -> None:
     page()
 
 
-def test_a_followed_resource_shows_its_updates_and_is_read_again(config: Path) -> None:
+def test_a_followed_resource_shows_its_updates_and_is_read_again(everything_config: Path) -> None:
     at = AppTest.from_function(mcp_page, default_timeout=30).run()
     assert not at.exception
     resource = next(s for s in at.selectbox if s.label == "Resource")

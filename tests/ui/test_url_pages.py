@@ -4,15 +4,11 @@ runs the same call again; the retry's in-band URL question shows its page the sa
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.support.apps import APP, app_workspace, assistant_text, close_workspace
-from tests.support.node import everything_stdio
+from tests.support.apps import APP, app_workspace, assistant_text
 from tests.support.turns import wait_for, wait_turn
 
 TOOL = "trigger-url-elicitation"
@@ -20,19 +16,7 @@ ARGUMENTS = {"url": "https://example.com/finish", "errorPath": True}
 PREREQUISITE = "https://modelcontextprotocol.io"
 
 
-@pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """server-everything over stdio; the app's workspace is closed afterwards."""
-    settings = everything_stdio()
-    entry = {"command": settings.command, "args": list(settings.args)}
-    path = tmp_path / "switchboard.json"
-    path.write_text(json.dumps({"mcpServers": {"everything": entry}}))
-    monkeypatch.setenv("SWITCHBOARD_CONFIG", str(path))
-    yield path
-    close_workspace()
-
-
-def test_a_refused_call_shows_the_page_and_retry_runs_it_again(config: Path) -> None:
+def test_a_refused_call_shows_the_page_and_retry_runs_it_again(everything_config: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=30).run()
     ws = app_workspace()
     conversation = ws.store.get(at.query_params["c"])
