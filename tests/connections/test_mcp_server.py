@@ -160,6 +160,8 @@ def test_garbage_on_stdout_does_not_break_the_session(workspace: Workspace) -> N
     assert not call(workspace, server, "garbage")["is_error"]
     assert call(workspace, server, "add", a=1, b=2)["structured"] == {"result": 3}
     assert server.status == "ready"
+    unread = [e for e in server.wire.entries.snapshot() if "not JSON-RPC" in str(e.body)]
+    assert len(unread) == 1, "the line that could not be read is in the wire log once"
 
 
 def test_an_http_server_restart_is_survived(workspace: Workspace) -> None:

@@ -17,6 +17,13 @@ WIRE: ContextVar[WireLog | None] = ContextVar("switchboard_mcp_wire", default=No
 # bytes, its going away); the session's records are the server's only for these messages.
 TRANSPORT_LOGGERS = ("mcp.client.stdio", "mcp.client.sse", "mcp.client.streamable_http")
 SESSION_FAULTS = ("Failed to validate notification",)
+# Messages that could not be read: the SDK also hands their exception on to the read stream,
+# whose wire log records it already (`mcp_transport.UNREAD`), so it is not written twice.
+UNREADABLE = (
+    "Failed to parse JSONRPC message",
+    "Error parsing server message",
+    "Error parsing SSE",
+)
 
 
 def one_line(record: logging.LogRecord) -> bool:
@@ -32,7 +39,7 @@ def one_line(record: logging.LogRecord) -> bool:
     if record.levelno > logging.WARNING:
         record.levelno, record.levelname = logging.WARNING, "WARNING"
     wire = WIRE.get()
-    if wire is not None:
+    if wire is not None and not message.startswith(UNREADABLE):
         wire.record(Direction.WARNING, f"transport: {message}", cause)
     return True
 
