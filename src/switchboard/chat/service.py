@@ -212,9 +212,13 @@ class ChatService:
         return self.runtime.submit(self._cancel(conversation))
 
     def is_running(self, conversation_id: str) -> bool:
+        return self._running(conversation_id) is not None
+
+    def _running(self, conversation_id: str) -> _Turn | None:
+        """The conversation's turn that is running now, if one is."""
         with self._lock:
             turn = self._turns.get(conversation_id)
-        return turn is not None and not turn.ended
+        return turn if turn is not None and not turn.ended else None
 
     def _start(self, conversation: Conversation, number: int, request: Request) -> None:
         turn = _Turn(conversation, number, self.counterparts.of(conversation, request))
@@ -310,9 +314,8 @@ class ChatService:
 
     def _streaming(self, conversation: Conversation, turn: int) -> bool:
         """Whether turn `turn` of `conversation` is running (a stream may still feed it)."""
-        with self._lock:
-            running = self._turns.get(conversation.id)
-        return running is not None and running.number == turn and not running.ended
+        running = self._running(conversation.id)
+        return running is not None and running.number == turn
 
     def _redactor(self) -> Redactor:
         """Masks every configured secret value: none is ever recorded, so none is stored,
