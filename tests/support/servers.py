@@ -1,10 +1,13 @@
-"""Real servers on ephemeral 127.0.0.1 ports for tests: uvicorn in a thread, a cutting proxy."""
+"""Real servers on ephemeral 127.0.0.1 ports for tests: uvicorn in a thread, a cutting proxy,
+and the end of a server process."""
 
 from __future__ import annotations
 
 import contextlib
+import signal
 import socket
 import socketserver
+import subprocess
 import sys
 import threading
 import time
@@ -22,6 +25,18 @@ DEMO_MCP = McpServerSettings("demo", "stdio", *DEMO_STDIO)
 DEMO_ENTRY = {"command": DEMO_STDIO[0], "args": list(DEMO_STDIO[1])}
 # A server written with fastmcp (tests/support/fastmcp_server.py), run over stdio.
 FASTMCP = str(Path(__file__).parent / "fastmcp_server.py")
+
+
+def end_process(
+    process: subprocess.Popen[bytes], stop: signal.Signals = signal.SIGTERM, wait: float = 10.0
+) -> None:
+    """Send a server process `stop`, and kill it if it has not exited within `wait` seconds."""
+    process.send_signal(stop)
+    try:
+        process.wait(wait)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(wait)
 
 
 def free_port() -> int:
