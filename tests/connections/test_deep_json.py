@@ -12,7 +12,7 @@ import httpx
 from switchboard.connections.deep_json import (
     DEEP_NOTE,
     NAIVE_NOTE,
-    ShallowStream,
+    LenientStream,
     shallow,
     shallow_event,
 )
@@ -28,7 +28,7 @@ class Chunks(httpx.AsyncByteStream):
             yield chunk
 
 
-def read(stream: ShallowStream) -> bytes:
+def read(stream: LenientStream) -> bytes:
     async def collect() -> bytes:
         return b"".join([chunk async for chunk in stream])
 
@@ -57,7 +57,7 @@ def test_a_stream_is_made_shallow_whatever_its_chunks() -> None:
     body = b"data: " + small + b"\r\n\r\ndata: " + deep + b"\n\n: keep-alive\n\n"
     noticed: list[str] = []
     pieces = [body[i : i + 7] for i in range(0, len(body), 7)]
-    out = read(ShallowStream(Chunks(*pieces), events=True, noticed=noticed.append))
+    out = read(LenientStream(Chunks(*pieces), events=True, noticed=noticed.append))
     events = [e for e in out.replace(b"\r\n", b"\n").split(b"\n\n") if e]
     assert events[0] == b"data: " + small and events[2] == b": keep-alive"
     assert json.loads(events[1].removeprefix(b"data: "))["level"] and noticed == [DEEP_NOTE]
@@ -65,7 +65,7 @@ def test_a_stream_is_made_shallow_whatever_its_chunks() -> None:
 
 def test_a_whole_body_is_made_shallow_once_it_has_all_come() -> None:
     deep = json.dumps({"result": nested(60)}).encode()
-    stream = ShallowStream(Chunks(deep[:10], deep[10:]), events=False, noticed=lambda note: None)
+    stream = LenientStream(Chunks(deep[:10], deep[10:]), events=False, noticed=lambda note: None)
     assert json.loads(read(stream))["result"]["level"]
 
 
@@ -74,7 +74,7 @@ def test_events_ended_by_bare_carriage_returns_are_made_shallow_too() -> None:
     body = b"data: 1\r\rdata: " + deep + b"\r\rdata: 2\r\r"
     pieces = [body[i : i + 5] for i in range(0, len(body), 5)]
     noticed: list[str] = []
-    out = read(ShallowStream(Chunks(*pieces), events=True, noticed=noticed.append))
+    out = read(LenientStream(Chunks(*pieces), events=True, noticed=noticed.append))
     events = [e for e in out.replace(b"\r", b"\n").split(b"\n\n") if e]
     assert events[0] == b"data: 1" and events[2] == b"data: 2" and noticed == [DEEP_NOTE]
     assert json.loads(events[1].removeprefix(b"data: "))["level"]
@@ -83,7 +83,7 @@ def test_events_ended_by_bare_carriage_returns_are_made_shallow_too() -> None:
 def test_a_timestamp_without_a_time_zone_is_read_as_utc() -> None:
     naive = b'data: {"status": {"timestamp": "2026-12-01T10:00:00.123456"}}\n\n'
     noticed: list[str] = []
-    out = read(ShallowStream(Chunks(naive), events=True, noticed=noticed.append))
+    out = read(LenientStream(Chunks(naive), events=True, noticed=noticed.append))
     assert out == naive.replace(b'.123456"', b'.123456Z"') and noticed == [NAIVE_NOTE]
     dated = b'data: {"status": {"timestamp": "2026-12-01T10:00:00+02:00"}}\n\n'
-    assert read(ShallowStream(Chunks(dated), events=True, noticed=noticed.append)) == dated
+    assert read(LenientStream(Chunks(dated), events=True, noticed=noticed.append)) == dated

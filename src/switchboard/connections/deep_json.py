@@ -65,10 +65,11 @@ def shallow_event(event: bytes, depth: int = MAX_DEPTH) -> bytes | None:
     return lead + b"\n".join([*others, b"data: " + cut]) + b"\n\n"
 
 
-class ShallowStream(httpx.AsyncByteStream):
-    """A JSON body (whole, or each event of an event stream) passed on with values deeper
-    than the SDK can parse turned into their JSON text; `noticed` is told each time. With
-    `mend_bytes`, v0.3 file bytes are encoded once more for the SDK (`compat_bytes`)."""
+class LenientStream(httpx.AsyncByteStream):
+    """A JSON body (whole, or each event of an event stream) passed on made readable for the
+    SDK: values deeper than it can parse turned into their JSON text, naive timestamps read
+    as UTC, and with `mend_bytes` v0.3 file bytes encoded once more (`compat_bytes`);
+    `noticed` is told each time."""
 
     def __init__(
         self,
@@ -104,7 +105,7 @@ class ShallowStream(httpx.AsyncByteStream):
 
     def _events_made_shallow(self, events: bytes) -> bytes:
         if events.count(b"{") + events.count(b"[") <= MAX_DEPTH:
-            return self._dated(events)
+            return self._mended(events)
         pieces, start = [], 0
         for match in EVENT_END.finditer(events):
             pieces.append(self._made_shallow(events[start : match.end()], shallow_event))
@@ -112,16 +113,16 @@ class ShallowStream(httpx.AsyncByteStream):
         return b"".join(pieces)
 
     def _made_shallow(self, body: bytes, make: Callable[[bytes], bytes | None]) -> bytes:
-        body = self._dated(body)
+        body = self._mended(body)
         cut = make(body)
         if cut is None:
             return body
         self._noticed(DEEP_NOTE)
         return cut
 
-    def _dated(self, body: bytes) -> bytes:
+    def _mended(self, body: bytes) -> bytes:
         """Naive timestamps (no time zone, as fasta2a sends them) read as UTC, which the
-        SDK otherwise refuses, failing the whole event."""
+        SDK otherwise refuses, failing the whole event; then v0.3 file bytes mended."""
         dated, count = NAIVE_TIMESTAMP.subn(rb'\1Z"', body)
         if count:
             self._noticed(NAIVE_NOTE)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 import httpx
 
 from switchboard.connections import compat_bytes
-from switchboard.connections.deep_json import ShallowStream
+from switchboard.connections.deep_json import LenientStream
 from switchboard.connections.redaction import MASK
 from switchboard.connections.url_guard import GuardedTransport, UrlGuard
 from switchboard.connections.wire import Direction, WireLog
@@ -136,7 +136,7 @@ class PinnedHeadersTransport(httpx.AsyncBaseTransport):
             response.stream, limit, request.url, per_event=events
         )
         if events or "json" in content_type:
-            stream = ShallowStream(stream, events, self._read_leniently, mend_bytes)
+            stream = LenientStream(stream, events, self._read_leniently, mend_bytes)
         return httpx.Response(
             response.status_code,
             headers=response.headers,
