@@ -3,6 +3,8 @@ never into the wire log, an agent that dies mid-stream."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -12,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 
 from switchboard.chat.turns import TurnView, text_of
-from switchboard.connections.a2a_agent import AgentConnection
+from switchboard.connections.a2a_agent import UNREAD_EVENT, AgentConnection
 from switchboard.connections.redaction import MASK
 from switchboard.demo.agent import build_app
 from switchboard.workspace import LOCAL_OWNER, Workspace
@@ -26,7 +28,7 @@ from tests.support.hostile_agent import (
     repeating_status,
 )
 from tests.support.servers import free_port, serve_app
-from tests.support.turns import connect, run_turn, wait_for, wait_turn
+from tests.support.turns import connect, run_turn, wait_for, wait_turn, wire_titled
 
 TOKEN = "s3cr3t-bearer-token-0123456789"
 API_KEY = "k3y-abcdef-987654"
@@ -238,11 +240,13 @@ def test_an_event_the_sdk_cannot_read_ends_the_turn_clearly_without_a_traceback(
         {"statusUpdate": {**ids, "status": broken}},
     ]
     final = {"id": "t-b", "contextId": "c-b", "status": {"state": "TASK_STATE_WORKING"}}
-    _, view = one_turn(workspace, lambda base: hand_written(base, "Broken", frames, final))
+    agent, view = one_turn(workspace, lambda base: hand_written(base, "Broken", frames, final))
     (notice,) = view.notices
     assert notice["text"].startswith("The agent sent an event that is not valid A2A")
     assert "timestamp" in notice["text"] and "Inspector" in notice["hint"]
     assert not [r for r in caplog.records if r.exc_info], "no traceback in the app log"
+    [broke] = wire_titled(workspace, agent, UNREAD_EVENT)
+    assert '"timestamp": "yesterday"' in broke.body, "the raw frame, as it came"
 
 
 @pytest.mark.parametrize(("binding", "version"), [("JSONRPC", "1.0"), ("HTTP+JSON", "0.3")])
@@ -257,3 +261,33 @@ def test_a_data_part_the_person_sends_reaches_the_agent(
     assert view.state == "completed"
     text, echoed = view.artifacts["received"].parts
     assert text["text"] == "Received 1 data part." and echoed["data"] == data
+
+
+BINDINGS = [("JSONRPC", "1.0"), ("JSONRPC", "0.3"), ("HTTP+JSON", "1.0"), ("HTTP+JSON", "0.3")]
+
+
+@pytest.mark.parametrize(("binding", "version"), BINDINGS)
+def test_files_reach_the_demo_agent_and_come_back_intact(
+    workspace: Workspace, demo_agent: str, binding: str, version: str
+) -> None:
+    """Both ways on every interface, v0.3 HTTP+JSON included (where a2a-sdk's own server
+    would misread correct bytes): the demo agent states the file's size and SHA-256, and its
+    PNG arrives as it drew it, with no warning about how it was encoded."""
+    agent = connect(workspace, demo_agent, binding=binding, version=version)
+    conversation = workspace.chat.new_conversation(agent.name)
+    payload = bytes(range(255, -1, -1)) * 3  # not UTF-8, not base64 text
+    encoded = base64.b64encode(payload).decode()
+    attachment = {"uri": "file:///tmp/r.bin", "media_type": "application/octet-stream"}
+    workspace.chat.attach(conversation.id, "files", [{**attachment, "bytes": encoded}])
+    view = wait_turn(conversation, workspace.chat.send(conversation.id, "check"))
+    assert view.state == "completed" and view.notices == []
+    text, described = view.artifacts["received"].parts
+    assert text["text"] == "Received 1 file."
+    assert described["data"]["length"] == len(payload)
+    assert described["data"]["sha256"] == hashlib.sha256(payload).hexdigest()
+
+    image = wait_turn(conversation, workspace.chat.send(conversation.id, "image"))
+    png = base64.b64decode(image.artifacts["badge"].parts[0]["bytes"])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and image.notices == []
+    entries = workspace.wire_log("agent", agent.name, LOCAL_OWNER)
+    assert not [e.title for e in entries if e.direction == "warning"]

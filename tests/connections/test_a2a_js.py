@@ -13,11 +13,11 @@ import pytest
 
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.turns import TurnView, text_of
-from switchboard.connections.a2a_agent import AgentConnection
+from switchboard.connections.a2a_agent import UNREAD_EVENT, AgentConnection
 from switchboard.workspace import Workspace
 from tests.support.a2a_js import FILE_BYTES, INTERFACES, js_agent
 from tests.support.servers import CuttingProxy, free_port
-from tests.support.turns import WAIT, connect, run_turn, wait_for, wait_turn
+from tests.support.turns import WAIT, connect, run_turn, wait_for, wait_turn, wire_titled
 
 
 @pytest.fixture(autouse=True)
@@ -299,3 +299,25 @@ def test_a_js_agent_that_dies_mid_stream_ends_the_turn_with_what_to_do(
     assert view.end_reason == "error"
     assert "could not get it back after 2 attempts" in view.notices[-1]["text"], view.notices
     assert "press Resume" in view.notices[-1]["hint"]
+
+
+def test_a_failed_status_with_no_message_keeps_the_reason_given_before(
+    workspace: Workspace, agent: AgentConnection
+) -> None:
+    view = run_turn(workspace, workspace.chat.new_conversation(agent.name), "fade")
+    assert view.state == "failed"
+    assert text_of(view.status_parts) == "The index is gone, so no answer."
+
+
+def test_an_event_the_sdk_cannot_read_ends_the_turn_clearly_with_the_frame_in_the_inspector(
+    workspace: Workspace, agent: AgentConnection
+) -> None:
+    """The JS SDK sends a status whose timestamp is "yesterday": the turn says what broke,
+    the inspector has the frame as it came, the app log has no traceback (autouse)."""
+    view = run_turn(workspace, workspace.chat.new_conversation(agent.name), "garbled")
+    (notice,) = view.notices  # then the task, read as it is now, says how it ended
+    assert view.state in {"", "completed"}
+    assert notice["text"].startswith("The agent sent an event that is not valid A2A")
+    assert "Inspector" in notice["hint"]
+    [broke] = wire_titled(workspace, agent, UNREAD_EVENT)
+    assert "yesterday" in broke.body and "Almost there" in broke.body

@@ -12,6 +12,8 @@
 //   wait ms          nothing for ms milliseconds (no task yet), then one message
 //   link             a message with a file part by URL
 //   crash            a task whose executor throws (the SDK fails the task)
+//   fade             a working status saying why, then failed with no message
+//   garbled          a task, then a status whose timestamp is not a time (not valid A2A)
 // PORT sets the port; PUBLIC_URL the base its card names (a proxy in front of it);
 // STREAMING=0 declares capabilities.streaming false.
 import crypto from "node:crypto";
@@ -29,7 +31,7 @@ const { duplicateInterfacesForLegacy } = require("@a2a-js/sdk/compat/v0_3");
 const PORT = Number(process.env.PORT || 0);
 const STREAMING = process.env.STREAMING !== "0";
 const BASE = process.env.PUBLIC_URL || `http://127.0.0.1:${PORT}`;
-const S = { SUBMITTED: 1, WORKING: 2, COMPLETED: 3, CANCELED: 5, INPUT_REQUIRED: 6 };
+const S = { SUBMITTED: 1, WORKING: 2, COMPLETED: 3, FAILED: 4, CANCELED: 5, INPUT_REQUIRED: 6 };
 const AGENT = 2;
 const FILE_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 const STORY = ["Once ", "upon ", "a ", "time ", "there ", "was ", "a ", "switchboard."];
@@ -119,6 +121,8 @@ class ScriptedExecutor {
       echo: () => this.reply(ctx, bus, "received", ctx.userMessage.parts.map(describe)),
       link: () => this.link(ctx, bus),
       crash: () => this.crash(ctx, bus),
+      fade: () => this.fade(ctx, bus),
+      garbled: () => this.garbled(ctx, bus),
       wait: () => sleep(Number(args[0] || 1000)).then(() => this.reply(ctx, bus, "Waited.")),
       adk: () => this.adk(ctx, bus, args[0] === "cumulative", Number(args.at(-1)) || STORY.length),
     }[command];
@@ -183,6 +187,20 @@ class ScriptedExecutor {
     bus.publish(newTask(ctx));
     bus.publish(status(ctx, S.WORKING, "About to fall over"));
     throw new Error("the JS agent crashed on purpose");
+  }
+
+  async fade(ctx, bus) {
+    bus.publish(newTask(ctx));
+    bus.publish(status(ctx, S.WORKING, "The index is gone, so no answer."));
+    bus.publish(status(ctx, S.FAILED));
+  }
+
+  async garbled(ctx, bus) {
+    bus.publish(newTask(ctx));
+    const broken = status(ctx, S.WORKING, "Almost there");
+    broken.data.status.timestamp = "yesterday";
+    bus.publish(broken);
+    bus.publish(status(ctx, S.COMPLETED));
   }
 
   async cancelTask(taskId, bus) {

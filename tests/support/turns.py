@@ -14,7 +14,8 @@ from switchboard.chat.turns import TurnView
 from switchboard.config import AgentSettings, McpServerSettings
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.mcp_server import McpConnection
-from switchboard.workspace import Workspace
+from switchboard.connections.wire import WireEntry
+from switchboard.workspace import LOCAL_OWNER, Workspace
 
 WAIT = 30.0  # upper bound for any single wait in a test; never a pass condition
 
@@ -39,6 +40,11 @@ def connect_server(ws: Workspace, settings: McpServerSettings) -> McpConnection:
 def call(ws: Workspace, server: McpConnection, tool: str, **arguments: object) -> dict:
     """Call a tool directly on the loop (no chat) and wait for its result."""
     return ws.runtime.call(server.call_tool(tool, arguments), timeout=WAIT)
+
+
+def wire_titled(ws: Workspace, agent: AgentConnection, title: str) -> list[WireEntry]:
+    """The entries of `agent`'s wire log titled `title`, as its local person sees them."""
+    return [e for e in ws.wire_log("agent", agent.name, LOCAL_OWNER) if e.title == title]
 
 
 def run_turn(ws: Workspace, conversation: Conversation, prompt: str) -> TurnView:

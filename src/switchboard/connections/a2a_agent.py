@@ -33,6 +33,7 @@ from switchboard.config import AgentSettings, Limits
 from switchboard.connections.a2a_convert import attachment_part, task_update, to_updates
 from switchboard.connections.a2a_errors import call_error
 from switchboard.connections.cards import CardError, CardInfo, fetch_card, prefer_interfaces
+from switchboard.connections.deep_json import ReadTail, tail_kept
 from switchboard.connections.fold import Reply
 from switchboard.connections.http import make_http_client, origin_of
 from switchboard.connections.owner import Breakage, CallError, Connection, Owner
@@ -44,6 +45,7 @@ from switchboard.connections.wire import Direction, WireLog
 BINDINGS = ["JSONRPC", "HTTP+JSON"]
 RESUME_ATTEMPTS = 8
 UNREADABLE = "The agent sent an event that is not valid A2A, so the turn stops here"
+UNREAD_EVENT = "an event that could not be read"  # its wire entry's title
 UNREADABLE_HINT = "The Inspector shows where the event broke off. Tell the agent's authors."
 MAX_BACKOFF = 8.0
 POLL_FIRST, POLL_GROWTH, POLL_MAX = 0.25, 1.5, 5.0  # seconds between GetTask polls
@@ -243,17 +245,21 @@ class AgentConnection(Connection):
     ) -> AsyncIterator[Update]:
         """The updates of one SDK stream, logged to the wire; SDK errors become CallErrors.
         The stream is closed here, in the consuming task."""
+        tail = ReadTail()
         try:
-            async with contextlib.aclosing(events) as stream:
-                async for event in stream:
-                    kind = event.WhichOneof("payload")
-                    self.wire.record(Direction.EVENT, f"stream event: {kind}", event)
-                    for update in to_updates(event):
-                        yield update
+            with tail_kept(tail):
+                async with contextlib.aclosing(events) as stream:
+                    async for event in stream:
+                        kind = event.WhichOneof("payload")
+                        self.wire.record(Direction.EVENT, f"stream event: {kind}", event)
+                        for update in to_updates(event):
+                            yield update
         except A2AError as exc:
             raise call_error(exc, task_id) from exc
-        except ParseError as exc:  # the SDK could not read an event: the agent's doing
-            self.wire.record(Direction.ERROR, "an event that could not be read", str(exc))
+        except (ParseError, ValueError) as exc:  # the SDK could not read an event (0.3: a
+            # ValueError from its conversion): the agent's doing
+            raw = f"{exc}\n\nAs it came (the last bytes read):\n{tail.text()}"
+            self.wire.record(Direction.ERROR, UNREAD_EVENT, raw)
             raise CallError(f"{UNREADABLE}: {exc}", UNREADABLE_HINT) from exc
 
     def _failed(self, reason: str, _was_up: bool) -> None:

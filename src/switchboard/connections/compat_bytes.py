@@ -10,7 +10,8 @@ does cancels out. Only while the installed SDK still does it (checked once, at i
 
 An agent served by the same SDK encodes twice itself: bytes that are base64 text once decoded
 are taken as that (the SDK reads them right) and noted; a file that truly is base64 text of
-a length divisible by four would be misread, which is the price of reading both.
+a length divisible by four would be misread, which is the price of reading both. The demo
+agent, served by that SDK, mends its own side with the same two functions (`demo.v03_bytes`).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def outgoing(request: httpx.Request) -> httpx.Request:
         return request
     if not has_file_bytes(body):
         return request
-    mended = FILE_BYTES.sub(_decoded_once, body)
+    mended = decode_once(body)
     headers = httpx.Headers(request.headers)
     headers.pop("content-length", None)
     return httpx.Request(
@@ -74,10 +75,15 @@ TWICE_NOTE = (
 )
 
 
-def incoming(body: bytes, noticed: Callable[[str], None]) -> bytes:
-    """A response body (or events) with each file's bytes encoded once more (so the SDK's
-    two decodings give the file back), unless the agent encoded them twice already (`noticed`
-    is told)."""
+def decode_once(body: bytes) -> bytes:
+    """`body` with each file's bytes that are base64 twice decoded once (others as they are)."""
+    return FILE_BYTES.sub(_decoded_once, body) if has_file_bytes(body) else body
+
+
+def encode_once(body: bytes, noticed: Callable[[str], None]) -> bytes:
+    """`body` (a response, events, or for the demo agent a request) with each file's bytes
+    encoded once more, so the SDK's two decodings give the file back; unless they were encoded
+    twice already (`noticed` is told)."""
     if not has_file_bytes(body):
         return body
     twice = 0

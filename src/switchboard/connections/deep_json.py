@@ -5,9 +5,11 @@ UTC. A deep data part is shown as it came, and the rest of the stream still arri
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import httpx
@@ -25,6 +27,37 @@ NAIVE_TIMESTAMP = re.compile(rb'("timestamp"\s*:\s*"\d{4}-\d\d-\d\dT\d\d:\d\d:\d
 # CRLF is never read as two).
 EVENT_END = re.compile(rb"(?>\r\n|\n|\r)(?>\r\n|\n|\r)")
 EVENT_END_AT_END = re.compile(rb"(?>\r\n|\n|\r)(?>\r\n|\n|\r)\Z")
+
+
+class ReadTail:
+    """The last piece of a body the SDK was given, so an event it cannot read can be shown
+    as it came (it names only what broke)."""
+
+    LIMIT = 8_000  # bytes kept
+
+    def __init__(self) -> None:
+        self.value = b""
+
+    def keep(self, chunk: bytes) -> None:
+        self.value = chunk[-self.LIMIT :]
+
+    def text(self) -> str:
+        return self.value.decode("utf-8", "replace")
+
+
+# The tail of the stream the current task reads (streams are read in their consumer's task).
+READ_TAIL: ContextVar[ReadTail | None] = ContextVar("switchboard_read_tail", default=None)
+
+
+@contextlib.contextmanager
+def tail_kept(tail: ReadTail) -> Iterator[ReadTail]:
+    """While inside, what the current task's responses pass to the SDK is kept in `tail`."""
+    before = READ_TAIL.get()
+    READ_TAIL.set(tail)
+    try:
+        yield tail
+    finally:  # not reset(): a generator may be finished in another context
+        READ_TAIL.set(before)
 
 
 def shallow(body: bytes, depth: int = MAX_DEPTH) -> bytes | None:
@@ -84,6 +117,12 @@ class LenientStream(httpx.AsyncByteStream):
         self._mend_bytes = mend_bytes
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._lenient():
+            if (tail := READ_TAIL.get()) is not None:
+                tail.keep(chunk)
+            yield chunk
+
+    async def _lenient(self) -> AsyncIterator[bytes]:
         buffer, scanned = bytearray(), 0
         async for chunk in self._inner:
             untouched = not (self._mend_bytes and compat_bytes.has_file_bytes(chunk))
@@ -126,7 +165,7 @@ class LenientStream(httpx.AsyncByteStream):
         dated, count = NAIVE_TIMESTAMP.subn(rb'\1Z"', body)
         if count:
             self._noticed(NAIVE_NOTE)
-        return compat_bytes.incoming(dated, self._noticed) if self._mend_bytes else dated
+        return compat_bytes.encode_once(dated, self._noticed) if self._mend_bytes else dated
 
     async def aclose(self) -> None:
         await self._inner.aclose()

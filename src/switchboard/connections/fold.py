@@ -11,6 +11,10 @@ from typing import Any, ClassVar
 
 from switchboard.connections.updates import INTERRUPTED, SETTLED, Ending, Kind, TaskState
 
+# Failures, whose message says why: arriving without one, they keep the last message said
+# ("The agent needs more from you." or a working "The index is gone", then a bare failed).
+EXPLAINED = frozenset({TaskState.FAILED, TaskState.REJECTED})
+
 
 @dataclass
 class Artifact:
@@ -124,6 +128,8 @@ class Reply:
             return
         if state == self.state and not parts:
             return  # the same state again, saying nothing: what it said before still holds
+        if not parts and state in EXPLAINED and self.status_parts:
+            parts = self.status_parts  # a failure with no reason: the last one given stands
         grown = self._grown(state, parts, snapshot)
         self.state = state
         self.status_parts = grown or parts

@@ -6,6 +6,7 @@ requests; the card lists whichever (binding, version) interfaces the caller asks
 
 import asyncio
 import contextlib
+import hashlib
 import re
 import socket
 import string
@@ -35,8 +36,10 @@ from a2a.types import (
     TaskState,
 )
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
 from switchboard.demo.png import render_badge
+from switchboard.demo.v03_bytes import V03FileBytes
 
 HELLO = "Hi! I am the Switchboard demo agent. Try: story, ask, slow, data, image, fail, reject."
 
@@ -105,11 +108,11 @@ SKILLS: list[AgentSkill] = [
     ),
     AgentSkill(
         id="received",
-        name="Data in",
-        description="Send it JSON data (a data part) with any message: it sends back the data "
-        "parts it received, as it received them.",
-        tags=["task", "data", "input"],
-        input_modes=["application/json"],
+        name="Data and files in",
+        description="Send it JSON data (a data part) or a file with any message: it sends back "
+        "the data parts as it received them, and each file's name, size and SHA-256.",
+        tags=["task", "data", "file", "input"],
+        input_modes=["application/json", "application/octet-stream"],
         output_modes=["application/json", "text/plain"],
     ),
     AgentSkill(
@@ -175,7 +178,7 @@ def build_app(
         finally:
             await handler.aclose()
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(V03FileBytes)])
     app.state.handler = handler
     return app
 
@@ -221,11 +224,11 @@ class DemoAgentExecutor(AgentExecutor):
             await event_queue.enqueue_event(task)
         updater = TaskUpdater(event_queue, task.id, task.context_id)
         sent = context.message.parts if context.message is not None else []
-        data = [part for part in sent if part.HasField("data")]
+        received = [part for part in sent if part.HasField("data") or part.HasField("raw")]
         if task.status.state == TaskState.TASK_STATE_INPUT_REQUIRED:
             await _answer(updater, text)
-        elif data:
-            await _received(updater, data)
+        elif received:
+            await _received(updater, received)
         else:
             await _FLOWS.get(_first_word(text), _story)(updater, text)
 
@@ -304,11 +307,24 @@ async def _data(updater: TaskUpdater, _text: str) -> None:
     await updater.complete()
 
 
-async def _received(updater: TaskUpdater, data: list[Part]) -> None:
-    said = f"Received {len(data)} data part{'s' if len(data) > 1 else ''}."
-    parts = [new_text_part(said), *data]
+async def _received(updater: TaskUpdater, received: list[Part]) -> None:
+    data = [part for part in received if part.HasField("data")]
+    files = [_described(part) for part in received if part.HasField("raw")]
+    counted = [_counted(len(data), "data part"), _counted(len(files), "file")]
+    said = f"Received {' and '.join(c for c in counted if c)}."
+    parts = [new_text_part(said), *data, *files]
     await updater.add_artifact(parts, artifact_id="received", name="received", last_chunk=True)
     await updater.complete()
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count > 1 else ''}" if count else ""
+
+
+def _described(file: Part) -> Part:
+    """A file part as a data part: its name, media type, length and SHA-256."""
+    facts = {"filename": file.filename, "media_type": file.media_type, "length": len(file.raw)}
+    return new_data_part({**facts, "sha256": hashlib.sha256(file.raw).hexdigest()})
 
 
 async def _image(updater: TaskUpdater, _text: str) -> None:
