@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from switchboard.assistant.tools import Toolbox
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.events import Action
 from switchboard.chat.turns import TurnView, text_of
@@ -246,6 +247,24 @@ def test_sampling_is_answered_by_the_configured_model(
             assert "Say hi" in sent[-1]["content"]
         finally:
             ws.close()
+
+
+def test_a_tool_that_runs_only_as_a_task_is_refused_with_what_to_do(
+    ws: Workspace, server: McpConnection
+) -> None:
+    """simulate-research-query declares execution.taskSupport "required": the call is not
+    sent (the server would refuse it), the turn says why, the assistant is not offered it."""
+    wait_for(lambda: any(t["name"] == "simulate-research-query" for t in server.tools))
+    [tool] = [t for t in server.tools if t["name"] == "simulate-research-query"]
+    assert tool["task_only"] and not any(t["task_only"] for t in server.tools if t is not tool)
+    view = called(ws, "simulate-research-query", topic="switchboards")
+    (notice,) = view.notices
+    assert "runs only as an MCP task" in notice["text"] and "other tools" in notice["hint"]
+    sent = [e.title for e in server.wire.seen_by(LOCAL_OWNER) if e.direction == Direction.REQUEST]
+    assert not [t for t in sent if "simulate-research-query" in t]
+    offered = Toolbox.gather(ws.registry, LOCAL_OWNER).targets.values()
+    tools = {t.tool for t in offered if t.owner == "everything"}
+    assert "echo" in tools and "simulate-research-query" not in tools
 
 
 def model(llm: FakeLlm) -> LlmSettings:

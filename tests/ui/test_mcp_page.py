@@ -284,3 +284,14 @@ def test_a_shared_server_is_read_only_and_a_pasted_one_is_the_pasters(
         assert "🔄 Reconnect" in [b.label for b in signed_in(mcp_page, ROOT).button]
     finally:
         close_workspace()
+
+
+def test_a_tool_that_runs_only_as_a_task_says_so_on_the_page(everything_config: Path) -> None:
+    at = AppTest.from_function(mcp_page, default_timeout=30).run()
+    wait_for(lambda: app_workspace().registry.server("everything").status == "ready")
+    at.run()
+    next(s for s in at.selectbox if s.label == "Tool").set_value("simulate-research-query").run()
+    assert not at.exception
+    assert any("runs only as an MCP task" in w.value for w in at.warning)
+    next(s for s in at.selectbox if s.label == "Tool").set_value("echo").run()
+    assert not [w for w in at.warning if "MCP task" in w.value]

@@ -69,6 +69,8 @@ class Toolbox:
             if server.status != Status.READY:
                 continue
             for tool in server.tools:
+                if tool["task_only"]:
+                    continue  # it cannot be called without MCP tasks
                 description = tool["description"] or tool["title"] or tool["name"]
                 box._add(
                     Target(StepKind.MCP, server.name, tool["name"]),

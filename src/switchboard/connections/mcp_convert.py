@@ -73,7 +73,15 @@ def tool_entry(tool: types.Tool) -> dict[str, Any]:
         "input_schema": tool.input_schema or {"type": "object", "properties": {}},
         "output_schema": tool.output_schema,
         "annotations": annotations,
+        "task_only": bool(tool.execution and tool.execution.task_support == "required"),
     }
+
+
+TASK_ONLY = (
+    '{name} runs only as an MCP task (its execution.taskSupport is "required"), and '
+    "Switchboard does not run MCP tasks yet, so it was not called."
+)
+TASK_ONLY_HINT = "Use the server's other tools, or a client that supports MCP tasks, for this one."
 
 
 def resource_entry(resource: types.Resource) -> dict[str, Any]:

@@ -25,6 +25,8 @@ from mcp_types import LOG_LEVEL_META_KEY
 from switchboard.config import Limits, McpServerSettings
 from switchboard.connections.call_bounds import CallBounds
 from switchboard.connections.mcp_convert import (
+    TASK_ONLY,
+    TASK_ONLY_HINT,
     prompt_messages,
     resource_contents,
     tool_result,
@@ -122,6 +124,8 @@ class McpConnection(Connection):
         """Call a tool; progress and the server's questions for this call go to the handlers,
         its sampling requests to `sampler` (None: declined). Bounded as the server's settings
         say (silence, and the whole call: `call_bounds`); cancel the calling task to stop it."""
+        if any(t["name"] == name and t["task_only"] for t in self.tools):
+            raise CallError(TASK_ONLY.format(name=name), TASK_ONLY_HINT)  # it would refuse
         client = await self.owner.session(RECONNECT_WAIT)
         bounds = CallBounds(self.settings.timeout, self.settings.max_timeout)
 

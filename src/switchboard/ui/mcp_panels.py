@@ -46,6 +46,8 @@ def tools_panel(ws: Workspace, server: ServerView) -> None:
     ]
     if hints:
         st.caption("Annotations: " + ", ".join(f"`{h}`" for h in hints))
+    if tool["task_only"]:
+        st.warning("This tool runs only as an MCP task, which Switchboard does not run yet.")
     schema = tool["input_schema"]
     key = f"args-{server.name}-{chosen}"
     if st.toggle("Raw JSON", key=f"{key}-raw"):
