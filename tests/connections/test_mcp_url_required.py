@@ -4,6 +4,8 @@ elicitation), and the page the server names is offered only when it is http or h
 
 from __future__ import annotations
 
+import pytest
+
 from switchboard.chat.events import Action
 from switchboard.connections.mcp_url_required import OPEN_AND_RETRY, openable, pages_of
 from switchboard.workspace import Workspace
@@ -70,3 +72,17 @@ def test_only_http_and_https_pages_are_offered_as_links() -> None:
         ("http:///no-host", False),
     ]
     assert pages_of(None) == [] and not openable("file:///etc/passwd")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bank.example@evil.example/login",  # reads as bank.example at a glance
+        "https://evil.example\\@bank.example/",  # parsers disagree on the host
+        "https://bank.example /x",
+        "https://bank.example\t.evil/",
+        "//bank.example/relative",
+    ],
+)
+def test_a_page_that_could_pass_for_another_host_is_shown_as_text(url: str) -> None:
+    assert not openable(url)

@@ -57,9 +57,13 @@ def pages_of(data: Any) -> list[dict[str, Any]]:
 
 
 def openable(url: str) -> bool:
-    """True for an absolute http or https URL with a host: the only kind offered as a link."""
+    """True for an absolute http or https URL with a host that every URL parser reads alike
+    (no backslash, space, control character or user part): the only kind offered as a link.
+    Any other is shown as text, so a page cannot pass for another host's."""
+    if "\\" in url or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
+        return False
     try:
         parts = urlsplit(url)
     except ValueError:
         return False
-    return parts.scheme.lower() in OPENABLE and bool(parts.hostname)
+    return parts.scheme.lower() in OPENABLE and bool(parts.hostname) and "@" not in parts.netloc
