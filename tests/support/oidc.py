@@ -54,25 +54,42 @@ def oidc_provider(
 def sign_in(authorize_url: str, redirect_uri: str, username: str = "ada") -> dict[str, str]:
     """Open `authorize_url` as a person would, sign in as `username`, consent, and return the
     query parameters the provider sends to `redirect_uri` (code and state, or an error)."""
+    return _walk(authorize_url, username, redirect_uri)
+
+
+def approve_device(verification_url: str, username: str = "ada") -> None:
+    """Open a device grant's complete verification URL, confirm the code, sign in and consent,
+    as the person on another device would."""
+    _walk(verification_url, username, "")
+
+
+def _walk(url: str, username: str, redirect_uri: str) -> dict[str, str]:
+    """Follow redirects and fill each form (the login, the consent, a confirmation) until the
+    provider redirects to `redirect_uri` (its query) or shows a page without a form ({})."""
     with httpx.Client(timeout=10) as browser:
-        response = browser.get(authorize_url)
+        response = browser.get(url)
         for _ in range(MAX_HOPS):
             location = response.headers.get("location", "")
-            if location.startswith(redirect_uri):
+            if redirect_uri and location.startswith(redirect_uri):
                 return dict(parse_qsl(urlsplit(location).query))
             if location:
                 response = browser.get(urljoin(str(response.url), location))
                 continue
-            action, fields = _form(response.text)
-            fields.update({"login": username, "password": "any"})
+            form = _form(response.text)
+            if form is None:
+                if redirect_uri:
+                    raise AssertionError(f"the provider's page has no form: {response.text[:300]}")
+                return {}
+            action, fields = form
+            fields.update({"login": username, "password": "any", "confirm": "yes"})
             response = browser.post(urljoin(str(response.url), action), data=fields)
-    raise AssertionError(f"no redirect to {redirect_uri} after {MAX_HOPS} steps")
+    raise AssertionError(f"not done after {MAX_HOPS} steps from {url}")
 
 
-def _form(page: str) -> tuple[str, dict[str, str]]:
+def _form(page: str) -> tuple[str, dict[str, str]] | None:
     """The first form of a provider page: where it posts and its hidden fields."""
     match = FORM.search(page)
     if match is None:
-        raise AssertionError(f"the provider's page has no form: {page[:300]}")
+        return None
     hidden = {name: unescape(value) for name, value in HIDDEN.findall(match.group(2))}
     return unescape(match.group(1)), hidden
