@@ -159,9 +159,11 @@ def build_app(
     streaming: bool = True,
     bindings: Sequence[str] = ("JSONRPC", "HTTP+JSON"),
     versions: Sequence[str] = ("1.0", "0.3"),
+    card: AgentCard | None = None,
 ) -> Starlette:
-    """Build the Starlette app: card, JSON-RPC at ``/`` and REST under ``/rest`` (1.0 and 0.3)."""
-    card = build_card(base_url, streaming=streaming, bindings=bindings, versions=versions)
+    """Build the Starlette app: card, JSON-RPC at ``/`` and REST under ``/rest`` (1.0 and 0.3);
+    `card` replaces the one `build_card` makes (a test's agent that asks for sign-in)."""
+    card = card or build_card(base_url, streaming=streaming, bindings=bindings, versions=versions)
     handler = DefaultRequestHandler(
         agent_executor=DemoAgentExecutor(), task_store=InMemoryTaskStore(), agent_card=card
     )
