@@ -70,3 +70,41 @@ def test_a_url_that_is_not_a_string_or_has_no_valid_port_is_named() -> None:
     assert [a.name for a in settings.agents] == ["fine"]
     assert "agents[0] ('number') 'url': must be an http(s) URL" in settings.problems[0]
     assert "Port out of range" in settings.problems[1]
+
+
+def test_scheme_credentials_load_by_scheme_name_and_their_secret_is_masked() -> None:
+    auth = {
+        "machine": {
+            "clientId": "switchboard",
+            "clientSecret": "${SECRET}",
+            "scopes": "agent.read agent.write",
+            "issuer": "http://127.0.0.1:9400",
+        }
+    }
+    document = {"agents": [{"name": "guarded", "url": "http://127.0.0.1:9300", "auth": auth}]}
+    settings = parse_settings(document, env={"SECRET": "cl13nt-s3cret"})
+    assert settings.problems == ()
+    (agent,) = settings.agents
+    credentials = agent.auth["machine"]
+    assert (credentials.client_id, credentials.client_secret) == ("switchboard", "cl13nt-s3cret")
+    assert credentials.scopes == ("agent.read", "agent.write")
+    assert credentials.issuer == "http://127.0.0.1:9400"
+    assert "cl13nt-s3cret" in agent.secrets and "cl13nt-s3cret" not in repr(agent)
+
+
+def test_bad_scheme_credentials_are_named() -> None:
+    document = {
+        "agents": [
+            {"name": "a", "url": "http://127.0.0.1:1", "auth": ["not", "a", "map"]},
+            {"name": "b", "url": "http://127.0.0.1:2", "auth": {"x": {"clientSecret": "s"}}},
+            {
+                "name": "c",
+                "url": "http://127.0.0.1:3",
+                "auth": {"x": {"clientId": "c", "scopes": 3}},
+            },
+        ]
+    }
+    problems = "\n".join(parse_settings(document, env={}).problems)
+    assert "agents[0] ('a'): 'auth' must map the card's scheme names" in problems
+    assert "agents[1] ('b') 'auth.x'.clientId: is missing" in problems
+    assert "agents[2] ('c') 'auth.x'.scopes: must be a list of scope names" in problems

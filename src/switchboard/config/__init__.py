@@ -45,6 +45,7 @@ from switchboard.config.settings import (
     Limits,
     LlmSettings,
     McpServerSettings,
+    SchemeCredentials,
     Settings,
 )
 from switchboard.config.values import check_http_url, expand, same_origin
@@ -70,6 +71,7 @@ __all__ = [
     "Limits",
     "LlmSettings",
     "McpServerSettings",
+    "SchemeCredentials",
     "Settings",
     "check_http_url",
     "expand",

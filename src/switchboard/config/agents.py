@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from switchboard.config.scheme_auth import parse_scheme_auth
 from switchboard.config.settings import AgentSettings, ConfigError
 from switchboard.config.values import check_http_url, expand, seconds, substituted
 
@@ -72,4 +73,5 @@ def parse_agent(entry: Any, env: Mapping[str, str], where: str = "agent") -> Age
         version=version,
         connect_timeout=connect_timeout or AgentSettings.connect_timeout,
         substituted=substituted(entry, env),
+        auth=parse_scheme_auth(entry.get("auth"), env, label),
     )

@@ -25,6 +25,21 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class SchemeCredentials:
+    """What Switchboard signs in with for one security scheme of an agent's card (`auth` in
+    its entry): an OAuth2 / OpenID Connect client."""
+
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    scopes: tuple[str, ...] = ()
+    issuer: str = ""  # an authorization server on another origin the secret may go to
+
+    @property
+    def secrets(self) -> list[str]:
+        return [self.client_secret] if self.client_secret else []
+
+
+@dataclass(frozen=True)
 class AgentSettings:
     """One A2A agent: where it is, the headers to send it (secret), transport preferences."""
 
@@ -35,11 +50,13 @@ class AgentSettings:
     version: str = "auto"
     connect_timeout: float = 15.0  # seconds for the card and the client, all told
     substituted: tuple[str, ...] = field(default=(), repr=False)  # what ${VAR}s stood for
+    auth: Mapping[str, SchemeCredentials] = field(default_factory=dict, repr=False)
 
     @property
     def secrets(self) -> list[str]:
         """The values to mask wherever this agent's traffic is shown."""
-        return [*self.headers.values(), *self.substituted]
+        schemes = [secret for c in self.auth.values() for secret in c.secrets]
+        return [*self.headers.values(), *self.substituted, *schemes]
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from google.protobuf.json_format import ParseError
 from switchboard.config import AgentSettings, Limits
 from switchboard.connections.a2a_convert import attachment_part, task_update, to_updates
 from switchboard.connections.a2a_errors import call_error
+from switchboard.connections.a2a_oauth import authorization_client, in_words, signed_in
 from switchboard.connections.cards import CardError, CardInfo, fetch_card, prefer_interfaces
 from switchboard.connections.deep_json import ReadTail, tail_kept
 from switchboard.connections.fold import Reply
@@ -67,6 +68,7 @@ class AgentConnection(Connection):
         self.resume_attempts = RESUME_ATTEMPTS
         self.poll_for = POLL_FOR
         self.card: CardInfo | None = None
+        self.security = ""  # what its card asks for, in words
         self.endpoint = ""
         self.protocol = ""
         self.owner: Owner[Client] = Owner(
@@ -194,7 +196,7 @@ class AgentConnection(Connection):
         try:
             task = await client.get_task(GetTaskRequest(id=task_id))
         except A2AError as exc:
-            raise call_error(exc, task_id) from exc
+            raise call_error(exc, task_id, self.security) from exc
         self.wire.record(Direction.EVENT, f"GetTask {task_id}", task)
         return task_update(task)
 
@@ -204,7 +206,7 @@ class AgentConnection(Connection):
         try:
             task = await client.cancel_task(CancelTaskRequest(id=task_id))
         except A2AError as exc:
-            error = call_error(exc, task_id)
+            error = call_error(exc, task_id, self.security)
             if not isinstance(exc, TaskNotCancelableError) and not error.transient:
                 # Some transports (0.3 HTTP+JSON) send a bare 400: ask the task how it is.
                 with contextlib.suppress(CallError):
@@ -227,6 +229,10 @@ class AgentConnection(Connection):
             http, settings.url, limits.max_card_bytes, settings.connect_timeout
         )
         card = prefer_interfaces(card, self.settings.binding, self.settings.version)
+        self.security = in_words(card)
+        if settings.auth or card.security_requirements:
+            auth_http = await stack.enter_async_context(authorization_client(self.guard))
+            http.auth = await signed_in(auth_http, card, settings, self.wire)
         config = ClientConfig(
             httpx_client=http, streaming=True, supported_protocol_bindings=BINDINGS
         )
@@ -255,7 +261,7 @@ class AgentConnection(Connection):
                         for update in to_updates(event):
                             yield update
         except A2AError as exc:
-            raise call_error(exc, task_id) from exc
+            raise call_error(exc, task_id, self.security) from exc
         except (ParseError, ValueError) as exc:  # the SDK could not read an event (0.3: a
             # ValueError from its conversion): the agent's doing
             raw = f"{exc}\n\nAs it came (the last bytes read):\n{tail.text()}"

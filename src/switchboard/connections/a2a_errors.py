@@ -15,14 +15,16 @@ from a2a.utils.errors import (
     UnsupportedOperationError,
 )
 
+from switchboard.connections.a2a_oauth import SignInFailed
 from switchboard.connections.http import BodyTooLarge
 from switchboard.connections.owner import CallError
 
 RETRYABLE_STATUSES = (502, 503, 504)
 
 
-def call_error(exc: Exception, task_id: str | None) -> CallError:
-    """Map an SDK error to a message a person can act on."""
+def call_error(exc: Exception, task_id: str | None, security: str = "") -> CallError:
+    """Map an SDK error to a message a person can act on; `security` is what the agent's card
+    asks for, in words (named when the agent refuses the credentials)."""
     task = f"task {task_id}" if task_id else "the task"
     if isinstance(exc, A2AClientTimeoutError):
         return CallError("the agent did not answer in time", transient=True)
@@ -43,14 +45,16 @@ def call_error(exc: Exception, task_id: str | None) -> CallError:
     if isinstance(exc, InternalError):
         return CallError(f"The agent reported an internal error: {exc.message}")
     if isinstance(exc, A2AClientError):
-        return _client_error(exc)
+        return _client_error(exc, security)
     message = getattr(exc, "message", "") or str(exc) or type(exc).__name__
     return CallError(f"{type(exc).__name__}: {message}")
 
 
-def _client_error(exc: A2AClientError) -> CallError:
+def _client_error(exc: A2AClientError, security: str) -> CallError:
     """An error of the SDK's HTTP layer, by its cause: network, status, or the agent's words."""
     cause = exc.__cause__
+    if isinstance(cause, SignInFailed):
+        return CallError(f"Signing in again failed: {cause.grant.message}", cause.grant.hint)
     if isinstance(cause, BodyTooLarge):
         return CallError(
             f"The agent sent more than {cause.limit:,} bytes in one answer; it was not read.",
@@ -63,6 +67,12 @@ def _client_error(exc: A2AClientError) -> CallError:
     status = cause.response.status_code
     if status in RETRYABLE_STATUSES:
         return CallError(f"HTTP {status}", transient=True)
+    if status in (401, 403) and security:
+        return CallError(
+            f"The agent answered {status}: its card asks for {security}.",
+            hint="Give the credentials for it under 'auth' (OAuth2 and OpenID Connect: "
+            "clientId, clientSecret) or 'headers' in the agent's config entry.",
+        )
     if status in (401, 403):
         return CallError(
             f"The agent answered {status}: it wants credentials.",

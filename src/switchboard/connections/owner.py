@@ -190,8 +190,8 @@ class Owner(Generic[S]):
                     if self._closing.is_set() or _cancelled_from_outside():
                         raise
                     reason = "the connection dropped"  # the transport cancelled what it held
-                except CallError as exc:  # the opener's own words
-                    reason = exc.message
+                except CallError as exc:  # the opener's own words, and what to do
+                    reason = " ".join(part for part in (exc.message, exc.hint) if part)
                 except (Exception, BaseExceptionGroup) as exc:  # whatever a counterpart causes
                     reason = self._describe(exc)
                 finally:

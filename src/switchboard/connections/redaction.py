@@ -32,6 +32,12 @@ class Redactor:
                     self._secrets.append(tail)
         self._secret_headers = {name.lower() for name in secret_headers}
 
+    def add(self, secret: str) -> None:
+        """Mask `secret` too from now on (a token obtained after the log began; entries are
+        formatted when read, so earlier ones are masked as well)."""
+        if len(secret) >= 4 and secret not in self._secrets:
+            self._secrets = sorted({*self._secrets, secret}, key=len, reverse=True)
+
     def __bool__(self) -> bool:
         """True when there is a secret value to look for."""
         return bool(self._secrets)

@@ -1,0 +1,45 @@
+"""An agent entry's `auth`: credentials for the security schemes its card names, by scheme
+name. OAuth2 and OpenID Connect schemes take a client (`clientId`, `clientSecret`, `scopes`,
+and `issuer` when the authorization server is on another origin than the agent);
+values may be ${VAR}s, and every secret joins the agent's masked values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from switchboard.config.settings import ConfigError, SchemeCredentials
+from switchboard.config.values import check_http_url, expand
+
+
+def parse_scheme_auth(raw: Any, env: Mapping[str, str], label: str) -> dict[str, SchemeCredentials]:
+    """`auth` → credentials by scheme name, or ConfigError naming the field."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise ConfigError(
+            f"{label}: 'auth' must map the card's scheme names to objects such as "
+            '{"clientId": "…", "clientSecret": "${SECRET}", "scopes": ["…"]}.'
+        )
+    return {name: _one(entry, env, f"{label} 'auth.{name}'") for name, entry in raw.items()}
+
+
+def _one(entry: dict[str, Any], env: Mapping[str, str], label: str) -> SchemeCredentials:
+    scopes = entry.get("scopes", [])
+    if isinstance(scopes, str):
+        scopes = scopes.split()
+    if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+        raise ConfigError(f"{label}.scopes: must be a list of scope names.")
+    values = {}
+    for key in ("clientId", "clientSecret", "issuer"):
+        value = entry.get(key, "")
+        if not isinstance(value, str):
+            raise ConfigError(f"{label}.{key}: must be a string.")
+        values[key] = expand(value, env, f"{label}.{key}") or ""
+    if not values["clientId"]:
+        raise ConfigError(f"{label}.clientId: is missing.")
+    if values["issuer"]:
+        check_http_url(values["issuer"], f"{label}.issuer")
+    return SchemeCredentials(
+        values["clientId"], values["clientSecret"], tuple(scopes), values["issuer"]
+    )
