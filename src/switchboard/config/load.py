@@ -15,7 +15,7 @@ from switchboard.config.agents import parse_agents
 from switchboard.config.llm import llm_from_env, parse_llm
 from switchboard.config.mcp_entries import parse_mcp_servers
 from switchboard.config.settings import ConfigError, Limits, LlmSettings, Settings
-from switchboard.config.values import boolean, expand
+from switchboard.config.values import boolean, check_http_url, expand
 
 CONFIG_ENV = "SWITCHBOARD_CONFIG"
 DATA_DIR_ENV = "SWITCHBOARD_DATA_DIR"
@@ -122,8 +122,15 @@ def parse_settings(
             llm = parse_llm(document["llm"], env)
         except ConfigError as exc:
             problems.append(str(exc))
+    public_url = str(document.get("publicUrl") or env.get(PUBLIC_URL_ENV) or DEFAULT_PUBLIC_URL)
+    try:
+        check_http_url(public_url, f"{source}: 'publicUrl'")
+    except ConfigError as exc:
+        problems.append(str(exc))
+        public_url = DEFAULT_PUBLIC_URL
     return Settings(
         source=source,
+        public_url=public_url,
         agents=tuple(agents),
         mcp_servers=tuple(servers),
         roots=roots,
@@ -138,6 +145,9 @@ def parse_settings(
 
 
 ADMINS = '["ada@example.com"]'
+# Where people reach the app (behind a proxy: its public address), for sign-in redirects.
+PUBLIC_URL_ENV = "SWITCHBOARD_PUBLIC_URL"
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8501"
 ALLOWED_HOSTS = '["agents.example.com", "*.internal.example.com", "10.0.0.5:8080"]'
 
 

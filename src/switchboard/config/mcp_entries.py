@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from switchboard.config.scheme_auth import parse_mcp_auth
 from switchboard.config.settings import ConfigError, McpServerSettings
 from switchboard.config.values import boolean, check_http_url, expand, seconds, substituted
 
@@ -77,6 +78,7 @@ def parse_mcp_server(
         transport=transport,
         url=url,
         headers=_string_map(entry.get("headers", {}), env, f"{where} 'headers'"),
+        auth=parse_mcp_auth(entry.get("auth"), env, where),
         **common,
     )
 

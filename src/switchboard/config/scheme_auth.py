@@ -8,7 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from switchboard.config.settings import ConfigError, SchemeCredentials
+from switchboard.config.settings import (
+    ConfigError,
+    Grant,
+    McpAuthSettings,
+    SchemeCredentials,
+)
 from switchboard.config.values import check_http_url, expand
 
 
@@ -42,4 +47,33 @@ def _one(entry: dict[str, Any], env: Mapping[str, str], label: str) -> SchemeCre
         check_http_url(values["issuer"], f"{label}.issuer")
     return SchemeCredentials(
         values["clientId"], values["clientSecret"], tuple(scopes), values["issuer"]
+    )
+
+
+def parse_mcp_auth(raw: Any, env: Mapping[str, str], label: str) -> McpAuthSettings | None:
+    """A remote MCP server's `auth` → McpAuthSettings, or ConfigError naming the field."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            f"{label}: 'auth' must be an object such as "
+            '{"clientId": "…", "clientSecret": "${SECRET}", "scopes": ["…"]}.'
+        )
+    grant = str(raw.get("grant", raw.get("type", Grant.AUTHORIZATION_CODE)))
+    grant = {"clientCredentials": Grant.CLIENT_CREDENTIALS, "oauth": Grant.AUTHORIZATION_CODE}.get(
+        grant, grant
+    )
+    if grant not in set(Grant):
+        raise ConfigError(f"{label} 'auth.grant': must be one of {', '.join(Grant)}.")
+    client = _one({"clientId": "-", **raw}, env, f"{label} 'auth'")
+    metadata_url = expand(str(raw.get("clientMetadataUrl", "")), env, f"{label} 'auth'") or ""
+    if grant == Grant.CLIENT_CREDENTIALS and not (raw.get("clientId") and client.client_secret):
+        raise ConfigError(f"{label} 'auth': clientCredentials needs clientId and clientSecret.")
+    return McpAuthSettings(
+        grant=Grant(grant),
+        client_id="" if client.client_id == "-" else client.client_id,
+        client_secret=client.client_secret,
+        scopes=client.scopes,
+        issuer=client.issuer,
+        client_metadata_url=metadata_url,
     )

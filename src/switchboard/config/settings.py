@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
@@ -59,6 +60,26 @@ class AgentSettings:
         return [*self.headers.values(), *self.substituted, *schemes]
 
 
+class Grant(StrEnum):
+    """How Switchboard signs in to an MCP server."""
+
+    AUTHORIZATION_CODE = "authorization_code"  # a person, in the browser (the default)
+    CLIENT_CREDENTIALS = "client_credentials"  # a machine, with the client's own secret
+
+
+@dataclass(frozen=True)
+class McpAuthSettings:
+    """A remote MCP server's `auth`: a pre-registered client (else the server's dynamic
+    registration, or `clientMetadataUrl` where it takes one), its scopes, and the grant."""
+
+    grant: Grant = Grant.AUTHORIZATION_CODE
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    scopes: tuple[str, ...] = ()
+    issuer: str = ""  # client credentials: the authorization server's issuer
+    client_metadata_url: str = ""
+
+
 @dataclass(frozen=True)
 class McpServerSettings:
     """One MCP server: stdio (command, args, env, cwd) or remote (url, headers); secrets in
@@ -80,11 +101,13 @@ class McpServerSettings:
     max_timeout: float | None = None
     roots: tuple[str, ...] | None = None  # offered to this server instead of the global roots
     substituted: tuple[str, ...] = field(default=(), repr=False)  # what ${VAR}s stood for
+    auth: McpAuthSettings | None = None
 
     @property
     def secrets(self) -> list[str]:
         """The values to mask wherever this server's traffic is shown."""
-        return [*self.headers.values(), *self.env.values(), *self.substituted]
+        secret = [self.auth.client_secret] if self.auth and self.auth.client_secret else []
+        return [*self.headers.values(), *self.env.values(), *self.substituted, *secret]
 
 
 @dataclass(frozen=True)
@@ -118,6 +141,7 @@ class Settings:
     """Everything loaded from one config source, with the problems found on the way."""
 
     source: str
+    public_url: str = "http://127.0.0.1:8501"  # the app's address, for sign-in redirects
     agents: tuple[AgentSettings, ...] = ()
     mcp_servers: tuple[McpServerSettings, ...] = ()
     roots: tuple[str, ...] = ()

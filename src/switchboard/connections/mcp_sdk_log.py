@@ -1,6 +1,7 @@
 """What the MCP SDK logs when a server misbehaves or dies (a reader's exception, a stream
-that broke, a message it could not parse): the server's doing, not ours, so the app log gets
-one line without the traceback, and that server's wire log a warning saying what happened."""
+that broke, a message it could not parse, a sign-in that failed): the server's doing, not
+ours, so the app log gets one line without the traceback, and that server's wire log a
+warning saying what happened."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ WIRE: ContextVar[WireLog | None] = ContextVar("switchboard_mcp_wire", default=No
 # bytes, its going away); the session's records are the server's only for these messages.
 TRANSPORT_LOGGERS = ("mcp.client.stdio", "mcp.client.sse", "mcp.client.streamable_http")
 SESSION_FAULTS = ("Failed to validate notification",)
+# A sign-in that failed (refused, expired, an authorization server down or off the spec): the
+# connection's error says it to the person.
+AUTH_LOGGER, AUTH_FAULTS = "mcp.client.auth.oauth2", ("OAuth flow error",)
 # Messages that could not be read: the SDK also hands their exception on to the read stream,
 # whose wire log records it already (`mcp_transport.UNREAD`), so it is not written twice.
 UNREADABLE = (
@@ -40,15 +44,18 @@ def one_line(record: logging.LogRecord) -> bool:
         record.levelno, record.levelname = logging.WARNING, "WARNING"
     wire = WIRE.get()
     if wire is not None and not message.startswith(UNREADABLE):
-        wire.record(Direction.WARNING, f"transport: {message}", cause)
+        where = "sign-in" if record.name == AUTH_LOGGER else "transport"
+        wire.record(Direction.WARNING, f"{where}: {message}", cause)
     return True
 
 
 def _servers_fault(record: logging.LogRecord) -> bool:
     if record.name in TRANSPORT_LOGGERS:
         return True
+    if record.name == AUTH_LOGGER:
+        return str(record.msg).startswith(AUTH_FAULTS)
     return record.name == "mcp.client.session" and str(record.msg).startswith(SESSION_FAULTS)
 
 
-for _name in (*TRANSPORT_LOGGERS, "mcp.client.session"):
+for _name in (*TRANSPORT_LOGGERS, "mcp.client.session", AUTH_LOGGER):
     logging.getLogger(_name).addFilter(one_line)

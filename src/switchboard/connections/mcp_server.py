@@ -24,6 +24,7 @@ from mcp_types import LOG_LEVEL_META_KEY
 
 from switchboard.config import Limits, McpServerSettings
 from switchboard.connections.call_bounds import CallBounds
+from switchboard.connections.mcp_auth import ServerAuth, Signing
 from switchboard.connections.mcp_convert import (
     TASK_ONLY,
     TASK_ONLY_HINT,
@@ -79,12 +80,16 @@ class McpConnection(Connection):
         roots: tuple[str, ...] = (),
         limits: Limits | None = None,
         guard: UrlGuard | None = None,
+        signing: tuple[Signing, str | None] | None = None,
     ) -> None:
+        """`signing`: what sign-ins need, and whose connection this is (None: shared)."""
         self.settings = settings
         self.roots = settings.roots if settings.roots is not None else roots  # its own first
         self.limits = limits or Limits()
         self.guard = guard  # where requests may go (a server entered in the UI)
         self.wire = WireLog(Redactor(settings.secrets, settings.headers.keys()))
+        signer, whose = signing or (None, None)
+        self.auth = ServerAuth(settings, whose, signer, self.wire.redactor)
         self.logs: EventLog[dict[str, Any]] = EventLog()
         self.protocol_version = ""
         self.server_name = ""
@@ -240,7 +245,7 @@ class McpConnection(Connection):
     async def _open(self, stack: contextlib.AsyncExitStack, breakage: Breakage) -> Client:
         """The owner's opening: transport and session, what the server offers, and (2026-07-28)
         the list-change subscription; all on the owner's stack, each phase bounded."""
-        opened = transport(self.settings, stack, self.stderr, self.guard)
+        opened = transport(self.settings, stack, self.stderr, self.guard, self.auth.http_auth)
         wrapped = logged(opened, self.wire, breakage)
         client = Client(
             wrapped,
@@ -276,7 +281,8 @@ class McpConnection(Connection):
         """One phase of connecting, bounded by the server's connect timeout."""
         limit, started = self.settings.connect_timeout, time.time()
         try:
-            async with asyncio.timeout(limit):
+            async with asyncio.timeout(limit) as bound:
+                self.auth.bounding(bound, limit)  # no bound while the person signs in
                 yield
         except TimeoutError as exc:
             entries = self.wire.entries.snapshot()

@@ -58,9 +58,10 @@ def transport(
     stack: contextlib.AsyncExitStack,
     stderr: StderrFile,
     guard: UrlGuard | None = None,
+    auth: httpx2.Auth | None = None,
 ) -> Any:
     """The SDK transport for `settings` (an async context manager of the two streams); over
-    HTTP with a `guard`, requests go only where it allows."""
+    HTTP with a `guard`, requests go only where it allows; `auth` signs them in."""
     if settings.transport == "stdio":
         params = StdioServerParameters(
             command=settings.command,
@@ -77,8 +78,10 @@ def transport(
             headers=dict(settings.headers),
             sse_read_timeout=3600,
             httpx_client_factory=factory,
+            auth=auth,
         )
-    http = guarded_client(dict(settings.headers), httpx2.Timeout(30, read=None), guard=guard)
+    timeout = httpx2.Timeout(30, read=None)
+    http = guarded_client(dict(settings.headers), timeout, auth=auth, guard=guard)
     return _owning(http, streamable_http_client(settings.url, http_client=http))
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TypeVar
 
 from switchboard.config import AgentSettings, Limits, McpServerSettings
 from switchboard.connections.a2a_agent import AgentConnection
+from switchboard.connections.mcp_auth import Signing
 from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.owner import Connection
 from switchboard.connections.url_guard import UrlGuard
@@ -23,9 +25,15 @@ class Registry:
     """Every agent and MCP server connection, each with its own owner task; closes them all on
     shutdown."""
 
-    def __init__(self, roots: tuple[str, ...] = (), limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        roots: tuple[str, ...] = (),
+        limits: Limits | None = None,
+        signing: Signing | None = None,
+    ) -> None:
         self.roots = roots
         self.limits = limits or Limits()
+        self.signing = signing  # what MCP sign-ins need (None: servers cannot sign in)
         self._agents: dict[Key, AgentConnection] = {}
         self._servers: dict[Key, McpConnection] = {}
         self._retired: list[Connection] = []
@@ -67,7 +75,8 @@ class Registry:
         own; `replace` swaps out one of the same name and owner, which `connect` then closes
         (its followed resources carried over). A `guard` bounds where its requests go (a
         server entered in the UI)."""
-        connection = McpConnection(settings, self.roots, self.limits, guard)
+        signing = (self.signing, owner) if self.signing is not None else None
+        connection = McpConnection(settings, self.roots, self.limits, guard, signing)
         with self._lock:
             old = self._servers.get((owner, settings.name)) if replace else None
         if old is not None:  # reconnected with new settings: it follows what the old one did
@@ -162,3 +171,8 @@ def _find(table: dict[Key, C], name: str, user: str | None) -> C | None:
         return found
     named = [c for (_, each), c in table.items() if each == name]
     return named[0] if len(named) == 1 else None
+
+
+async def connect_all(connections: Sequence[Connection]) -> None:
+    """Connect each of `connections` at once (each failure stays visible on it)."""
+    await asyncio.gather(*(connection.connect() for connection in connections))

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from switchboard.assistant import Assistant
 from switchboard.assistant.tools import Target
 from switchboard.config import LlmSettings
 from switchboard.connections.a2a_agent import AgentConnection
@@ -16,6 +17,8 @@ from switchboard.connections.http import origin_of
 from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.owner import Status
 from switchboard.connections.redaction import mask
+from switchboard.connections.registry import Registry
+from switchboard.connections.wire import WireLog
 
 __all__ = ["AgentView", "ModelView", "ServerView", "Target", "WireSource"]
 
@@ -26,6 +29,20 @@ class WireSource(StrEnum):
     AGENT = "agent"
     SERVER = "server"
     MODEL = "model"  # the assistant's model
+
+
+MODEL = "Assistant's model"  # the inspector's name for the model's traffic
+
+
+def wire_logs(
+    registry: Registry, assistant: Assistant, user: str
+) -> dict[tuple[WireSource, str], WireLog]:
+    """Every wire log `user` sees, by (kind, name): agents, MCP servers, their model."""
+    logs = {(WireSource.AGENT, a.name): a.wire for a in registry.agents(user)}
+    logs.update({(WireSource.SERVER, s.name): s.wire for s in registry.servers(user)})
+    if assistant.configured(user):
+        logs[(WireSource.MODEL, MODEL)] = assistant.model(user).wire
+    return logs
 
 
 @dataclass(frozen=True)
@@ -101,6 +118,8 @@ class ServerView:
     list_note: str = ""  # why a list was cut short, if one was
     subscribe: bool = False  # it offers resource subscriptions (`resources.subscribe`)
     followed: list[dict[str, Any]] = field(default_factory=list)  # uri, since, updated, …
+    sign_in_url: str = ""  # the authorization page the server waits for the person to open
+    signed_in: bool = False  # tokens are kept for it
 
     @classmethod
     def of(cls, server: McpConnection) -> ServerView:
@@ -126,6 +145,8 @@ class ServerView:
             list_note=server.list_note,
             subscribe=server.subscriptions.offered,
             followed=server.subscriptions.snapshot(),
+            sign_in_url=server.auth.waiting.url if server.auth.waiting else "",
+            signed_in=server.auth.signed_in(),
         )
 
 

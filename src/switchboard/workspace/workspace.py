@@ -8,7 +8,6 @@ and rerun-aware. Nothing here is Streamlit's: the same object serves tests and b
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Coroutine, Mapping
 from dataclasses import replace
@@ -32,19 +31,25 @@ from switchboard.config import (
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.owner import CallError, Status
-from switchboard.connections.registry import Registry
+from switchboard.connections.registry import Registry, connect_all
 from switchboard.connections.url_guard import UrlGuard
 from switchboard.connections.wire import WireEntry, WireLog
 from switchboard.runtime import Runtime
 from switchboard.workspace.access import Access, reachable, url_guard
 from switchboard.workspace.demo import DEMO_MCP, EmbeddedDemo
 from switchboard.workspace.pending import Pending, StopCheck, call_for
+from switchboard.workspace.signing import SignInDesk
 from switchboard.workspace.subscriptions import ResourceSubscriptions
-from switchboard.workspace.views import AgentView, ModelView, ServerView, WireSource
+from switchboard.workspace.views import (
+    AgentView,
+    ModelView,
+    ServerView,
+    WireSource,
+    wire_logs,
+)
 
 T = TypeVar("T")
 REQUEST_WAIT = 30.0  # seconds a page waits for a server's answer
-MODEL = "Assistant's model"  # the inspector's name for the model's traffic
 
 
 class Workspace:
@@ -56,7 +61,8 @@ class Workspace:
     ) -> None:
         self.settings = settings
         self.runtime = runtime or Runtime()
-        self.registry = Registry(settings.roots, settings.limits)
+        self.signing = SignInDesk(settings.public_url)  # sign-ins waiting, the vault
+        self.registry = Registry(settings.roots, settings.limits, self.signing.context)
         self.access = Access(settings.admins)  # who may change which connection
         self.urls = url_guard(settings, exposed)  # where connections entered in the UI may go
         self.store_problem = ""
@@ -173,11 +179,7 @@ class Workspace:
         return log.seen_by(user) if log is not None else []
 
     def _wire_logs(self, user: str) -> dict[tuple[WireSource, str], WireLog]:
-        logs = {(WireSource.AGENT, a.name): a.wire for a in self.registry.agents(user)}
-        logs.update({(WireSource.SERVER, s.name): s.wire for s in self.registry.servers(user)})
-        if self.assistant.configured(user):
-            logs[(WireSource.MODEL, MODEL)] = self.assistant.model(user).wire
-        return logs
+        return wire_logs(self.registry, self.assistant, user)
 
     def connection_states(self) -> tuple[tuple[str, str], ...]:
         """(name, status) of every connection."""
@@ -196,7 +198,7 @@ class Workspace:
         pending = self._connecting(names)
         if pending:
             with contextlib.suppress(TimeoutError):
-                self._call(_connect_all(pending), timeout, stop_check)
+                self._call(connect_all(pending), timeout, stop_check)
 
     def _connecting(self, names: list[str] | None) -> list[AgentConnection | McpConnection]:
         return [
@@ -275,12 +277,16 @@ class Workspace:
         owner = existing.user if existing is not None else user
         return self.add_server(settings, True, owner, self.urls)
 
-    def change_server(self, name: str, user: str, **changes: Any) -> Pending[ServerView] | None:
-        """Reconnect a server with some settings changed (era, timeout, disabled); NotAllowed
-        for a shared server unless `user` is an admin."""
+    def change_server(
+        self, name: str, user: str, sign_out: bool = False, **changes: Any
+    ) -> Pending[ServerView] | None:
+        """Reconnect a server with some settings changed (era, timeout, disabled), or signed
+        out first; NotAllowed for a shared server unless `user` is an admin."""
         server = self.access.changeable(self.registry.server(name, user), user)
         if server is None:
             return None
+        if sign_out:  # its tokens forgotten: connecting asks for a new sign-in
+            server.auth.sign_out()
         settings = replace(server.settings, **changes)
         connection = self.registry.add_server(settings, True, server.user, server.guard)
         return Pending(self.runtime.submit(self._connect_server(connection)))
@@ -390,7 +396,3 @@ class Workspace:
     ) -> T:
         """Run `coro` on the loop for `user` (their traffic in the wire log), bounded."""
         return call_for(self.runtime, user, coro, timeout, stop_check)
-
-
-async def _connect_all(connections: list[AgentConnection | McpConnection]) -> None:
-    await asyncio.gather(*(connection.connect() for connection in connections))

@@ -1,0 +1,224 @@
+"""Signing in to a remote MCP server: the mcp SDK's OAuth providers do the protocol (protected
+resource metadata, authorization server metadata, registration, PKCE, scopes and step-up,
+refresh); this module does the person's side and the keeping.
+
+Every remote server gets the SDK's `OAuthClientProvider` unless its entry sends its own
+Authorization header: it adds nothing until the server answers 401. Then the authorization page
+waits in `SignIns` until the person opens it and the redirect comes back to the app. Tokens and
+the registered client are kept in the `Vault` per (owner, server), as JSON the vault encrypts.
+A `clientCredentials` entry signs in as a machine, with no person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import httpx2
+from mcp.client.auth import OAuthClientProvider
+from mcp.client.auth.extensions.client_credentials import ClientCredentialsOAuthProvider
+from mcp.shared.auth import (
+    AuthorizationCodeResult,
+    OAuthClientInformationFull,
+    OAuthClientMetadata,
+    OAuthToken,
+)
+
+from switchboard.config import Grant, McpServerSettings
+from switchboard.connections.redaction import Redactor
+from switchboard.connections.sign_in import SignIn, SignIns
+from switchboard.connections.vault import Item, Vault, VaultKey
+
+Model = TypeVar("Model", OAuthToken, OAuthClientInformationFull)
+KIND = "mcp"
+CLIENT_NAME = "Switchboard"
+CALLBACK_PATH = "/oauth_callback"  # the app's page the authorization server sends the person to
+
+
+class VaultStorage:
+    """The SDK's `TokenStorage` over the vault, for one (owner, server); a configured client
+    is the stored client when nothing was registered."""
+
+    def __init__(
+        self, vault: Vault, owner: str, settings: McpServerSettings, redirect_uri: str
+    ) -> None:
+        self._vault, self._owner, self._name = vault, owner, settings.name
+        self._configured = _configured_client(settings, redirect_uri)
+        self.tokens_seen: Callable[[OAuthToken], None] = lambda _t: None
+
+    def _key(self, item: Item) -> VaultKey:
+        return VaultKey(self._owner, KIND, self._name, item)
+
+    async def get_tokens(self) -> OAuthToken | None:
+        return _read(self._vault.get(self._key(Item.TOKENS)), OAuthToken)
+
+    async def set_tokens(self, tokens: OAuthToken) -> None:
+        self.tokens_seen(tokens)
+        self._vault.put(self._key(Item.TOKENS), tokens.model_dump_json().encode())
+
+    async def get_client_info(self) -> OAuthClientInformationFull | None:
+        stored = _read(self._vault.get(self._key(Item.CLIENT)), OAuthClientInformationFull)
+        return stored or self._configured
+
+    async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
+        self._vault.put(self._key(Item.CLIENT), client_info.model_dump_json().encode())
+
+
+def _read(data: bytes | None, model: type[Model]) -> Model | None:
+    if data is None:
+        return None
+    try:
+        return model.model_validate_json(data)
+    except ValueError:  # kept by an older version, or unreadable: as if never kept
+        return None
+
+
+def _configured_client(
+    settings: McpServerSettings, redirect_uri: str
+) -> OAuthClientInformationFull | None:
+    auth = settings.auth
+    if auth is None or not auth.client_id:
+        return None
+    return OAuthClientInformationFull(
+        client_id=auth.client_id,
+        client_secret=auth.client_secret or None,
+        redirect_uris=[redirect_uri],
+        token_endpoint_auth_method="client_secret_post" if auth.client_secret else "none",
+        grant_types=["authorization_code", "refresh_token"],
+        response_types=["code"],
+        scope=" ".join(auth.scopes) or None,
+    )
+
+
+def oauth_for(
+    settings: McpServerSettings,
+    owner: str,
+    vault: Vault,
+    sign_ins: SignIns,
+    public_url: str,
+    on_wait: Callable[[SignIn | None], None],
+) -> tuple[OAuthClientProvider, VaultStorage] | None:
+    """The SDK auth for a remote server (None: stdio, or its own Authorization header).
+    `on_wait` is told when the person is asked to sign in, and None when they came back."""
+    if settings.transport == "stdio" or any(h.lower() == "authorization" for h in settings.headers):
+        return None
+    redirect_uri = public_url.rstrip("/") + CALLBACK_PATH
+    storage = VaultStorage(vault, owner, settings, redirect_uri)
+    auth = settings.auth
+    if auth is not None and auth.grant == Grant.CLIENT_CREDENTIALS:
+        machine = ClientCredentialsOAuthProvider(
+            settings.url,
+            storage,
+            auth.client_id,
+            auth.client_secret,
+            scope=" ".join(auth.scopes) or None,
+            issuer=auth.issuer or None,
+        )
+        return machine, storage
+    waiting: list[SignIn] = []
+
+    async def redirect(url: str) -> None:
+        waiting[:] = [sign_ins.open(owner, KIND, settings.name, url)]
+        on_wait(waiting[0])
+
+    async def callback() -> AuthorizationCodeResult:
+        try:
+            answer = await sign_ins.wait(waiting[0])
+        finally:
+            on_wait(None)
+        return AuthorizationCodeResult(code=answer.code, state=answer.state, iss=answer.iss)
+
+    metadata = OAuthClientMetadata(
+        client_name=CLIENT_NAME,
+        redirect_uris=[redirect_uri],
+        grant_types=["authorization_code", "refresh_token"],
+        response_types=["code"],
+        token_endpoint_auth_method="none",
+        scope=" ".join(auth.scopes) if auth and auth.scopes else None,
+    )
+    provider = OAuthClientProvider(
+        settings.url,
+        metadata,
+        storage,
+        redirect_handler=redirect,
+        callback_handler=callback,
+        client_metadata_url=(auth.client_metadata_url or None) if auth else None,
+    )
+    return provider, storage
+
+
+SHARED = ""  # the vault's owner for a connection from the config (shared by its users)
+
+
+@dataclass(frozen=True)
+class Signing:
+    """What sign-ins need, one per workspace: where tokens are kept, the sign-ins waiting,
+    and the app's public address (for the redirect URI)."""
+
+    vault: Vault
+    sign_ins: SignIns
+    public_url: str
+
+
+class ServerAuth:
+    """One server's sign-in: the SDK auth for its HTTP client, the sign-in waiting (for the
+    page), and while the person signs in, no connect timeout (they may take minutes)."""
+
+    def __init__(
+        self,
+        settings: McpServerSettings,
+        owner: str | None,
+        signing: Signing | None,
+        redactor: Redactor,
+    ) -> None:
+        self.owner = owner or SHARED
+        self.name = settings.name
+        self.signing = signing
+        self.waiting: SignIn | None = None
+        self._phase: tuple[asyncio.Timeout, float] | None = None
+        built = None
+        if signing is not None:
+            built = oauth_for(
+                settings,
+                self.owner,
+                signing.vault,
+                signing.sign_ins,
+                signing.public_url,
+                self._waiting,
+            )
+        self.http_auth: httpx2.Auth | None = built[0] if built else None
+        if built:
+            built[1].tokens_seen = lambda t: _mask(redactor, t)
+
+    def bounding(self, timeout: asyncio.Timeout, limit: float) -> None:
+        """The connect phase's timeout now running (suspended while the person signs in)."""
+        self._phase = (timeout, limit)
+
+    def signed_in(self) -> bool:
+        """Whether tokens are kept for this server and owner."""
+        if self.signing is None:
+            return False
+        return (
+            self.signing.vault.get(VaultKey(self.owner, KIND, self.name, Item.TOKENS)) is not None
+        )
+
+    def sign_out(self) -> None:
+        """Forget the tokens and the registered client (the next connect signs in again)."""
+        if self.signing is not None:
+            self.signing.vault.forget(self.owner, KIND, self.name)
+
+    def _waiting(self, sign_in: SignIn | None) -> None:
+        self.waiting = sign_in
+        if self._phase is not None:
+            timeout, limit = self._phase
+            if not timeout.expired():
+                loop = asyncio.get_running_loop()
+                timeout.reschedule(None if sign_in else loop.time() + limit)
+
+
+def _mask(redactor: Redactor, tokens: OAuthToken) -> None:
+    redactor.add(tokens.access_token)
+    if tokens.refresh_token:
+        redactor.add(tokens.refresh_token)
