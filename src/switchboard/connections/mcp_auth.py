@@ -12,6 +12,7 @@ A `clientCredentials` entry signs in as a machine, with no person.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -222,3 +223,22 @@ def _mask(redactor: Redactor, tokens: OAuthToken) -> None:
     redactor.add(tokens.access_token)
     if tokens.refresh_token:
         redactor.add(tokens.refresh_token)
+
+
+PING = {"jsonrpc": "2.0", "id": "switchboard-sign-in-check", "method": "ping"}
+
+
+async def sign_in_first(
+    auth: ServerAuth, settings: McpServerSettings, client: Callable[..., httpx2.AsyncClient]
+) -> None:
+    """Before connecting, ask once with `client(auth=…)` (a client like the session's, with
+    the SDK provider as its auth): a server that needs a sign-in answers 401 and the person
+    signs in now, unbounded by the SDK's fixed 10 s `server/discover` probe (which would end
+    the sign-in and start another). Only over streamable HTTP, and only while no tokens are
+    kept; what it answers is not read."""
+    if settings.transport != "http" or auth.http_auth is None or auth.signed_in():
+        return
+    headers = {"accept": "application/json, text/event-stream", **settings.headers}
+    async with client(auth=auth.http_auth) as http:
+        with contextlib.suppress(httpx2.HTTPError):
+            await http.post(settings.url, json=PING, headers=headers)

@@ -13,6 +13,7 @@ import contextlib
 import time
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any
 
 import mcp.client.session as mcp_session
@@ -24,7 +25,7 @@ from mcp_types import LOG_LEVEL_META_KEY
 
 from switchboard.config import Limits, McpServerSettings
 from switchboard.connections.call_bounds import CallBounds
-from switchboard.connections.mcp_auth import ServerAuth, Signing
+from switchboard.connections.mcp_auth import ServerAuth, Signing, sign_in_first
 from switchboard.connections.mcp_convert import (
     TASK_ONLY,
     TASK_ONLY_HINT,
@@ -40,7 +41,12 @@ from switchboard.connections.mcp_questions import (
     Sampler,
 )
 from switchboard.connections.mcp_sampling import answer_sampling
-from switchboard.connections.mcp_session import StderrFile, describe_failure, transport
+from switchboard.connections.mcp_session import (
+    StderrFile,
+    describe_failure,
+    guarded_client,
+    transport,
+)
 from switchboard.connections.mcp_subscriptions import Subscriptions
 from switchboard.connections.mcp_transport import UNREAD, logged
 from switchboard.connections.mcp_url_required import url_required
@@ -245,6 +251,7 @@ class McpConnection(Connection):
     async def _open(self, stack: contextlib.AsyncExitStack, breakage: Breakage) -> Client:
         """The owner's opening: transport and session, what the server offers, and (2026-07-28)
         the list-change subscription; all on the owner's stack, each phase bounded."""
+        await sign_in_first(self.auth, self.settings, partial(guarded_client, guard=self.guard))
         opened = transport(self.settings, stack, self.stderr, self.guard, self.auth.http_auth)
         wrapped = logged(opened, self.wire, breakage)
         client = Client(

@@ -12,7 +12,7 @@ import asyncio
 import secrets
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import parse_qs, urlsplit
@@ -110,12 +110,19 @@ class SignIns:
             ]
         return found[-1] if found else None
 
-    def complete(self, query: Mapping[str, str]) -> Completed:
+    def complete(
+        self, query: Mapping[str, str], allowed: Callable[[SignIn], bool] = lambda _s: True
+    ) -> Completed:
         """From the redirect page: hand `code` (or the server's `error`) to the sign-in its
-        `state` names, once."""
+        `state` names, once, when the person who came back is `allowed` to finish it (someone
+        else's sign-in is left waiting, untouched)."""
         state = query.get("state", "")
         with self._lock:
-            sign_in = self._by_state.pop(state, None)
+            sign_in = self._by_state.get(state)
+            if sign_in is not None and allowed(sign_in):
+                del self._by_state[state]
+            else:
+                sign_in = None
         if sign_in is None or sign_in.expires <= time.time():
             return Completed(Outcome.UNKNOWN, None, UNKNOWN_STATE)
         if error := query.get("error"):

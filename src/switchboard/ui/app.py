@@ -9,6 +9,7 @@ from switchboard.ui.chat_page import chat_page
 from switchboard.ui.inspector_page import inspector_page
 from switchboard.ui.links import PageName
 from switchboard.ui.mcp_page import mcp_page
+from switchboard.ui.sign_in_page import oauth_callback_page
 from switchboard.ui.state import require_login
 
 PAGES = {
@@ -18,8 +19,12 @@ PAGES = {
     PageName.ASSISTANT: st.Page(assistant_page, title="Assistant", icon="🧠", url_path="assistant"),
     PageName.INSPECTOR: st.Page(inspector_page, title="Inspector", icon="🔎", url_path="inspector"),
 }
+# Reached only from an authorization server's redirect, so it is not in the menu.
+CALLBACK = st.Page(
+    oauth_callback_page, title="Sign-in", icon="🔐", url_path="oauth_callback", visibility="hidden"
+)
 
 st.set_page_config(page_title="Switchboard", page_icon="🎛️", layout="wide")
-links.register(PAGES)
+links.register({**PAGES, PageName.OAUTH_CALLBACK: CALLBACK})
 if require_login():
-    st.navigation(list(PAGES.values())).run()
+    st.navigation([*PAGES.values(), CALLBACK]).run()

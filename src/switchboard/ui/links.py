@@ -16,6 +16,7 @@ class PageName(StrEnum):
     MCP = "mcp"
     ASSISTANT = "assistant"
     INSPECTOR = "inspector"
+    OAUTH_CALLBACK = "oauth_callback"  # where authorization servers send the person back
 
 
 _pages: dict[PageName, st.Page] = {}

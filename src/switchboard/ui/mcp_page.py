@@ -10,6 +10,7 @@ import streamlit as st
 
 from switchboard.ui.mcp_panels import logs_panel, prompts_panel, resources_panel, tools_panel
 from switchboard.ui.remote_content import markdown, remote_content, safe
+from switchboard.ui.sign_in_page import sign_in_panel
 from switchboard.ui.state import (
     SHARED_NOTE,
     STATUS_ICONS,
@@ -127,6 +128,7 @@ def render_server(ws: Workspace, server: ServerView, alone: bool) -> None:
     ):
         if server.error:
             st.error(safe(server.error), icon="⚠️")
+        sign_in_panel(ws, server)
         st.caption(
             safe(
                 f"{server.transport}: `{server.target}` · era setting: {server.era}"

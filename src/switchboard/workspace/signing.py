@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from switchboard.connections.mcp_auth import Signing
-from switchboard.connections.sign_in import Completed, SignIns
+from switchboard.chat.conversation import LOCAL_OWNER
+from switchboard.connections.mcp_auth import SHARED, Signing
+from switchboard.connections.sign_in import Completed, SignIn, SignIns
 from switchboard.connections.vault import MemoryVault, Vault
+from switchboard.workspace.access import Access
 
 
 class SignInDesk:
@@ -19,6 +21,16 @@ class SignInDesk:
         self.sign_ins = SignIns()
         self.context = Signing(self.vault, self.sign_ins, public_url)
 
-    def complete(self, query: Mapping[str, str]) -> Completed:
-        """The redirect page's query (code and state, or an error) → the waiting sign-in."""
-        return self.sign_ins.complete(query)
+    def complete(
+        self, query: Mapping[str, str], viewer: str = LOCAL_OWNER, access: Access | None = None
+    ) -> Completed:
+        """The redirect page's query (code and state, or an error) → the waiting sign-in, when
+        it is `viewer`'s own (a shared server's: when they are an admin). Another person's
+        redirect never finishes it: their account would serve someone else."""
+
+        def allowed(sign_in: SignIn) -> bool:
+            if sign_in.owner == SHARED:
+                return access is None or access.is_admin(viewer)
+            return sign_in.owner == viewer
+
+        return self.sign_ins.complete(query, allowed)

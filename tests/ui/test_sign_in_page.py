@@ -1,0 +1,99 @@
+"""Signing in from the pages, with AppTest against an OAuth-protected MCP server on the mcp
+SDK's own authorization server: the MCP page asks for the sign-in with a button to the
+authorization page, the callback page finishes it once, and Sign out asks again."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.support.apps import app_workspace, close_workspace
+from tests.support.oauth_mcp import OAuthServer, oauth_mcp_server
+from tests.support.turns import wait_for
+
+PUBLIC = "http://127.0.0.1:8599"
+
+
+@pytest.fixture
+def guarded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OAuthServer]:
+    with oauth_mcp_server() as server:
+        config = {"publicUrl": PUBLIC, "mcpServers": {"guarded": {"url": server.url}}}
+        path = tmp_path / "switchboard.json"
+        path.write_text(json.dumps(config))
+        monkeypatch.setenv("SWITCHBOARD_CONFIG", str(path))
+        try:
+            yield server
+        finally:
+            close_workspace()
+
+
+def mcp_page() -> None:
+    from switchboard.ui.mcp_page import mcp_page as page
+
+    page()
+
+
+def callback_page() -> None:
+    from switchboard.ui.sign_in_page import oauth_callback_page
+
+    oauth_callback_page()
+
+
+def waiting(at: AppTest) -> str:
+    """Run the MCP page until it asks for the sign-in; the button's URL."""
+    ws = app_workspace()
+    wait_for(lambda: bool((view := ws.server("guarded", "local")) and view.sign_in_url))
+    at.run()
+    assert any("Sign in required" in w.value for w in at.warning)
+    (button,) = [b for b in at.link_button if b.label == "🔐 Sign in"]
+    return str(button.proto.url)
+
+
+def come_back(url: str) -> AppTest:
+    """The person signs in (the server approves at once) and lands on the callback page."""
+    location = httpx.get(url, follow_redirects=False, timeout=10).headers["location"]
+    assert location.startswith(f"{PUBLIC}/oauth_callback?")
+    callback = AppTest.from_function(callback_page, default_timeout=30)
+    for key, value in parse_qsl(urlsplit(location).query):
+        callback.query_params[key] = value
+    return callback.run()
+
+
+def test_the_mcp_page_asks_for_the_sign_in_and_the_callback_connects_it(
+    guarded: OAuthServer,
+) -> None:
+    at = AppTest.from_function(mcp_page, default_timeout=30).run()
+    callback = come_back(waiting(at))
+    assert not callback.exception
+    assert [s.value for s in callback.success] == ["Signed in: guarded connects now."]
+    assert dict(callback.query_params) == {}, "a reload redeems nothing"
+    ws = app_workspace()
+    wait_for(lambda: ws.server("guarded", "local").status == "ready")
+    at.run()
+    assert not [w for w in at.warning if "Sign in required" in w.value]
+    assert next(t.label for t in at.tabs) == "Tools (1)"
+    next(b for b in at.button if b.label == "🚪 Sign out").click().run()
+    assert waiting(at), "signed out: it asks again"
+
+
+def test_a_used_or_unknown_redirect_says_to_start_again(guarded: OAuthServer) -> None:
+    at = AppTest.from_function(mcp_page, default_timeout=30).run()
+    url = waiting(at)
+    location = httpx.get(url, follow_redirects=False, timeout=10).headers["location"]
+    replay = AppTest.from_function(callback_page, default_timeout=30)
+    replay.query_params.update({"state": "forged", "code": "stolen"})
+    replay.run()
+    assert any("Start the sign-in again" in e.value for e in replay.error)
+    assert app_workspace().server("guarded", "local").sign_in_url == url, "still waiting"
+    first = come_back(url)
+    assert first.success
+    again = AppTest.from_function(callback_page, default_timeout=30)
+    again.query_params.update(dict(parse_qsl(urlsplit(location).query)))
+    again.run()
+    assert any("not waiting any more" in e.value for e in again.error), "single use"
