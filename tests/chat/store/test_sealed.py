@@ -27,9 +27,7 @@ ALICE = VaultKey("alice@example.com", "mcp", "Files", Item.TOKENS)
 
 def keyed(opener: Opener, key: str) -> SqlStore:
     """A store on the opener's database sealing with `key`."""
-    store = SqlStore(opener.data_dir, url=opener.url or None, lock_timeout=0.5, secret_key=key)
-    opener._stores.append(store)
-    return store
+    return opener(secret_key=key)
 
 
 def test_round_trip_and_another_store_with_the_key_reads_it(opener: Opener) -> None:
@@ -48,6 +46,15 @@ def test_round_trip_and_another_store_with_the_key_reads_it(opener: Opener) -> N
 def test_a_passphrase_works_as_the_key(opener: Opener) -> None:
     keyed(opener, "correct horse battery staple").vault.put(ALICE, TOKEN)
     assert keyed(opener, "correct horse battery staple").vault.get(ALICE) == TOKEN
+
+
+def test_rotation_new_key_first_opens_what_the_old_one_sealed(opener: Opener) -> None:
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    keyed(opener, old).vault.put(ALICE, TOKEN)
+    rotated = keyed(opener, f"{new},{old}")
+    assert rotated.vault.get(ALICE) == TOKEN
+    rotated.vault.put(ALICE, b"renewed")  # sealed with the new key
+    assert keyed(opener, new).vault.get(ALICE) == b"renewed"
 
 
 def test_no_plaintext_in_the_database_or_the_journal(opener: Opener) -> None:

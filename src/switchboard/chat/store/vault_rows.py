@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -71,8 +71,7 @@ class SqlRows:
         row = {"owner": key.owner, "kind": key.kind, "name": key.name, "item": str(key.item)}
         try:
             with self._engine.begin() as conn:
-                conn.execute(sa.delete(vault).where(*_match(key)))
-                conn.execute(sa.insert(vault).values(**row, sealed=sealed, updated=time.time()))
+                conn.execute(_upsert(conn, {**row, "sealed": sealed, "updated": time.time()}))
         except sa.exc.SQLAlchemyError as error:
             raise VaultError(
                 f"Cannot keep the sign-in in {self._where}: {reason(error)}. Check that the "
@@ -86,6 +85,17 @@ class SqlRows:
                 conn.execute(sa.delete(vault).where(*where))
         except sa.exc.SQLAlchemyError as error:
             raise VaultError(f"Cannot sign out in {self._where}: {reason(error)}.") from error
+
+
+def _upsert(conn: sa.Connection, row: dict[str, Any]) -> Any:
+    """INSERT … ON CONFLICT (the key) DO UPDATE, so two replicas writing at once both succeed."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(vault).values(**row)
+    changed = {"sealed": statement.excluded.sealed, "updated": statement.excluded.updated}
+    return statement.on_conflict_do_update(index_elements=list(vault.primary_key), set_=changed)
 
 
 def _match(key: VaultKey) -> tuple[sa.ColumnElement[bool], ...]:
