@@ -22,8 +22,11 @@ class Opener:
         self.url = url  # "" for SQLite
         self._stores: list[SqlStore] = []
 
-    def __call__(self) -> SqlStore:
-        store = SqlStore(self.data_dir, url=self.url or None, lock_timeout=0.5)
+    def __call__(self, secret_key: str = "") -> SqlStore:
+        """A store on the test's database; `secret_key` seals its vault."""
+        store = SqlStore(
+            self.data_dir, url=self.url or None, lock_timeout=0.5, secret_key=secret_key
+        )
         self._stores.append(store)
         return store
 

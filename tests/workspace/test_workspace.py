@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from switchboard.chat.store import SqlStore
-from switchboard.config import AgentSettings, Settings
+from switchboard.config import AgentSettings, Settings, load_settings
+from switchboard.connections.vault import Item, VaultKey
 from switchboard.demo.agent import build_app
 from switchboard.workspace import Workspace
 from tests.support.servers import serve_app
@@ -148,3 +149,25 @@ def test_a_replica_starting_leaves_another_ones_running_turn_alone(
             third.close()
     finally:
         second.close()
+
+
+def test_a_sign_in_kept_in_the_vault_survives_a_restart_sealed_with_the_configured_key(
+    tmp_path: Path,
+) -> None:
+    env = {"SWITCHBOARD_DATA_DIR": str(tmp_path / "data"), "SWITCHBOARD_SECRET_KEY": "pass phrase"}
+    settings = load_settings(None, env=env)
+    assert settings.secret_key == "pass phrase" and "pass phrase" not in repr(settings)
+    key = VaultKey("local", "mcp", "Files", Item.TOKENS)
+    first = Workspace(settings)
+    first.vault.put(key, b"at-SECRET-2c1d")
+    first.close()
+    second = Workspace(settings)
+    try:
+        assert second.vault is second.store.vault and second.vault.get(key) == b"at-SECRET-2c1d"
+    finally:
+        second.close()
+    wrong = Workspace(Settings(source="test", data_dir=str(tmp_path / "data")))
+    try:
+        assert wrong.vault.get(key) is None  # the generated key is not the configured one
+    finally:
+        wrong.close()

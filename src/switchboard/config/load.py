@@ -20,6 +20,7 @@ from switchboard.config.values import boolean, check_http_url, expand
 CONFIG_ENV = "SWITCHBOARD_CONFIG"
 DATA_DIR_ENV = "SWITCHBOARD_DATA_DIR"
 DATABASE_URL_ENV = "SWITCHBOARD_DATABASE_URL"
+SECRET_KEY_ENV = "SWITCHBOARD_SECRET_KEY"  # seals sign-ins in the store; never in the file
 DEFAULT_DATA_DIR = "~/.switchboard"
 DEFAULT_CONFIG_FILE = "switchboard.json"
 
@@ -59,7 +60,15 @@ def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Se
         llm = llm_from_env(llm, env)
     except ConfigError as exc:
         problems.append(str(exc))
-    return replace(settings, data_dir=data_dir, database_url=url, llm=llm, problems=tuple(problems))
+    secret_key = env.get(SECRET_KEY_ENV, "")
+    return replace(
+        settings,
+        data_dir=data_dir,
+        database_url=url,
+        secret_key=secret_key,
+        llm=llm,
+        problems=tuple(problems),
+    )
 
 
 def _load_settings(path: Path | None, env: Mapping[str, str]) -> Settings:

@@ -154,6 +154,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     data_dir: str = ""  # SQLite conversations here ("" keeps them in memory)
     database_url: str = field(default="", repr=False)  # PostgreSQL instead, for several replicas
+    secret_key: str = field(default="", repr=False)  # seals sign-ins in the store
     problems: tuple[str, ...] = ()
     embedded_demo: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)

@@ -13,6 +13,11 @@ from enum import StrEnum
 from typing import Protocol
 
 
+class VaultError(Exception):
+    """A value cannot be kept (no key for a shared database, the database is down); the
+    message says what to do."""
+
+
 class Item(StrEnum):
     """What is kept for one (person, counterpart)."""
 
@@ -37,7 +42,7 @@ class Vault(Protocol):
         """The value, or None."""
 
     def put(self, key: VaultKey, value: bytes) -> None:
-        """Keep `value` (replacing what was there)."""
+        """Keep `value` (replacing what was there); VaultError when it cannot be kept."""
 
     def forget(self, owner: str, kind: str, name: str) -> None:
         """Drop every item of that person for that counterpart (sign out)."""

@@ -8,6 +8,7 @@ import gc
 import ipaddress
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -66,6 +67,8 @@ def workspace() -> Workspace:
 )
 def _workspace(config_path: str) -> Workspace:
     settings = load_settings(Path(config_path) if config_path else None, env=environment())
+    if not settings.secret_key:  # SWITCHBOARD_SECRET_KEY first, else secrets.toml's secret_key
+        settings = replace(settings, secret_key=streamlit_secret("secret_key"))
     # Served for a team (beyond loopback, or with logins, as behind a proxy on loopback):
     # what people enter in the UI is held to the allow list.
     opened = Workspace.open(settings, exposed=login_configured() or not listens_on_loopback())
@@ -187,6 +190,13 @@ def environment() -> dict[str, str]:
     with contextlib.suppress(Exception):  # no secrets.toml anywhere: nothing to add
         env.update({k: str(v) for k, v in st.secrets.items() if isinstance(v, str | int | float)})
     return env
+
+
+def streamlit_secret(name: str) -> str:
+    """A root-level value of Streamlit's secrets ("" when absent or there are no secrets)."""
+    with contextlib.suppress(Exception):  # no secrets.toml anywhere
+        return str(st.secrets.get(name) or "")
+    return ""
 
 
 def watch_connections(ws: Workspace) -> None:

@@ -33,6 +33,7 @@ from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.owner import CallError, Status
 from switchboard.connections.registry import Registry, connect_all
 from switchboard.connections.url_guard import UrlGuard
+from switchboard.connections.vault import Vault
 from switchboard.connections.wire import WireEntry, WireLog
 from switchboard.runtime import Runtime
 from switchboard.workspace.access import Access, reachable, url_guard
@@ -67,9 +68,12 @@ class Workspace:
         self.urls = url_guard(settings, exposed)  # where connections entered in the UI may go
         self.store_problem = ""
         try:
-            self.store: Store = open_store(settings.data_dir, settings.database_url)
+            self.store: Store = open_store(
+                settings.data_dir, settings.database_url, settings.secret_key
+            )
         except StoreError as exc:  # say so, and keep working in memory
             self.store, self.store_problem = MemoryStore(), str(exc)
+        self.vault: Vault = self.store.vault  # sign-ins per person and counterpart, sealed
         self.assistant = Assistant(self.registry, settings.llm)
         counterparts = Counterparts(self.registry, self.assistant)
         self.chat = ChatService(self.runtime, self.store, counterparts, self._secrets)

@@ -17,13 +17,13 @@ from tests.support.stores import WAIT, Opener
 
 def test_migrates_an_empty_database_and_reopens_an_up_to_date_one(opener: Opener) -> None:
     store = opener()
-    assert opener.versions() == [1]
+    assert opener.versions() == [1, 2]
     with opener.database() as conn:
         tables = set(sa.inspect(conn).get_table_names())
-    assert {"schema_version", "conversations", "events"} <= tables
+    assert {"schema_version", "conversations", "events", "vault"} <= tables
     store.close(WAIT)
     again = opener()
-    assert opener.versions() == [1]
+    assert opener.versions() == [1, 2]
     assert again.list() == []
 
 

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from switchboard.chat.conversation import LOCAL_OWNER, Conversation
 from switchboard.chat.events import Event
+from switchboard.connections.vault import Vault
 from switchboard.runtime import EventLog
 
 
@@ -20,6 +21,7 @@ class Store(Protocol):
     reader shares one log; what is recorded on it is kept by the store."""
 
     shared: bool  # other processes (replicas) see the same conversations
+    vault: Vault  # sign-ins per person and counterpart, sealed at rest
 
     def create(self, counterpart: str, title: str = "", owner: str = LOCAL_OWNER) -> Conversation:
         """A new, empty conversation."""

@@ -7,6 +7,7 @@ import threading
 from switchboard.chat.conversation import Conversation, matches
 from switchboard.chat.events import Event
 from switchboard.chat.store.base import LOCAL_OWNER, imported, new_id
+from switchboard.chat.store.sealed import memory_vault
 
 
 class MemoryStore:
@@ -17,6 +18,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._conversations: dict[str, tuple[str, Conversation]] = {}
         self._lock = threading.Lock()
+        self.vault = memory_vault()  # sign-ins, sealed, for this process only
 
     def create(self, counterpart: str, title: str = "", owner: str = LOCAL_OWNER) -> Conversation:
         return self._keep(Conversation(new_id(), counterpart, title), owner)

@@ -36,6 +36,16 @@ events = sa.Table(
     sa.Column("data", sa.Text, nullable=False),
     sa.Column("ts", sa.Double, nullable=False),
 )
+vault = sa.Table(  # sign-ins per person and counterpart: `sealed` is Fernet ciphertext only
+    "vault",
+    metadata,
+    sa.Column("owner", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(32), primary_key=True),
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("item", sa.String(32), primary_key=True),
+    sa.Column("sealed", sa.Text, nullable=False),
+    sa.Column("updated", sa.Double, nullable=False),
+)
 schema_version = sa.Table(
     "schema_version",
     metadata,
@@ -69,8 +79,22 @@ def _migration_1(conn: Connection) -> None:
     )
 
 
+def _migration_2(conn: Connection) -> None:
+    """The vault: sealed sign-ins (tokens, registered clients) by owner and counterpart."""
+    conn.exec_driver_sql(
+        "CREATE TABLE vault ("
+        " owner VARCHAR(200) NOT NULL,"
+        " kind VARCHAR(32) NOT NULL,"
+        " name TEXT NOT NULL,"
+        " item VARCHAR(32) NOT NULL,"
+        " sealed TEXT NOT NULL,"
+        " updated DOUBLE PRECISION NOT NULL,"
+        " PRIMARY KEY (owner, kind, name, item))"
+    )
+
+
 # MIGRATIONS[n - 1] takes a database from version n - 1 to n. Append only.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1,)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migration_1, _migration_2)
 
 
 def migrate(conn: Connection, where: str) -> None:

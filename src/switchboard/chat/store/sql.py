@@ -25,6 +25,7 @@ from switchboard.chat.store.engines import engine, open_advice, server_target, s
 from switchboard.chat.store.journal import Journal, reason
 from switchboard.chat.store.rows import Op, conversation_row, event_row, row_event
 from switchboard.chat.store.schema import conversations, events, migrate
+from switchboard.chat.store.sealed import sql_vault
 from switchboard.chat.store.writer import Writer
 from switchboard.connections.updates import Kind
 from switchboard.runtime import EventLog
@@ -43,6 +44,7 @@ class SqlStore:
         url: str | None = None,  # PostgreSQL; `data_dir` then only holds the journal
         lock_timeout: float = 5.0,
         read_timeout: float = 10.0,
+        secret_key: str = "",  # seals the vault (see chat.store.keys)
     ) -> None:
         watch = None
         if url is not None:
@@ -62,6 +64,7 @@ class SqlStore:
         self._last_created = 0.0
         self.shared = self._engine.dialect.name == "postgresql"
         self._claims = Claims(self._engine)
+        self.vault = sql_vault(self._engine, self.where, data_dir, self.shared, secret_key)
 
     def create(self, counterpart: str, title: str = "", owner: str = LOCAL_OWNER) -> Conversation:
         """A new conversation, kept at once and written in the background."""

@@ -1,0 +1,107 @@
+"""Where the sealed vault's values lie: a dict (the memory store) or the `vault` table, each
+write one small transaction of its own (never the journal: no secret, sealed or not, lands
+in a plain file)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from switchboard.chat.store.journal import reason
+from switchboard.chat.store.schema import vault
+from switchboard.connections.vault import VaultError, VaultKey
+
+
+class Rows(Protocol):
+    """Sealed values (text) by key; safe from any thread."""
+
+    def read(self, key: VaultKey) -> str | None:
+        """The sealed value, or None."""
+
+    def write(self, key: VaultKey, sealed: str) -> None:
+        """Keep it (replacing); VaultError when it cannot be kept."""
+
+    def delete(self, owner: str, kind: str, name: str) -> None:
+        """Drop every item of (owner, kind, name)."""
+
+
+class MemoryRows:
+    """Sealed values in this process's memory."""
+
+    def __init__(self) -> None:
+        self._rows: dict[VaultKey, str] = {}
+        self._lock = threading.Lock()
+
+    def read(self, key: VaultKey) -> str | None:
+        with self._lock:
+            return self._rows.get(key)
+
+    def write(self, key: VaultKey, sealed: str) -> None:
+        with self._lock:
+            self._rows[key] = sealed
+
+    def delete(self, owner: str, kind: str, name: str) -> None:
+        with self._lock:
+            for key in [k for k in self._rows if (k.owner, k.kind, k.name) == (owner, kind, name)]:
+                del self._rows[key]
+
+
+class SqlRows:
+    """Sealed values in the store's database (`vault` table)."""
+
+    def __init__(self, engine: Engine, where: str) -> None:
+        self._engine = engine
+        self._where = where
+
+    def read(self, key: VaultKey) -> str | None:
+        """The sealed value; a database error raises VaultError."""
+        try:
+            with self._engine.connect() as conn:
+                return conn.execute(sa.select(vault.c.sealed).where(*_match(key))).scalar()
+        except sa.exc.SQLAlchemyError as error:
+            raise VaultError(
+                f"Cannot read sign-ins from {self._where}: {reason(error)}."
+            ) from error
+
+    def write(self, key: VaultKey, sealed: str) -> None:
+        row = {"owner": key.owner, "kind": key.kind, "name": key.name, "item": str(key.item)}
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(_upsert(conn, {**row, "sealed": sealed, "updated": time.time()}))
+        except sa.exc.SQLAlchemyError as error:
+            raise VaultError(
+                f"Cannot keep the sign-in in {self._where}: {reason(error)}. Check that the "
+                "database is reachable and writable, then sign in again."
+            ) from error
+
+    def delete(self, owner: str, kind: str, name: str) -> None:
+        where = (vault.c.owner == owner, vault.c.kind == kind, vault.c.name == name)
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(sa.delete(vault).where(*where))
+        except sa.exc.SQLAlchemyError as error:
+            raise VaultError(f"Cannot sign out in {self._where}: {reason(error)}.") from error
+
+
+def _upsert(conn: sa.Connection, row: dict[str, Any]) -> Any:
+    """INSERT … ON CONFLICT (the key) DO UPDATE, so two replicas writing at once both succeed."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(vault).values(**row)
+    changed = {"sealed": statement.excluded.sealed, "updated": statement.excluded.updated}
+    return statement.on_conflict_do_update(index_elements=list(vault.primary_key), set_=changed)
+
+
+def _match(key: VaultKey) -> tuple[sa.ColumnElement[bool], ...]:
+    return (
+        vault.c.owner == key.owner,
+        vault.c.kind == key.kind,
+        vault.c.name == key.name,
+        vault.c.item == str(key.item),
+    )
