@@ -6,6 +6,7 @@ a clear message that stores nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -117,3 +118,27 @@ def test_a_reconnect_uses_the_kept_tokens(ws: Workspace, guarded: OAuthServer) -
     again = ws.change_server("guarded", LOCAL_OWNER, timeout=60.0)
     assert again is not None
     assert again.wait(WAIT).status == Status.READY and not view(ws).sign_in_url
+
+
+def test_a_sign_in_survives_a_restart_sealed_in_the_store(
+    guarded: OAuthServer, tmp_path: Path
+) -> None:
+    """The tokens are kept in the SQLite store, encrypted: the next process connects without
+    asking, and the database holds no token in any spelling."""
+    settings = Settings(
+        source="test", public_url=APP, data_dir=str(tmp_path), secret_key="a long test passphrase"
+    )
+    first = Workspace(settings)
+    try:
+        first.signing.complete(approve(waiting_sign_in(first, guarded)))
+        wait_for(lambda: view(first).status == Status.READY)
+    finally:
+        first.close()
+    second = Workspace(settings)
+    try:
+        second.add_server(McpServerSettings(name="guarded", transport="http", url=guarded.url))
+        wait_for(lambda: view(second).status == Status.READY)
+        assert not view(second).sign_in_url and view(second).signed_in
+    finally:
+        second.close()
+    assert leaks(guarded.provider.issued, [tmp_path]) == []

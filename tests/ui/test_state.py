@@ -21,5 +21,5 @@ def test_secrets_toml_secret_key_seals_the_vault(
     at.run()
     ws = app_workspace()
     assert ws.settings.secret_key == "from secrets.toml"
-    ws.vault.put(VaultKey("local", "mcp", "Files", Item.TOKENS), b"at-SECRET-0a9b")
+    ws.signing.vault.put(VaultKey("local", "mcp", "Files", Item.TOKENS), b"at-SECRET-0a9b")
     assert not (tmp_path / "data" / "vault.key").exists(), "the configured key, not a made one"

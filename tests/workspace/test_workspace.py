@@ -159,15 +159,18 @@ def test_a_sign_in_kept_in_the_vault_survives_a_restart_sealed_with_the_configur
     assert settings.secret_key == "pass phrase" and "pass phrase" not in repr(settings)
     key = VaultKey("local", "mcp", "Files", Item.TOKENS)
     first = Workspace(settings)
-    first.vault.put(key, b"at-SECRET-2c1d")
+    first.signing.vault.put(key, b"at-SECRET-2c1d")
     first.close()
     second = Workspace(settings)
     try:
-        assert second.vault is second.store.vault and second.vault.get(key) == b"at-SECRET-2c1d"
+        assert (
+            second.signing.vault is second.store.vault
+            and second.signing.vault.get(key) == b"at-SECRET-2c1d"
+        )
     finally:
         second.close()
     wrong = Workspace(Settings(source="test", data_dir=str(tmp_path / "data")))
     try:
-        assert wrong.vault.get(key) is None  # the generated key is not the configured one
+        assert wrong.signing.vault.get(key) is None  # the generated key is not the configured one
     finally:
         wrong.close()

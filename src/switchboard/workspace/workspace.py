@@ -33,7 +33,6 @@ from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.owner import CallError, Status
 from switchboard.connections.registry import Registry, connect_all
 from switchboard.connections.url_guard import UrlGuard
-from switchboard.connections.vault import Vault
 from switchboard.connections.wire import WireEntry, WireLog
 from switchboard.runtime import Runtime
 from switchboard.workspace.access import Access, reachable, url_guard
@@ -62,8 +61,6 @@ class Workspace:
     ) -> None:
         self.settings = settings
         self.runtime = runtime or Runtime()
-        self.signing = SignInDesk(settings.public_url)  # sign-ins waiting, the vault
-        self.registry = Registry(settings.roots, settings.limits, self.signing.context)
         self.access = Access(settings.admins)  # who may change which connection
         self.urls = url_guard(settings, exposed)  # where connections entered in the UI may go
         self.store_problem = ""
@@ -73,7 +70,8 @@ class Workspace:
             )
         except StoreError as exc:  # say so, and keep working in memory
             self.store, self.store_problem = MemoryStore(), str(exc)
-        self.vault: Vault = self.store.vault  # sign-ins per person and counterpart, sealed
+        self.signing = SignInDesk(settings.public_url, self.store.vault)  # sealed in the store
+        self.registry = Registry(settings.roots, settings.limits, self.signing.context)
         self.assistant = Assistant(self.registry, settings.llm)
         counterparts = Counterparts(self.registry, self.assistant)
         self.chat = ChatService(self.runtime, self.store, counterparts, self._secrets)
