@@ -22,6 +22,7 @@ from switchboard.config.llm import (
     parse_llm,
 )
 from switchboard.config.load import (
+    APP_SECRET_ENVS,
     CONFIG_ENV,
     DATA_DIR_ENV,
     DATABASE_URL_ENV,
@@ -54,6 +55,7 @@ from switchboard.config.values import check_http_url, expand, same_origin
 
 __all__ = [
     "APPROVALS",
+    "APP_SECRET_ENVS",
     "BINDINGS",
     "CONFIG_ENV",
     "DATABASE_URL_ENV",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from switchboard.config.agents import parse_agents
-from switchboard.config.llm import llm_from_env, parse_llm
+from switchboard.config.llm import LLM_API_KEY_ENV, OPENAI_API_KEY_ENV, llm_from_env, parse_llm
 from switchboard.config.mcp_entries import parse_mcp_servers
 from switchboard.config.settings import ConfigError, Limits, LlmSettings, Settings
 from switchboard.config.values import boolean, check_http_url, expand
@@ -195,3 +195,8 @@ def parse_limits(raw: Any, source: str) -> tuple[Limits, list[str]]:
         else:
             chosen[field_name] = value
     return Limits(**chosen), problems
+
+
+# The app's own secrets among the environment: never expanded into a server someone pastes
+# in the UI (its headers would carry them to a host of their choosing).
+APP_SECRET_ENVS = (SECRET_KEY_ENV, DATABASE_URL_ENV, LLM_API_KEY_ENV, OPENAI_API_KEY_ENV)

@@ -15,9 +15,9 @@ from switchboard.ui.state import (
     SHARED_NOTE,
     STATUS_ICONS,
     await_connections,
-    environment,
     listens_on_loopback,
     owner,
+    pasted_environment,
     wait_connected,
     watch_connections,
     workspace,
@@ -82,7 +82,7 @@ def render_add(ws: Workspace) -> None:
     if not isinstance(document, dict):
         st.error("The config must be a JSON object with an `mcpServers` map.")
         return
-    servers, problems = parse_pasted_servers(document, environment())
+    servers, problems = parse_pasted_servers(document, pasted_environment())
     for problem in problems:
         st.error(problem)
     allowed = stdio_allowed(ws)

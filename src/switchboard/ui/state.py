@@ -16,6 +16,7 @@ import streamlit as st
 
 from switchboard.chat.conversation import Conversation
 from switchboard.workspace import (
+    APP_SECRET_ENVS,
     ASSISTANT,
     LOCAL_OWNER,
     ConversationBusy,
@@ -182,6 +183,15 @@ def open_conversation(conversation: Conversation) -> None:
     st.session_state["conversation"] = conversation.id
     if st.query_params.get(CONVERSATION_PARAM) != conversation.id:
         st.query_params[CONVERSATION_PARAM] = conversation.id
+
+
+def pasted_environment() -> dict[str, str]:
+    """What `${VAR}` in a pasted server may use: nothing once people sign in (one person's
+    paste must not read the process's variables), else the environment without the app's
+    own secrets."""
+    if login_configured():
+        return {}
+    return {k: v for k, v in environment().items() if k not in APP_SECRET_ENVS}
 
 
 def environment() -> dict[str, str]:

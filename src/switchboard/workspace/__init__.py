@@ -12,6 +12,7 @@ from switchboard.chat.conversation import LOCAL_OWNER
 from switchboard.chat.export import ConversationImportError, from_json, to_json, to_markdown
 from switchboard.chat.service import ConversationBusy
 from switchboard.config import (
+    APP_SECRET_ENVS,
     BINDINGS,
     ERAS,
     OPENAI_BASE_URL,
@@ -32,6 +33,7 @@ from switchboard.workspace.views import AgentView, ModelView, ServerView, Target
 from switchboard.workspace.workspace import Workspace
 
 __all__ = [
+    "APP_SECRET_ENVS",
     "ASSISTANT",
     "BINDINGS",
     "DEFAULT_SYSTEM_PROMPT",
