@@ -47,10 +47,10 @@ $(NODE_STAMP): $(NODE_DIR)/package-lock.json
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund --engine-strict=false --loglevel=error
 	touch $(NODE_STAMP)
 
-# The official MCP conformance suite's client scenarios, run through Switchboard's own
-# connection layer (tests/conformance/adapter.py).
+# The official MCP conformance suite's client scenarios, auth ones included, run through
+# Switchboard's own connection layer (tests/conformance/adapter.py).
 conformance: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m tests.conformance.run
+	$(BIN)/python -m tests.conformance.run --suite all
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)

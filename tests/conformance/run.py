@@ -36,7 +36,7 @@ class Outcome:
 
 def client_scenarios(suite: str = "") -> list[str]:
     """The suite's client scenarios, as `conformance list` names them: the auth ones when
-    `suite` is "auth", else all others."""
+    `suite` is "auth", every one when "all", else the others."""
     require_node()
     listing = subprocess.run(
         [str(NODE), str(CONFORMANCE), "list"],
@@ -48,7 +48,7 @@ def client_scenarios(suite: str = "") -> list[str]:
     ).stdout
     client = listing.split("Client scenarios", 1)[1]
     names = [line.split()[1] for line in client.splitlines() if line.strip().startswith("- ")]
-    return [n for n in names if n.startswith(AUTH) == (suite == "auth")]
+    return [n for n in names if suite == "all" or n.startswith(AUTH) == (suite == "auth")]
 
 
 def run_scenario(scenario: str) -> Outcome:
@@ -97,7 +97,9 @@ def _failure(check: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the scenarios, print one line per scenario (and why it failed), then the tally."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--suite", default="", help='"auth" for the auth scenarios')
+    parser.add_argument(
+        "--suite", default="", help='"auth" for the auth scenarios, "all" for every one'
+    )
     parser.add_argument("scenarios", nargs="*", help="scenario names (default: the suite's)")
     options = parser.parse_args(argv)
     outcomes = []

@@ -6,6 +6,7 @@ values may be ${VAR}s, and every secret joins the agent's masked values."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from switchboard.config.settings import (
@@ -67,8 +68,13 @@ def parse_mcp_auth(raw: Any, env: Mapping[str, str], label: str) -> McpAuthSetti
         raise ConfigError(f"{label} 'auth.grant': must be one of {', '.join(Grant)}.")
     client = _one({"clientId": "-", **raw}, env, f"{label} 'auth'")
     metadata_url = expand(str(raw.get("clientMetadataUrl", "")), env, f"{label} 'auth'") or ""
-    if grant == Grant.CLIENT_CREDENTIALS and not (raw.get("clientId") and client.client_secret):
-        raise ConfigError(f"{label} 'auth': clientCredentials needs clientId and clientSecret.")
+    key = _private_key(raw, env, f"{label} 'auth'")
+    if grant == Grant.CLIENT_CREDENTIALS and not (
+        raw.get("clientId") and (client.client_secret or key)
+    ):
+        raise ConfigError(
+            f"{label} 'auth': clientCredentials needs clientId, and clientSecret or privateKeyPath."
+        )
     return McpAuthSettings(
         grant=Grant(grant),
         client_id="" if client.client_id == "-" else client.client_id,
@@ -76,4 +82,17 @@ def parse_mcp_auth(raw: Any, env: Mapping[str, str], label: str) -> McpAuthSetti
         scopes=client.scopes,
         issuer=client.issuer,
         client_metadata_url=metadata_url,
+        private_key=key,
+        signing_algorithm=str(raw.get("signingAlgorithm", "RS256")),
     )
+
+
+def _private_key(raw: dict[str, Any], env: Mapping[str, str], label: str) -> str:
+    """The PEM a machine signs its client assertions with: `privateKeyPath` (read now)."""
+    path = expand(str(raw.get("privateKeyPath", "")), env, f"{label}.privateKeyPath") or ""
+    if not path:
+        return ""
+    try:
+        return Path(path).expanduser().read_text()
+    except OSError as exc:
+        raise ConfigError(f"{label}.privateKeyPath: cannot read {path} ({exc.strerror}).") from exc

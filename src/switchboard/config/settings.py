@@ -78,6 +78,8 @@ class McpAuthSettings:
     scopes: tuple[str, ...] = ()
     issuer: str = ""  # client credentials: the authorization server's issuer
     client_metadata_url: str = ""
+    private_key: str = field(default="", repr=False)  # PEM: client credentials by signed JWT
+    signing_algorithm: str = "RS256"
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ class McpServerSettings:
     @property
     def secrets(self) -> list[str]:
         """The values to mask wherever this server's traffic is shown."""
-        secret = [self.auth.client_secret] if self.auth and self.auth.client_secret else []
+        secret = [self.auth.client_secret, self.auth.private_key] if self.auth else []
         return [*self.headers.values(), *self.env.values(), *self.substituted, *secret]
 
 

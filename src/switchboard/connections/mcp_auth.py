@@ -19,7 +19,11 @@ from typing import TypeVar
 
 import httpx2
 from mcp.client.auth import OAuthClientProvider
-from mcp.client.auth.extensions.client_credentials import ClientCredentialsOAuthProvider
+from mcp.client.auth.extensions.client_credentials import (
+    ClientCredentialsOAuthProvider,
+    PrivateKeyJWTOAuthProvider,
+    SignedJWTParameters,
+)
 from mcp.shared.auth import (
     AuthorizationCodeResult,
     OAuthClientInformationFull,
@@ -86,7 +90,7 @@ def _configured_client(
         client_id=auth.client_id,
         client_secret=auth.client_secret or None,
         redirect_uris=[redirect_uri],
-        token_endpoint_auth_method="client_secret_post" if auth.client_secret else "none",
+        token_endpoint_auth_method="client_secret_basic" if auth.client_secret else "none",
         grant_types=["authorization_code", "refresh_token"],
         response_types=["code"],
         scope=" ".join(auth.scopes) or None,
@@ -108,6 +112,22 @@ def oauth_for(
     redirect_uri = public_url.rstrip("/") + CALLBACK_PATH
     storage = VaultStorage(vault, owner, settings, redirect_uri)
     auth = settings.auth
+    if auth is not None and auth.grant == Grant.CLIENT_CREDENTIALS and auth.private_key:
+        signed = SignedJWTParameters(
+            issuer=auth.client_id,
+            subject=auth.client_id,
+            signing_key=auth.private_key,
+            signing_algorithm=auth.signing_algorithm,
+        )
+        jwt = PrivateKeyJWTOAuthProvider(
+            settings.url,
+            storage,
+            auth.client_id,
+            signed.create_assertion_provider(),
+            scope=" ".join(auth.scopes) or None,
+            issuer=auth.issuer or None,
+        )
+        return jwt, storage
     if auth is not None and auth.grant == Grant.CLIENT_CREDENTIALS:
         machine = ClientCredentialsOAuthProvider(
             settings.url,
@@ -193,9 +213,10 @@ class ServerAuth:
         if built:
             built[1].tokens_seen = lambda t: _mask(redactor, t)
 
-    def bounding(self, timeout: asyncio.Timeout, limit: float) -> None:
-        """The connect phase's timeout now running (suspended while the person signs in)."""
-        self._phase = (timeout, limit)
+    def bounding(self, phase: tuple[asyncio.Timeout, float] | None) -> None:
+        """The connect phase's timeout and its limit while it runs (suspended while the
+        person signs in); None once it ended."""
+        self._phase = phase
 
     def signed_in(self) -> bool:
         """Whether tokens are kept for this server and owner."""

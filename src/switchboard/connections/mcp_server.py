@@ -289,8 +289,11 @@ class McpConnection(Connection):
         limit, started = self.settings.connect_timeout, time.time()
         try:
             async with asyncio.timeout(limit) as bound:
-                self.auth.bounding(bound, limit)  # no bound while the person signs in
-                yield
+                self.auth.bounding((bound, limit))  # no bound while the person signs in
+                try:
+                    yield
+                finally:
+                    self.auth.bounding(None)
         except TimeoutError as exc:
             entries = self.wire.entries.snapshot()
             unread = [e.body for e in entries if e.ts >= started and e.title.endswith(UNREAD)]
