@@ -5,6 +5,7 @@ a clear message that stores nothing."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -142,3 +143,30 @@ def test_a_sign_in_survives_a_restart_sealed_in_the_store(
     finally:
         second.close()
     assert leaks(guarded.provider.issued, [tmp_path]) == []
+
+
+def test_after_a_restart_an_expired_token_is_refreshed_without_a_new_sign_in(
+    guarded: OAuthServer, tmp_path: Path
+) -> None:
+    settings = Settings(
+        source="test", public_url=APP, data_dir=str(tmp_path), secret_key="a long test passphrase"
+    )
+    first = Workspace(settings)
+    try:
+        first.signing.complete(approve(waiting_sign_in(first, guarded)))
+        wait_for(lambda: view(first).status == Status.READY)
+        key = VaultKey("", "mcp", "guarded", Item.TOKENS)
+        kept = json.loads(first.signing.vault.get(key) or b"{}")
+        kept["switchboard_expires_at"] = 1.0  # long expired by the next start
+        first.signing.vault.put(key, json.dumps(kept).encode())
+    finally:
+        first.close()
+    guarded.provider.access.clear()  # the server agrees: that access token is no good
+    second = Workspace(settings)
+    try:
+        second.add_server(McpServerSettings(name="guarded", transport="http", url=guarded.url))
+        wait_for(lambda: view(second).status in (Status.READY, Status.FAILED))
+        assert view(second).status == Status.READY and not view(second).sign_in_url
+        assert len(guarded.provider.issued) == 4, "signed in once, refreshed once"
+    finally:
+        second.close()

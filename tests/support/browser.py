@@ -175,3 +175,18 @@ def step_counts(locator: Locator) -> Counter[int]:
     """How often each "step i of 40" line is on screen in the given element(s)."""
     text = "\n".join(locator.all_inner_texts())
     return Counter(int(n) for n in STEP_LINE.findall(text))
+
+
+def cancel_while_streaming(page: Page, prompt: str, last_step: str) -> Locator:
+    """Send `prompt` (a fresh task streaming steps), press Cancel task as soon as it is
+    offered — while the stream still runs, Stop beside it — and wait until the bubble says
+    canceled; the bubble."""
+    send(page, prompt)
+    bubble = assistant_bubbles(page).first
+    cancel = page.get_by_role("button", name="✖ Cancel task", exact=True)
+    expect(cancel).to_be_visible(timeout=STEP)
+    expect(stop_button(page)).to_be_visible()
+    assert last_step not in bubble.inner_text(), "offered while the task still streams"
+    cancel.click()
+    expect(status_label(bubble)).to_contain_text("canceled", timeout=STREAM)
+    return bubble

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx2
 from mcp.client.auth import OAuthClientProvider
@@ -31,12 +33,13 @@ from mcp.shared.auth import (
     OAuthToken,
 )
 
-from switchboard.config import Grant, McpServerSettings
+from switchboard.config import Grant, McpAuthSettings, McpServerSettings
 from switchboard.connections.redaction import Redactor
 from switchboard.connections.sign_in import SignIn, SignIns
 from switchboard.connections.vault import Item, Vault, VaultKey
 
 Model = TypeVar("Model", OAuthToken, OAuthClientInformationFull)
+EXPIRES_AT = "switchboard_expires_at"  # kept beside the token response: when it expires
 KIND = "mcp"
 CLIENT_NAME = "Switchboard"
 CALLBACK_PATH = "/oauth_callback"  # the app's page the authorization server sends the person to
@@ -61,7 +64,19 @@ class VaultStorage:
 
     async def set_tokens(self, tokens: OAuthToken) -> None:
         self.tokens_seen(tokens)
-        self._vault.put(self._key(Item.TOKENS), tokens.model_dump_json().encode())
+        kept = tokens.model_dump(mode="json")
+        if tokens.expires_in is not None:  # when, not how long: it is read after a restart
+            kept[EXPIRES_AT] = time.time() + tokens.expires_in
+        self._vault.put(self._key(Item.TOKENS), json.dumps(kept).encode())
+
+    def expires_at(self) -> float | None:
+        """When the kept access token expires (None: not said, or nothing kept)."""
+        data = self._vault.get(self._key(Item.TOKENS))
+        try:
+            value = json.loads(data).get(EXPIRES_AT) if data else None
+        except (ValueError, AttributeError):
+            return None
+        return float(value) if isinstance(value, int | float) else None
 
     async def get_client_info(self) -> OAuthClientInformationFull | None:
         stored = _read(self._vault.get(self._key(Item.CLIENT)), OAuthClientInformationFull)
@@ -69,6 +84,21 @@ class VaultStorage:
 
     async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
         self._vault.put(self._key(Item.CLIENT), client_info.model_dump_json().encode())
+
+
+class KeptTokensProvider(OAuthClientProvider):
+    """The SDK's provider, knowing when kept tokens expire: it loads them without their
+    expiry, so after a restart it would send an expired token and, on the 401, ask the
+    person to sign in again instead of using the refresh token."""
+
+    def __init__(self, *args: Any, storage: VaultStorage, **kwargs: Any) -> None:
+        super().__init__(*args, storage=storage, **kwargs)
+        self._kept = storage
+
+    async def _initialize(self) -> None:
+        await super()._initialize()
+        if self.context.current_tokens is not None:
+            self.context.token_expiry_time = self._kept.expires_at()
 
 
 def _read(data: bytes | None, model: type[Model]) -> Model | None:
@@ -112,32 +142,8 @@ def oauth_for(
     redirect_uri = public_url.rstrip("/") + CALLBACK_PATH
     storage = VaultStorage(vault, owner, settings, redirect_uri)
     auth = settings.auth
-    if auth is not None and auth.grant == Grant.CLIENT_CREDENTIALS and auth.private_key:
-        signed = SignedJWTParameters(
-            issuer=auth.client_id,
-            subject=auth.client_id,
-            signing_key=auth.private_key,
-            signing_algorithm=auth.signing_algorithm,
-        )
-        jwt = PrivateKeyJWTOAuthProvider(
-            settings.url,
-            storage,
-            auth.client_id,
-            signed.create_assertion_provider(),
-            scope=" ".join(auth.scopes) or None,
-            issuer=auth.issuer or None,
-        )
-        return jwt, storage
     if auth is not None and auth.grant == Grant.CLIENT_CREDENTIALS:
-        machine = ClientCredentialsOAuthProvider(
-            settings.url,
-            storage,
-            auth.client_id,
-            auth.client_secret,
-            scope=" ".join(auth.scopes) or None,
-            issuer=auth.issuer or None,
-        )
-        return machine, storage
+        return _machine(settings.url, auth, storage), storage
     waiting: list[SignIn] = []
 
     async def redirect(url: str) -> None:
@@ -159,15 +165,35 @@ def oauth_for(
         token_endpoint_auth_method="none",
         scope=" ".join(auth.scopes) if auth and auth.scopes else None,
     )
-    provider = OAuthClientProvider(
+    provider = KeptTokensProvider(
         settings.url,
         metadata,
-        storage,
+        storage=storage,
         redirect_handler=redirect,
         callback_handler=callback,
         client_metadata_url=(auth.client_metadata_url or None) if auth else None,
     )
     return provider, storage
+
+
+def _machine(url: str, auth: McpAuthSettings, storage: VaultStorage) -> OAuthClientProvider:
+    """A machine's sign-in (client credentials): by signed JWT when a private key is given,
+    else by the client secret."""
+    scope, issuer = " ".join(auth.scopes) or None, auth.issuer or None
+    if auth.private_key:
+        signed = SignedJWTParameters(
+            issuer=auth.client_id,
+            subject=auth.client_id,
+            signing_key=auth.private_key,
+            signing_algorithm=auth.signing_algorithm,
+        )
+        assertion = signed.create_assertion_provider()
+        return PrivateKeyJWTOAuthProvider(
+            url, storage, auth.client_id, assertion, scope=scope, issuer=issuer
+        )
+    return ClientCredentialsOAuthProvider(
+        url, storage, auth.client_id, auth.client_secret, scope=scope, issuer=issuer
+    )
 
 
 SHARED = ""  # the vault's owner for a connection from the config (shared by its users)

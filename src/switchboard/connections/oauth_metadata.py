@@ -13,20 +13,20 @@ from typing import Any
 
 import httpx
 
+from switchboard.connections.owner import CallError
+
 OPENID = "/.well-known/openid-configuration"
 OAUTH = "/.well-known/oauth-authorization-server"
 ENDPOINTS = ("authorization_endpoint", "token_endpoint", "device_authorization_endpoint")
 MAX_METADATA = 256_000  # bytes of a metadata document read at all
 
 
-class GrantError(Exception):
-    """A token could not be had; `message` says what happened, `hint` what to do, `code` the
-    server's OAuth error code when it gave one."""
+class GrantError(CallError):
+    """A token could not be had (a `CallError`: what happened, what to do), with the
+    server's OAuth error `code` when it gave one."""
 
     def __init__(self, message: str, hint: str = "", code: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+        super().__init__(message, hint)
         self.code = code
 
 

@@ -17,6 +17,7 @@ from tests.support.browser import (
     STORY_END,
     STREAM,
     assistant_bubbles,
+    cancel_while_streaming,
     messages,
     resume_button,
     send,
@@ -167,11 +168,4 @@ def test_stop_then_resume_gets_the_whole_answer(page: Page) -> None:
 def test_cancel_task_is_offered_while_a_fresh_task_streams(page: Page) -> None:
     """The task's id arrives after the page run began: the page reruns for it, so Cancel task
     is there during the stream (not only on a later visit), and it cancels."""
-    send(page, "slow")
-    bubble = assistant_bubbles(page).first
-    cancel = page.get_by_role("button", name="✖ Cancel task", exact=True)
-    expect(cancel).to_be_visible(timeout=STEP)
-    expect(stop_button(page)).to_be_visible()
-    assert "step 40 of 40" not in bubble.inner_text(), "offered while the task still streams"
-    cancel.click()
-    expect(status_label(bubble)).to_contain_text("canceled", timeout=STREAM)
+    cancel_while_streaming(page, "slow", "step 40 of 40")

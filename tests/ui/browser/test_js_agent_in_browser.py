@@ -13,13 +13,12 @@ from playwright.sync_api import Browser, Page, expect
 from tests.support.a2a_js import js_agent
 from tests.support.browser import (
     STEP,
-    STREAM,
     assistant_bubbles,
+    cancel_while_streaming,
     chat_page,
     running_app,
     send,
     status_label,
-    stop_button,
 )
 
 pytestmark = pytest.mark.browser
@@ -46,14 +45,7 @@ def page(browser: Browser, js_app: str) -> Iterator[Page]:
 
 def test_cancel_task_is_offered_while_a_fresh_js_task_streams(page: Page) -> None:
     """The JS agent names its task in the stream's first event, after the page run began."""
-    send(page, "steps 40 150")
-    bubble = assistant_bubbles(page).first
-    cancel = page.get_by_role("button", name="✖ Cancel task", exact=True)
-    expect(cancel).to_be_visible(timeout=STEP)
-    expect(stop_button(page)).to_be_visible()
-    assert "step 40 of 40" not in bubble.inner_text(), "offered while the task still streams"
-    cancel.click()
-    expect(status_label(bubble)).to_contain_text("canceled", timeout=STREAM)
+    bubble = cancel_while_streaming(page, "steps 40 150", "step 40 of 40")
     text = bubble.get_by_test_id("stChatMessageContent").inner_text()
     shown = [line for line in text.splitlines() if line.startswith("step ")]
     assert len(shown) == len(set(shown)), "each step once, after the cancel too"
