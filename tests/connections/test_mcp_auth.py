@@ -48,9 +48,10 @@ def view(ws: Workspace) -> ServerView:
     return found
 
 
-def waiting_sign_in(ws: Workspace, server: OAuthServer) -> str:
+def waiting_sign_in(ws: Workspace, server: OAuthServer, era: str = "auto") -> str:
     """Add the server; the authorization page it waits for the person to open."""
-    ws.add_server(McpServerSettings(name="guarded", transport="http", url=server.url))
+    settings = McpServerSettings(name="guarded", transport="http", url=server.url, era=era)
+    ws.add_server(settings)
     wait_for(lambda: bool(view(ws).sign_in_url) or view(ws).status == Status.FAILED)
     assert view(ws).status == Status.CONNECTING, view(ws).error
     return view(ws).sign_in_url
@@ -170,3 +171,13 @@ def test_after_a_restart_an_expired_token_is_refreshed_without_a_new_sign_in(
         assert len(guarded.provider.issued) == 4, "signed in once, refreshed once"
     finally:
         second.close()
+
+
+def test_a_legacy_era_connection_waits_for_the_sign_in_inside_its_handshake(
+    ws: Workspace, guarded: OAuthServer
+) -> None:
+    """No probe first: the sign-in happens within initialize, whose connect timeout pauses."""
+    url = waiting_sign_in(ws, guarded, era="legacy")
+    assert ws.signing.complete(approve(url)).outcome == Outcome.SIGNED_IN
+    wait_for(lambda: view(ws).status == Status.READY)
+    assert view(ws).protocol_version != "2026-07-28"

@@ -281,9 +281,10 @@ async def sign_in_first(
     """Before connecting, ask once with `client(auth=…)` (a client like the session's, with
     the SDK provider as its auth): a server that needs a sign-in answers 401 and the person
     signs in now, unbounded by the SDK's fixed 10 s `server/discover` probe (which would end
-    the sign-in and start another). Only over streamable HTTP, and only while no tokens are
-    kept; what it answers is not read."""
-    if settings.transport != "http" or auth.http_auth is None or auth.signed_in():
+    the sign-in and start another). Only over streamable HTTP in an era that probes (not
+    `legacy`), and only while no tokens are kept; what it answers is not read."""
+    probes = settings.era != "legacy"
+    if settings.transport != "http" or not probes or auth.http_auth is None or auth.signed_in():
         return
     headers = {"accept": "application/json, text/event-stream", **settings.headers}
     async with client(auth=auth.http_auth) as http:
