@@ -6,7 +6,7 @@ a clear message that stores nothing."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -122,20 +122,33 @@ def test_a_reconnect_uses_the_kept_tokens(ws: Workspace, guarded: OAuthServer) -
     assert again.wait(WAIT).status == Status.READY and not view(ws).sign_in_url
 
 
+def sealed_in(data_dir: Path) -> Settings:
+    """Settings whose store (SQLite in `data_dir`) keeps sign-ins sealed."""
+    return Settings(
+        source="test", public_url=APP, data_dir=str(data_dir), secret_key="a long test passphrase"
+    )
+
+
+def sign_in_and_stop(
+    settings: Settings, server: OAuthServer, then: Callable[[Workspace], None] = lambda _ws: None
+) -> None:
+    """One process: sign in to `server`, connect, do `then`, stop."""
+    first = Workspace(settings)
+    try:
+        first.signing.complete(approve(waiting_sign_in(first, server)))
+        wait_for(lambda: view(first).status == Status.READY)
+        then(first)
+    finally:
+        first.close()
+
+
 def test_a_sign_in_survives_a_restart_sealed_in_the_store(
     guarded: OAuthServer, tmp_path: Path
 ) -> None:
     """The tokens are kept in the SQLite store, encrypted: the next process connects without
     asking, and the database holds no token in any spelling."""
-    settings = Settings(
-        source="test", public_url=APP, data_dir=str(tmp_path), secret_key="a long test passphrase"
-    )
-    first = Workspace(settings)
-    try:
-        first.signing.complete(approve(waiting_sign_in(first, guarded)))
-        wait_for(lambda: view(first).status == Status.READY)
-    finally:
-        first.close()
+    settings = sealed_in(tmp_path)
+    sign_in_and_stop(settings, guarded)
     second = Workspace(settings)
     try:
         second.add_server(McpServerSettings(name="guarded", transport="http", url=guarded.url))
@@ -149,19 +162,15 @@ def test_a_sign_in_survives_a_restart_sealed_in_the_store(
 def test_after_a_restart_an_expired_token_is_refreshed_without_a_new_sign_in(
     guarded: OAuthServer, tmp_path: Path
 ) -> None:
-    settings = Settings(
-        source="test", public_url=APP, data_dir=str(tmp_path), secret_key="a long test passphrase"
-    )
-    first = Workspace(settings)
-    try:
-        first.signing.complete(approve(waiting_sign_in(first, guarded)))
-        wait_for(lambda: view(first).status == Status.READY)
+    settings = sealed_in(tmp_path)
+
+    def expire(first: Workspace) -> None:
         key = VaultKey("", "mcp", "guarded", Item.TOKENS)
         kept = json.loads(first.signing.vault.get(key) or b"{}")
         kept["switchboard_expires_at"] = 1.0  # long expired by the next start
         first.signing.vault.put(key, json.dumps(kept).encode())
-    finally:
-        first.close()
+
+    sign_in_and_stop(settings, guarded, expire)
     guarded.provider.access.clear()  # the server agrees: that access token is no good
     second = Workspace(settings)
     try:

@@ -4,7 +4,6 @@ in a plain file)."""
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any, Protocol
 
@@ -13,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from switchboard.chat.store.journal import reason
 from switchboard.chat.store.schema import vault
-from switchboard.connections.vault import VaultError, VaultKey
+from switchboard.connections.vault import MemoryVault, VaultError, VaultKey
 
 
 class Rows(Protocol):
@@ -30,24 +29,20 @@ class Rows(Protocol):
 
 
 class MemoryRows:
-    """Sealed values in this process's memory."""
+    """Sealed values in this process's memory (the connections layer's `MemoryVault`)."""
 
     def __init__(self) -> None:
-        self._rows: dict[VaultKey, str] = {}
-        self._lock = threading.Lock()
+        self._values = MemoryVault()
 
     def read(self, key: VaultKey) -> str | None:
-        with self._lock:
-            return self._rows.get(key)
+        value = self._values.get(key)
+        return value.decode() if value is not None else None
 
     def write(self, key: VaultKey, sealed: str) -> None:
-        with self._lock:
-            self._rows[key] = sealed
+        self._values.put(key, sealed.encode())
 
     def delete(self, owner: str, kind: str, name: str) -> None:
-        with self._lock:
-            for key in [k for k in self._rows if (k.owner, k.kind, k.name) == (owner, kind, name)]:
-                del self._rows[key]
+        self._values.forget(owner, kind, name)
 
 
 class SqlRows:
