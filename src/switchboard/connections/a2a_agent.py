@@ -32,7 +32,7 @@ from google.protobuf.json_format import ParseError
 from switchboard.config import AgentSettings, Limits
 from switchboard.connections.a2a_convert import attachment_part, task_update, to_updates
 from switchboard.connections.a2a_errors import call_error
-from switchboard.connections.a2a_oauth import authorization_client, in_words, signed_in
+from switchboard.connections.a2a_oauth import in_words, signed_in
 from switchboard.connections.cards import CardError, CardInfo, fetch_card, prefer_interfaces
 from switchboard.connections.deep_json import ReadTail, tail_kept
 from switchboard.connections.fold import Reply
@@ -230,9 +230,7 @@ class AgentConnection(Connection):
         )
         card = prefer_interfaces(card, self.settings.binding, self.settings.version)
         self.security = in_words(card)
-        if settings.auth or card.security_requirements:
-            auth_http = await stack.enter_async_context(authorization_client(self.guard))
-            http.auth = await signed_in(auth_http, card, settings, self.wire)
+        http.auth = await signed_in(stack, card, settings, self.wire, self.guard)
         config = ClientConfig(
             httpx_client=http, streaming=True, supported_protocol_bindings=BINDINGS
         )

@@ -10,6 +10,7 @@ on the issuer the config names (`auth.<scheme>.issuer`), never to one the card a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass
 
@@ -184,20 +185,22 @@ class BearerAuth(httpx.Auth):
 
 
 async def signed_in(
-    auth_http: httpx.AsyncClient,
+    stack: contextlib.AsyncExitStack,
     card: AgentCard,
     settings: AgentSettings,
     wire: WireLog,
+    guard: UrlGuard | None,
 ) -> BearerAuth | None:
     """The bearer auth for the agent's requests when its card asks for a sign-in the config
     has a client for (a first token had already, so a wrong secret fails the connection with
-    its message); None when it asks for none. `auth_http` talks to the authorization server
-    (never wire-logged: its bodies hold secrets)."""
+    its message); None when it asks for none. Only then is a client for the authorization
+    server opened on `stack` (never wire-logged: its bodies hold secrets)."""
     choice = choose(card, settings.auth)
     if choice is None:
         if missing := unmet(card, settings.auth):
             wire.record(Direction.WARNING, f"the card asks for {missing}: {NO_CREDENTIALS}")
         return None
+    auth_http = await stack.enter_async_context(authorization_client(guard))
     try:
         server = await metadata(auth_http, choice)
         agent = origin_of(settings.url)
