@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from switchboard.config import parse_settings
+from switchboard.config import Grant, parse_settings
 
 
 def test_agents_load_with_expanded_variables_and_defaults() -> None:
@@ -102,9 +102,31 @@ def test_bad_scheme_credentials_are_named() -> None:
                 "url": "http://127.0.0.1:3",
                 "auth": {"x": {"clientId": "c", "scopes": 3}},
             },
+            {"name": "d", "url": "http://127.0.0.1:4", "auth": {"x": {"certFile": "/nope.pem"}}},
+            {"name": "e", "url": "http://127.0.0.1:5", "auth": {"x": {"token": "t", "grant": 1}}},
         ]
     }
     problems = "\n".join(parse_settings(document, env={}).problems)
     assert "agents[0] ('a'): 'auth' must map the card's scheme names" in problems
-    assert "agents[1] ('b') 'auth.x'.clientId: is missing" in problems
+    assert "agents[1] ('b') 'auth.x': give clientId (OAuth2, OpenID Connect), token" in problems
     assert "agents[2] ('c') 'auth.x'.scopes: must be a list of scope names" in problems
+    assert "agents[3] ('d') 'auth.x': no file at /nope.pem" in problems
+    assert "agents[4] ('e') 'auth.x'.grant: must be one of authorizationCode" in problems
+
+
+def test_static_credentials_and_a_grant_are_read_and_masked() -> None:
+    auth = {
+        "bearer": {"token": "${TOKEN}"},
+        "basic": {"username": "ada", "password": "pa55"},
+        "key": {"apiKey": "k3y"},
+        "person": {"clientId": "switchboard", "grant": "authorizationCode"},
+    }
+    document = {"agents": [{"name": "many", "url": "http://127.0.0.1:9300", "auth": auth}]}
+    settings = parse_settings(document, env={"TOKEN": "t0ken"})
+    assert settings.problems == ()
+    (agent,) = settings.agents
+    assert agent.auth["bearer"].token == "t0ken"
+    assert (agent.auth["basic"].username, agent.auth["basic"].password) == ("ada", "pa55")
+    assert agent.auth["person"].grant == Grant.AUTHORIZATION_CODE
+    assert {"t0ken", "pa55", "k3y"} <= set(agent.secrets)
+    assert not any(secret in repr(agent) for secret in ("t0ken", "pa55", "k3y"))

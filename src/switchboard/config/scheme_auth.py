@@ -30,6 +30,26 @@ def parse_scheme_auth(raw: Any, env: Mapping[str, str], label: str) -> dict[str,
     return {name: _one(entry, env, f"{label} 'auth.{name}'") for name, entry in raw.items()}
 
 
+STRINGS = {  # config key → SchemeCredentials field
+    "clientId": "client_id",
+    "clientSecret": "client_secret",
+    "issuer": "issuer",
+    "token": "token",
+    "username": "username",
+    "password": "password",
+    "apiKey": "api_key",
+    "certFile": "cert_file",
+    "keyFile": "key_file",
+}
+GRANTS = {
+    "authorizationCode": Grant.AUTHORIZATION_CODE,
+    "clientCredentials": Grant.CLIENT_CREDENTIALS,
+    "deviceCode": Grant.DEVICE_CODE,
+    "oauth": Grant.AUTHORIZATION_CODE,
+}
+WHAT = "clientId (OAuth2, OpenID Connect), token, username, apiKey or certFile"
+
+
 def _one(entry: dict[str, Any], env: Mapping[str, str], label: str) -> SchemeCredentials:
     scopes = entry.get("scopes", [])
     if isinstance(scopes, str):
@@ -37,18 +57,30 @@ def _one(entry: dict[str, Any], env: Mapping[str, str], label: str) -> SchemeCre
     if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
         raise ConfigError(f"{label}.scopes: must be a list of scope names.")
     values = {}
-    for key in ("clientId", "clientSecret", "issuer"):
+    for key, name in STRINGS.items():
         value = entry.get(key, "")
         if not isinstance(value, str):
             raise ConfigError(f"{label}.{key}: must be a string.")
-        values[key] = expand(value, env, f"{label}.{key}") or ""
-    if not values["clientId"]:
-        raise ConfigError(f"{label}.clientId: is missing.")
+        values[name] = expand(value, env, f"{label}.{key}") or ""
+    if not any(values[name] for name in ("client_id", "token", "username", "api_key", "cert_file")):
+        raise ConfigError(f"{label}: give {WHAT}.")
     if values["issuer"]:
         check_http_url(values["issuer"], f"{label}.issuer")
-    return SchemeCredentials(
-        values["clientId"], values["clientSecret"], tuple(scopes), values["issuer"]
-    )
+    for path in ("cert_file", "key_file"):
+        if values[path] and not Path(values[path]).expanduser().is_file():
+            raise ConfigError(f"{label}: no file at {values[path]}.")
+    grant = _grant(entry.get("grant", entry.get("type")), f"{label}.grant")
+    return SchemeCredentials(**values, scopes=tuple(scopes), grant=grant)
+
+
+def _grant(raw: Any, label: str) -> Grant | None:
+    """`grant` (camelCase or the RFC's snake_case) → Grant; None when not given."""
+    if raw is None:
+        return None
+    grant = GRANTS.get(str(raw), str(raw))
+    if grant not in set(Grant):
+        raise ConfigError(f"{label}: must be one of {', '.join(GRANTS)}.")
+    return Grant(grant)
 
 
 def parse_mcp_auth(raw: Any, env: Mapping[str, str], label: str) -> McpAuthSettings | None:
@@ -60,12 +92,12 @@ def parse_mcp_auth(raw: Any, env: Mapping[str, str], label: str) -> McpAuthSetti
             f"{label}: 'auth' must be an object such as "
             '{"clientId": "…", "clientSecret": "${SECRET}", "scopes": ["…"]}.'
         )
-    grant = str(raw.get("grant", raw.get("type", Grant.AUTHORIZATION_CODE)))
-    grant = {"clientCredentials": Grant.CLIENT_CREDENTIALS, "oauth": Grant.AUTHORIZATION_CODE}.get(
-        grant, grant
-    )
-    if grant not in set(Grant):
-        raise ConfigError(f"{label} 'auth.grant': must be one of {', '.join(Grant)}.")
+    grant = _grant(raw.get("grant", raw.get("type")), f"{label} 'auth.grant'")
+    grant = grant or Grant.AUTHORIZATION_CODE
+    if grant == Grant.DEVICE_CODE:
+        raise ConfigError(
+            f"{label} 'auth.grant': MCP signs in with authorizationCode or clientCredentials."
+        )
     client = _one({"clientId": "-", **raw}, env, f"{label} 'auth'")
     metadata_url = expand(str(raw.get("clientMetadataUrl", "")), env, f"{label} 'auth'") or ""
     key = _private_key(raw, env, f"{label} 'auth'")
@@ -76,7 +108,7 @@ def parse_mcp_auth(raw: Any, env: Mapping[str, str], label: str) -> McpAuthSetti
             f"{label} 'auth': clientCredentials needs clientId, and clientSecret or privateKeyPath."
         )
     return McpAuthSettings(
-        grant=Grant(grant),
+        grant=grant,
         client_id="" if client.client_id == "-" else client.client_id,
         client_secret=client.client_secret,
         scopes=client.scopes,

@@ -25,19 +25,37 @@ class Limits:
     max_result_bytes: int = 16_000_000
 
 
+class Grant(StrEnum):
+    """How Switchboard gets a token from an authorization server."""
+
+    AUTHORIZATION_CODE = "authorization_code"  # a person, in the browser (the default)
+    CLIENT_CREDENTIALS = "client_credentials"  # a machine, with the client's own secret
+    DEVICE_CODE = "device_code"  # a person, on another device, with a code shown here
+
+
 @dataclass(frozen=True)
 class SchemeCredentials:
     """What Switchboard signs in with for one security scheme of an agent's card (`auth` in
-    its entry): an OAuth2 / OpenID Connect client."""
+    its entry): an OAuth2 / OpenID Connect client (and the grant, when the card's flows leave
+    a choice), a bearer token, a user name and password, an API key, or a client certificate.
+    """
 
     client_id: str = ""
     client_secret: str = field(default="", repr=False)
     scopes: tuple[str, ...] = ()
     issuer: str = ""  # an authorization server on another origin the secret may go to
+    grant: Grant | None = None  # None: the scheme's flows and the client decide
+    token: str = field(default="", repr=False)  # HTTP bearer
+    username: str = ""  # HTTP basic
+    password: str = field(default="", repr=False)
+    api_key: str = field(default="", repr=False)
+    cert_file: str = ""  # mutual TLS: the client certificate (PEM), and its key
+    key_file: str = ""
 
     @property
     def secrets(self) -> list[str]:
-        return [self.client_secret] if self.client_secret else []
+        values = (self.client_secret, self.token, self.password, self.api_key)
+        return [value for value in values if value]
 
 
 @dataclass(frozen=True)
@@ -58,13 +76,6 @@ class AgentSettings:
         """The values to mask wherever this agent's traffic is shown."""
         schemes = [secret for c in self.auth.values() for secret in c.secrets]
         return [*self.headers.values(), *self.substituted, *schemes]
-
-
-class Grant(StrEnum):
-    """How Switchboard signs in to an MCP server."""
-
-    AUTHORIZATION_CODE = "authorization_code"  # a person, in the browser (the default)
-    CLIENT_CREDENTIALS = "client_credentials"  # a machine, with the client's own secret
 
 
 @dataclass(frozen=True)

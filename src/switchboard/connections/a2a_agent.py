@@ -32,13 +32,16 @@ from google.protobuf.json_format import ParseError
 from switchboard.config import AgentSettings, Limits
 from switchboard.connections.a2a_convert import attachment_part, task_update, to_updates
 from switchboard.connections.a2a_errors import call_error
-from switchboard.connections.a2a_oauth import in_words, signed_in
+from switchboard.connections.a2a_oauth import signed_in
+from switchboard.connections.a2a_person import PersonSignIn, Prompt
+from switchboard.connections.a2a_schemes import SchemeRow, findings, in_words, rows
 from switchboard.connections.cards import CardError, CardInfo, fetch_card, prefer_interfaces
 from switchboard.connections.deep_json import ReadTail, tail_kept
 from switchboard.connections.fold import Reply
 from switchboard.connections.http import make_http_client, origin_of
 from switchboard.connections.owner import Breakage, CallError, Connection, Owner
 from switchboard.connections.redaction import Redactor
+from switchboard.connections.sign_in import Signing
 from switchboard.connections.updates import SETTLED, TERMINAL, Level, Update, notice
 from switchboard.connections.url_guard import UrlGuard, UrlRefused
 from switchboard.connections.wire import Direction, WireLog
@@ -59,9 +62,15 @@ class AgentConnection(Connection):
     """A connected A2A agent. Every coroutine runs on the background loop."""
 
     def __init__(
-        self, settings: AgentSettings, limits: Limits | None = None, guard: UrlGuard | None = None
+        self,
+        settings: AgentSettings,
+        limits: Limits | None = None,
+        guard: UrlGuard | None = None,
+        signing: tuple[Signing, str | None] | None = None,
     ) -> None:
         self.settings = settings
+        self.signing = signing  # where a person's sign-in goes, and for whom
+        self.person: PersonSignIn | None = None  # this connection's, once a card asks
         self.limits = limits or Limits()
         self.guard = guard  # where requests may go (a connection entered in the UI)
         self.wire = WireLog(Redactor(settings.secrets, settings.headers.keys()))
@@ -69,6 +78,8 @@ class AgentConnection(Connection):
         self.poll_for = POLL_FOR
         self.card: CardInfo | None = None
         self.security = ""  # what its card asks for, in words
+        self.schemes: list[SchemeRow] = []  # its card's schemes, with what the config gives
+        self.security_findings: list[str] = []  # what is wrong in the card's declarations
         self.endpoint = ""
         self.protocol = ""
         self.owner: Owner[Client] = Owner(
@@ -230,7 +241,9 @@ class AgentConnection(Connection):
         )
         card = prefer_interfaces(card, self.settings.binding, self.settings.version)
         self.security = in_words(card)
-        http.auth = await signed_in(stack, card, settings, self.wire, self.guard)
+        self.schemes, self.security_findings = rows(card, settings.auth), findings(card)
+        self.person = self._person()
+        http.auth = await signed_in(stack, card, settings, self.wire, self.guard, self.person)
         config = ClientConfig(
             httpx_client=http, streaming=True, supported_protocol_bindings=BINDINGS
         )
@@ -265,6 +278,27 @@ class AgentConnection(Connection):
             raw = f"{exc}\n\nAs it came (the last bytes read):\n{tail.text()}"
             self.wire.record(Direction.ERROR, UNREAD_EVENT, raw)
             raise CallError(f"{UNREADABLE}: {exc}", UNREADABLE_HINT) from exc
+
+    def _person(self) -> PersonSignIn | None:
+        if self.signing is None:
+            return None
+        signing, owner = self.signing
+        return PersonSignIn(signing, owner, self.name, origin_of(self.settings.url))
+
+    @property
+    def prompt(self) -> Prompt | None:
+        """What the person is asked to do to sign in, while the connection waits for it."""
+        return self.person.prompt if self.person else None
+
+    def signed_in(self) -> bool:
+        """Whether a person's token is kept for this agent (and its current origin)."""
+        person = self.person or self._person()
+        return person is not None and person.kept() is not None
+
+    def sign_out(self) -> None:
+        """Forget the person's token (the next connect asks for a sign-in again)."""
+        if person := self.person or self._person():
+            person.forget()
 
     def _failed(self, reason: str, _was_up: bool) -> None:
         self.wire.record(Direction.ERROR, "connection failed", reason)

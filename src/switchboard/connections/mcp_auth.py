@@ -16,7 +16,6 @@ import contextlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx2
@@ -35,14 +34,13 @@ from mcp.shared.auth import (
 
 from switchboard.config import Grant, McpAuthSettings, McpServerSettings
 from switchboard.connections.redaction import Redactor
-from switchboard.connections.sign_in import SignIn, SignIns
+from switchboard.connections.sign_in import SHARED, SignIn, Signing, SignIns, redirect_uri_for
 from switchboard.connections.vault import Item, Vault, VaultKey
 
 Model = TypeVar("Model", OAuthToken, OAuthClientInformationFull)
 EXPIRES_AT = "switchboard_expires_at"  # kept beside the token response: when it expires
 KIND = "mcp"
 CLIENT_NAME = "Switchboard"
-CALLBACK_PATH = "/oauth_callback"  # the app's page the authorization server sends the person to
 
 
 class VaultStorage:
@@ -139,7 +137,7 @@ def oauth_for(
     `on_wait` is told when the person is asked to sign in, and None when they came back."""
     if settings.transport == "stdio" or any(h.lower() == "authorization" for h in settings.headers):
         return None
-    redirect_uri = public_url.rstrip("/") + CALLBACK_PATH
+    redirect_uri = redirect_uri_for(public_url)
     storage = VaultStorage(vault, owner, settings, redirect_uri)
     auth = settings.auth
     if auth is not None and auth.grant == Grant.CLIENT_CREDENTIALS:
@@ -194,19 +192,6 @@ def _machine(url: str, auth: McpAuthSettings, storage: VaultStorage) -> OAuthCli
     return ClientCredentialsOAuthProvider(
         url, storage, auth.client_id, auth.client_secret, scope=scope, issuer=issuer
     )
-
-
-SHARED = ""  # the vault's owner for a connection from the config (shared by its users)
-
-
-@dataclass(frozen=True)
-class Signing:
-    """What sign-ins need, one per workspace: where tokens are kept, the sign-ins waiting,
-    and the app's public address (for the redirect URI)."""
-
-    vault: Vault
-    sign_ins: SignIns
-    public_url: str
 
 
 class ServerAuth:

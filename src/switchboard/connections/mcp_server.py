@@ -25,7 +25,7 @@ from mcp_types import LOG_LEVEL_META_KEY
 
 from switchboard.config import Limits, McpServerSettings
 from switchboard.connections.call_bounds import CallBounds
-from switchboard.connections.mcp_auth import ServerAuth, Signing, sign_in_first
+from switchboard.connections.mcp_auth import ServerAuth, sign_in_first
 from switchboard.connections.mcp_convert import (
     TASK_ONLY,
     TASK_ONLY_HINT,
@@ -60,6 +60,7 @@ from switchboard.connections.owner import (
     cancel_and_wait,
 )
 from switchboard.connections.redaction import Redactor
+from switchboard.connections.sign_in import Signing
 from switchboard.connections.updates import QuestionKind
 from switchboard.connections.url_guard import UrlGuard
 from switchboard.connections.wire import Direction, WireLog

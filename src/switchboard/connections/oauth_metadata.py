@@ -41,6 +41,7 @@ class ServerMetadata:
     revocation_endpoint: str = ""
     auth_methods: tuple[str, ...] = ("client_secret_basic",)
     scopes: tuple[str, ...] = ()
+    discovered: bool = False  # read from a metadata document (its issuer is the real one)
 
     @classmethod
     def of(cls, document: dict[str, Any], source: str) -> ServerMetadata:
@@ -64,6 +65,7 @@ class ServerMetadata:
                 document.get("token_endpoint_auth_methods_supported") or ("client_secret_basic",)
             ),
             scopes=tuple(document.get("scopes_supported") or ()),
+            discovered=True,
         )
 
 

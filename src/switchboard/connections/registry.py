@@ -12,9 +12,9 @@ from typing import TypeVar
 
 from switchboard.config import AgentSettings, Limits, McpServerSettings
 from switchboard.connections.a2a_agent import AgentConnection
-from switchboard.connections.mcp_auth import Signing
 from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.owner import Connection
+from switchboard.connections.sign_in import Signing
 from switchboard.connections.url_guard import UrlGuard
 
 C = TypeVar("C", bound=Connection)
@@ -33,7 +33,7 @@ class Registry:
     ) -> None:
         self.roots = roots
         self.limits = limits or Limits()
-        self.signing = signing  # what MCP sign-ins need (None: servers cannot sign in)
+        self.signing = signing  # what sign-ins need (None: no connection can sign a person in)
         self._agents: dict[Key, AgentConnection] = {}
         self._servers: dict[Key, McpConnection] = {}
         self._retired: list[Connection] = []
@@ -93,7 +93,8 @@ class Registry:
     ) -> AgentConnection:
         """Register an agent now (it shows as idle until `connect` runs on the loop): shared, or
         `owner`'s own; `replace` swaps out one of the same name and owner; `guard` as above."""
-        connection = AgentConnection(settings, self.limits, guard)
+        signing = (self.signing, owner) if self.signing is not None else None
+        connection = AgentConnection(settings, self.limits, guard, signing)
         self._register(self._agents, connection, owner, replace, "An agent")
         return connection
 

@@ -17,7 +17,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import parse_qs, urlsplit
 
+from switchboard.connections.vault import Vault
+
 EXPIRES = 600.0  # seconds a sign-in waits for the person
+CALLBACK_PATH = "/oauth_callback"  # the app's page the authorization server sends the person to
+SHARED = ""  # the vault's owner for a connection from the config (shared by its users)
 
 
 class Outcome(StrEnum):
@@ -49,6 +53,25 @@ class SignIn:
     expires: float
     _answer: asyncio.Future[Redirect] = field(repr=False)
     _loop: asyncio.AbstractEventLoop = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Signing:
+    """What sign-ins need, one per workspace: where tokens are kept, the sign-ins waiting,
+    and the app's public address (for the redirect URI)."""
+
+    vault: Vault
+    sign_ins: SignIns
+    public_url: str
+
+    @property
+    def redirect_uri(self) -> str:
+        return redirect_uri_for(self.public_url)
+
+
+def redirect_uri_for(public_url: str) -> str:
+    """Where authorization servers send the person back: the app's callback page."""
+    return public_url.rstrip("/") + CALLBACK_PATH
 
 
 class RefusedSignIn(Exception):

@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from switchboard.chat.conversation import LOCAL_OWNER
-from switchboard.connections.mcp_auth import SHARED, Signing
-from switchboard.connections.sign_in import Completed, SignIn, SignIns
+from switchboard.connections.sign_in import SHARED, Completed, SignIn, Signing, SignIns
 from switchboard.connections.vault import MemoryVault, Vault
 from switchboard.workspace.access import Access
 

@@ -12,6 +12,7 @@ from switchboard.assistant import Assistant
 from switchboard.assistant.tools import Target
 from switchboard.config import LlmSettings
 from switchboard.connections.a2a_agent import AgentConnection
+from switchboard.connections.a2a_schemes import SchemeRow
 from switchboard.connections.cards import CardInfo
 from switchboard.connections.http import origin_of
 from switchboard.connections.mcp_server import McpConnection
@@ -60,6 +61,12 @@ class AgentView:
     binding: str
     version: str
     shared: bool = True  # from the config file (seen by everyone); else the viewer's own
+    security: str = ""  # the card's requirements, in words
+    schemes: tuple[SchemeRow, ...] = ()  # the card's schemes, with what the config gives
+    security_findings: tuple[str, ...] = ()  # what is wrong in the card's declarations
+    sign_in_url: str = ""  # the page the person opens to sign in, while the agent waits
+    user_code: str = ""  # the code to enter there (a device-code sign-in)
+    signed_in: bool = False  # a person's token is kept for it
 
     @property
     def headers_stay_home(self) -> bool:
@@ -91,6 +98,12 @@ class AgentView:
             binding=settings.binding,
             version=settings.version,
             shared=agent.user is None,
+            security=agent.security,
+            schemes=tuple(agent.schemes),
+            security_findings=tuple(agent.security_findings),
+            sign_in_url=agent.prompt.url if agent.prompt else "",
+            user_code=agent.prompt.user_code if agent.prompt else "",
+            signed_in=agent.signed_in(),
         )
 
 

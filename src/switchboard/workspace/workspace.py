@@ -242,12 +242,16 @@ class Workspace:
         settings = AgentSettings(chosen, url, dict(headers or {}), binding, version)
         return self.add_agent(settings, False, not name.strip(), user, self.urls)
 
-    def reconnect_agent(self, name: str, user: str) -> Pending[AgentView] | None:
-        """Fetch the card again and rebuild the client; NotAllowed for a shared agent unless
-        `user` is an admin."""
+    def reconnect_agent(
+        self, name: str, user: str, sign_out: bool = False
+    ) -> Pending[AgentView] | None:
+        """Fetch the card again and rebuild the client (`sign_out`: forget the person's token
+        first); NotAllowed for a shared agent unless `user` is an admin."""
         agent = self.access.changeable(self.registry.agent(name, user), user)
         if agent is None:
             return None
+        if sign_out:
+            agent.sign_out()
         return self.add_agent(agent.settings, True, owner=agent.user, guard=agent.guard)
 
     def remove_agent(self, name: str, user: str) -> None:
