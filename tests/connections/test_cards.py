@@ -3,6 +3,7 @@ message for each kind of broken card."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -12,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from switchboard.connections.cards import parse_card
 from switchboard.workspace import Workspace
 from tests.support.hostile_http import CARD, hostile_cards
 from tests.support.servers import serve_app
@@ -121,3 +123,19 @@ def test_a_card_server_that_stalls_drips_lies_or_floods_fails_in_bounds_saying_w
     assert agent.status == "failed" and message in agent.error
     kept = sum(len(e.body) for e in agent.wire.entries.snapshot())
     assert kept < 100_000, "the wire log keeps an excerpt, never the body"
+
+
+def test_a_scheme_in_both_shapes_keeps_its_device_code_flow_and_the_raw_card_stays() -> None:
+    """The SDK's agents write each scheme in 1.0's shape and 0.3's (which has no device code):
+    the 1.0 one is read, and the card shown raw is the one received."""
+    device = {"deviceAuthorizationUrl": "http://127.0.0.1:1/device", "tokenUrl": "http://x/t"}
+    scheme = {"oauth2SecurityScheme": {"flows": {"deviceCode": device}}}
+    document = {
+        "name": "Both shapes",
+        "supportedInterfaces": [{"url": "http://127.0.0.1:1/", "protocolBinding": "JSONRPC"}],
+        "securitySchemes": {"device": {**scheme, "type": "oauth2", "flows": {}}},
+    }
+    card, info = parse_card(json.dumps(document).encode())
+    flows = card.security_schemes["device"].oauth2_security_scheme.flows
+    assert flows.device_code.device_authorization_url == "http://127.0.0.1:1/device"
+    assert info.raw["securitySchemes"]["device"]["type"] == "oauth2"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,7 +109,7 @@ def parse_card(content: bytes, location: str = "the card") -> tuple[AgentCard, C
     if not isinstance(document, dict) or not document.get("name"):
         raise CardError(f"{location} is JSON but not an A2A agent card (it has no 'name').")
     try:
-        card = parse_agent_card(dict(document))
+        card = parse_agent_card(modern_schemes(copy.deepcopy(document)))
     except Exception as exc:  # the SDK raises ParseError or ValueError with details
         raise CardError(f"{location} is not a valid A2A agent card: {exc}") from exc
     if not card.supported_interfaces:
@@ -117,6 +118,27 @@ def parse_card(content: bytes, location: str = "the card") -> tuple[AgentCard, C
             "nowhere to send messages."
         )
     return card, summarize(card, location, document)
+
+
+SCHEME_SHAPES = (
+    "apiKeySecurityScheme",
+    "httpAuthSecurityScheme",
+    "oauth2SecurityScheme",
+    "openIdConnectSecurityScheme",
+    "mtlsSecurityScheme",
+)
+
+
+def modern_schemes(document: dict[str, Any]) -> dict[str, Any]:
+    """A scheme written in both shapes (1.0's wrapper beside 0.3's `type`, as the SDK's own
+    agents serve it) keeps the 1.0 one: the SDK's reader would replace it with the 0.3 one,
+    which cannot hold a device-code flow."""
+    schemes = document.get("securitySchemes")
+    for scheme in schemes.values() if isinstance(schemes, dict) else ():
+        if isinstance(scheme, dict) and any(shape in scheme for shape in SCHEME_SHAPES):
+            for legacy in [key for key in scheme if key not in SCHEME_SHAPES]:
+                del scheme[legacy]
+    return document
 
 
 def summarize(card: AgentCard, location: str, raw: dict[str, Any]) -> CardInfo:
