@@ -290,6 +290,10 @@ class AgentConnection(Connection):
         """What the person is asked to do to sign in, while the connection waits for it."""
         return self.person.prompt if self.person else None
 
+    def asks_person(self) -> bool:
+        """Whether the connection waits for the person to sign in."""
+        return self.prompt is not None
+
     def signed_in(self) -> bool:
         """Whether a person's token is kept for this agent (and its current origin)."""
         person = self.person or self._person()

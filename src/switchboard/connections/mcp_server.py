@@ -222,6 +222,10 @@ class McpConnection(Connection):
         """List tools, resources, templates and prompts again."""
         await self._refresh(await self.owner.session(RECONNECT_WAIT))
 
+    def asks_person(self) -> bool:
+        """Whether the connection waits for the person to sign in."""
+        return self.auth.waiting is not None
+
     def stderr_text(self) -> str:
         """The tail of a stdio server's stderr (its logs and tracebacks), secrets masked."""
         return self.wire.redactor.text(self.stderr.tail())

@@ -13,7 +13,7 @@ from typing import TypeVar
 from switchboard.config import AgentSettings, Limits, McpServerSettings
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.mcp_server import McpConnection
-from switchboard.connections.owner import Connection
+from switchboard.connections.owner import Connection, Status
 from switchboard.connections.sign_in import Signing
 from switchboard.connections.url_guard import UrlGuard
 
@@ -58,6 +58,17 @@ class Registry:
         """The MCP servers in the order they were added: all of them, or those `user` sees."""
         with self._lock:
             return _visible(self._servers, user)
+
+    def connecting(self, names: list[str] | None) -> list[AgentConnection | McpConnection]:
+        """Those still being made (of `names`, else all), but not those waiting for a person
+        to sign in: nobody waits on a page for a sign-in they have not made yet."""
+        every = [*self.agents(), *self.servers()]
+        return [
+            c
+            for c in every
+            if c.status in (Status.IDLE, Status.CONNECTING)
+            and not (c.asks_person() or (names is not None and c.name not in names))
+        ]
 
     def server(self, name: str, user: str | None = None) -> McpConnection | None:
         """The MCP server called `name` that `user` sees (their own first), or a shared one."""

@@ -30,7 +30,7 @@ from switchboard.config import (
 )
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.mcp_server import McpConnection
-from switchboard.connections.owner import CallError, Status
+from switchboard.connections.owner import CallError
 from switchboard.connections.registry import Registry, connect_all
 from switchboard.connections.url_guard import UrlGuard
 from switchboard.connections.wire import WireEntry, WireLog
@@ -190,24 +190,17 @@ class Workspace:
 
     def connecting(self, names: list[str] | None = None) -> bool:
         """True when one of these connections (all, by default) is still being made."""
-        return bool(self._connecting(names))
+        return bool(self.registry.connecting(names))
 
     def await_connections(
         self, names: list[str] | None, timeout: float, stop_check: StopCheck | None = None
     ) -> None:
         """Give connections that are still connecting up to `timeout` seconds (rerun-aware):
         a first visit then shows their cards and tools instead of "connecting"."""
-        pending = self._connecting(names)
+        pending = self.registry.connecting(names)
         if pending:
             with contextlib.suppress(TimeoutError):
                 self._call(connect_all(pending), timeout, stop_check)
-
-    def _connecting(self, names: list[str] | None) -> list[AgentConnection | McpConnection]:
-        return [
-            c
-            for c in [*self.registry.agents(), *self.registry.servers()]
-            if c.status in (Status.IDLE, Status.CONNECTING) and (names is None or c.name in names)
-        ]
 
     # Requests: agents
 
