@@ -1,6 +1,7 @@
-"""Signing in from the pages, with AppTest against an OAuth-protected MCP server on the mcp
-SDK's own authorization server: the MCP page asks for the sign-in with a button to the
-authorization page, the callback page finishes it once, and Sign out asks again."""
+"""Signing in from the pages, with AppTest: an OAuth-protected MCP server on the mcp SDK's
+own authorization server, and an OpenID Connect-protected agent at oidc-provider. The page
+asks for the sign-in with a button to the authorization page, the callback page finishes it
+once, and Sign out asks again."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ import httpx
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from switchboard.connections.vault import Item, VaultKey
 from tests.support.apps import app_workspace, close_workspace
 from tests.support.oauth_mcp import OAuthServer, oauth_mcp_server
+from tests.support.oidc import oidc_provider, sign_in
+from tests.support.protected_agent import Scheme, protected_agent
 from tests.support.turns import wait_for
 
 PUBLIC = "http://127.0.0.1:8599"
@@ -97,3 +101,57 @@ def test_a_used_or_unknown_redirect_says_to_start_again(guarded: OAuthServer) ->
     again.query_params.update(dict(parse_qsl(urlsplit(location).query)))
     again.run()
     assert any("not waiting any more" in e.value for e in again.error), "single use"
+
+
+AGENT_REDIRECT = f"{PUBLIC}/oauth_callback"
+PERSON = {
+    "client_id": "switchboard",
+    "token_endpoint_auth_method": "none",
+    "grant_types": ["authorization_code", "refresh_token"],
+    "redirect_uris": [AGENT_REDIRECT],
+    "response_types": ["code"],
+}
+
+
+@pytest.fixture
+def oidc_agent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A config naming an OpenID Connect-protected agent, with a public client for it."""
+    with oidc_provider([PERSON]) as issuer, protected_agent(issuer, Scheme.OIDC) as (url, _):
+        entry = {"name": "agent", "url": url, "auth": {"oidc": {"clientId": "switchboard"}}}
+        path = tmp_path / "switchboard.json"
+        path.write_text(json.dumps({"publicUrl": PUBLIC, "agents": [entry]}))
+        monkeypatch.setenv("SWITCHBOARD_CONFIG", str(path))
+        try:
+            yield
+        finally:
+            close_workspace()
+
+
+def agents_page() -> None:
+    from switchboard.ui.agents_page import agents_page as page
+
+    page()
+
+
+def test_the_agents_page_lists_the_schemes_and_signs_the_person_in(oidc_agent: None) -> None:
+    at = AppTest.from_function(agents_page, default_timeout=30).run()
+    ws = app_workspace()
+    wait_for(lambda: bool((view := ws.agent("agent", "local")) and view.sign_in_url))
+    at.run()
+    assert not at.exception
+    assert any("Sign in required" in w.value for w in at.warning)
+    schemes = next(d.value for d in at.dataframe if "scheme" in d.value.columns)
+    assert list(schemes["scheme"]) == ["oidc"]
+    assert list(schemes["the config gives"]) == ["client switchboard"]
+    (button,) = [b for b in at.link_button if b.label == "🔐 Sign in"]
+    back = sign_in(str(button.proto.url), AGENT_REDIRECT, "grace")
+    callback = AppTest.from_function(callback_page, default_timeout=30)
+    for key, value in back.items():
+        callback.query_params[key] = value
+    assert [s.value for s in callback.run().success] == ["Signed in: agent connects now."]
+    wait_for(lambda: ws.agent("agent", "local").status == "ready")
+    at.run()
+    assert not [w for w in at.warning if "Sign in required" in w.value]
+    next(b for b in at.button if b.label == "🚪 Sign out").click().run()
+    wait_for(lambda: bool(ws.agent("agent", "local").sign_in_url))
+    assert ws.signing.vault.get(VaultKey("", "agent", "agent", Item.TOKENS)) is None

@@ -8,6 +8,7 @@ import streamlit as st
 
 from switchboard.ui.links import PageName, switch_to
 from switchboard.ui.remote_content import markdown, remote_content, safe
+from switchboard.ui.sign_in_page import sign_in_panel
 from switchboard.ui.state import (
     CONVERSATION_PARAM,
     SHARED_NOTE,
@@ -16,6 +17,7 @@ from switchboard.ui.state import (
     owner,
     start_conversation,
     wait_connected,
+    watch_connections,
     workspace,
 )
 from switchboard.workspace import (
@@ -42,6 +44,7 @@ def agents_page() -> None:
         render_add_form(ws)
     for agent in ws.agents(owner()):  # after the form: one it just added is listed too
         render_agent(ws, agent)
+    watch_connections(ws)  # a sign-in finished elsewhere, a reconnect: redrawn when it lands
 
 
 def render_add_form(ws: Workspace) -> None:
@@ -95,14 +98,17 @@ def render_agent(ws: Workspace, agent: AgentView) -> None:
     label = f"{icon} **{agent.name}** · {agent.status}" + (
         " · ⚠️ headers not sent" if agent.headers_stay_home else ""
     )
-    with st.expander(safe(label), expanded=failed or agent.headers_stay_home):
+    asks = bool(agent.sign_in_url)
+    with st.expander(safe(label), expanded=failed or asks or agent.headers_stay_home):
         if failed:
             st.error(safe(agent.error), icon="⚠️")
+        sign_in_panel(ws, agent)
         st.caption(f"URL: {agent.url}")
         if agent.headers:
             st.caption("Headers: " + ", ".join(f"`{k}: {v}`" for k, v in agent.headers.items()))
         if agent.headers_stay_home:
             render_headers_stay_home(agent)
+        render_security(agent)
         render_card(agent)
         render_actions(ws, agent)
 
@@ -122,6 +128,29 @@ def render_headers_stay_home(agent: AgentView) -> None:
         ),
         icon="⚠️",
     )
+
+
+def render_security(agent: AgentView) -> None:
+    """What the card asks for (its schemes and requirements), what the config gives for each,
+    and what is wrong in the card's declarations."""
+    if not agent.schemes:
+        return
+    markdown(f"**Security:** {agent.security}" if agent.security else "**Security**")
+    st.dataframe(
+        [
+            {
+                "scheme": row.name,
+                "kind": str(row.kind),
+                "details": row.detail,
+                "the config gives": row.given or "—",
+                "description": row.description,
+            }
+            for row in agent.schemes
+        ],
+        hide_index=True,
+    )
+    for finding in agent.security_findings:
+        st.warning(safe(f"The card's security: {finding}"), icon="⚠️")
 
 
 def render_actions(ws: Workspace, agent: AgentView) -> None:

@@ -1,6 +1,7 @@
-"""Signing in from the pages: a server's "Sign in required" with the button that opens its
-authorization page, Sign out, and the page the authorization server sends the person back to
-(`oauth_callback`), which hands the redirect to the waiting connection and says what happened.
+"""Signing in from the pages: a server's or an agent's "Sign in required" with the button
+that opens its authorization page (and a device code's code), Sign out, and the page the
+authorization server sends the person back to (`oauth_callback`), which hands the redirect
+to the waiting connection and says what happened.
 """
 
 from __future__ import annotations
@@ -10,32 +11,47 @@ import streamlit as st
 from switchboard.ui.links import PageName, page
 from switchboard.ui.state import owner, workspace
 from switchboard.workspace import Workspace
-from switchboard.workspace.views import ServerView
+from switchboard.workspace.views import AgentView, ServerView
 
 DONE = "sign-in-done"  # the session's last callback message (a rerun must not redeem twice)
 
 
-def sign_in_panel(ws: Workspace, server: ServerView) -> None:
-    """The server's sign-in: the button while one waits, Sign out once signed in."""
-    if server.sign_in_url:
-        if ws.access.may_change(server, owner()):
-            st.warning(
-                f"**Sign in required**: {server.name} asks you to sign in. Open its sign-in "
-                "page; when you come back here, it connects.",
-                icon="🔐",
-            )
-            st.link_button("🔐 Sign in", server.sign_in_url, type="primary")
-        else:
-            st.info(f"{server.name} waits for an admin to sign in.", icon="🔐")
-    elif server.signed_in and ws.access.may_change(server, owner()):
+def sign_in_panel(ws: Workspace, view: ServerView | AgentView) -> None:
+    """A server's or an agent's sign-in: the button (and a device code's code) while one
+    waits, Sign out once signed in."""
+    may_change = ws.access.may_change(view, owner())
+    code = view.user_code if isinstance(view, AgentView) else ""
+    if view.sign_in_url and not may_change:
+        st.info(f"{view.name} waits for an admin to sign in.", icon="🔐")
+    elif view.sign_in_url:
+        st.warning(
+            f"**Sign in required**: {view.name} asks you to sign in. "
+            + (
+                f"Open its sign-in page and enter the code **{code}** there (on any device); "
+                "it connects once you approve."
+                if code
+                else "Open its sign-in page; when you come back here, it connects."
+            ),
+            icon="🔐",
+        )
+        st.link_button("🔐 Sign in", view.sign_in_url, type="primary")
+    elif view.signed_in and may_change:
+        kind = "agent" if isinstance(view, AgentView) else "mcp"
         st.button(
             "🚪 Sign out",
-            key=f"mcp-sign-out-{server.name}",
-            on_click=ws.change_server,
-            args=(server.name, owner()),
-            kwargs={"sign_out": True},
-            help="Forget the tokens kept for this server; connecting asks for a new sign-in.",
+            key=f"{kind}-sign-out-{view.name}",
+            on_click=sign_out,
+            args=(ws, view, owner()),
+            help="Forget the tokens kept for it; connecting asks for a new sign-in.",
         )
+
+
+def sign_out(ws: Workspace, view: ServerView | AgentView, user: str) -> None:
+    """Forget the kept tokens and reconnect, which asks for a new sign-in."""
+    if isinstance(view, AgentView):
+        ws.reconnect_agent(view.name, user, sign_out=True)
+    else:
+        ws.change_server(view.name, user, sign_out=True)
 
 
 def oauth_callback_page() -> None:
@@ -54,4 +70,5 @@ def oauth_callback_page() -> None:
         st.error(message, icon="⚠️")
     else:
         st.info("This page finishes a sign-in: the authorization server sends you here.")
+    st.page_link(page(PageName.AGENTS), label="Back to the agents", icon="🤖")
     st.page_link(page(PageName.MCP), label="Back to the MCP servers", icon="🧰")
