@@ -18,7 +18,7 @@ from switchboard.connections.vault import Item, VaultKey
 from switchboard.workspace import LOCAL_OWNER, Workspace
 from switchboard.workspace.views import AgentView
 from tests.support.oidc import Issuer, approve_device, oidc_provider, sign_in
-from tests.support.protected_agent import Scheme, protected_agent
+from tests.support.protected_agent import PRIVATE, Scheme, protected_agent
 from tests.support.secret_scan import leaks
 from tests.support.tracebacks import no_tracebacks
 from tests.support.turns import WAIT, run_turn, wait_for
@@ -93,6 +93,7 @@ def test_a_person_signs_in_in_the_browser_and_talks_as_themselves(
         assert agent.signed_in and not agent.sign_in_url
         (scheme,) = agent.schemes
         assert (scheme.name, scheme.given) == (kind.value, "client switchboard")
+        assert agent.extended_changes == (f"skill added: {PRIVATE}",), "the extended card"
         conversation = ws.chat.new_conversation("agent")
         first = run_turn(ws, conversation, "hello")
         assert first.text().startswith("Hi!"), first.notices
@@ -112,7 +113,7 @@ def test_the_device_code_is_shown_and_approved_on_another_device(
         approve_device(waiting.sign_in_url, "lin")
         assert pending.wait(WAIT).status == Status.READY, view(ws).error
         assert run_turn(ws, ws.chat.new_conversation("agent"), "hello").text()
-        assert guard.subjects == ["lin"]
+        assert set(guard.subjects) == {"lin"}
 
 
 def test_a_reconnect_and_a_restart_use_the_kept_token(issuer: Issuer, tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """An A2A agent that asks for sign-in: the demo agent with a card declaring OAuth2 (client
 credentials, authorization code with PKCE, device code) or OpenID Connect, both at the
-OpenID provider of tests/support/oidc, and every request but the card's checked there.
+OpenID provider of tests/support/oidc, and every request but the card's checked there. Its
+authenticated extended card lists one more skill (PRIVATE).
 
 Tokens are checked as a resource server checks a JWT access token: signed by a key of the
 provider's JWKS, from its issuer, for this agent's audience, not expired. A request without
@@ -16,6 +17,8 @@ from enum import StrEnum
 import httpx
 import jwt
 from a2a.types import (
+    AgentCard,
+    AgentSkill,
     AuthorizationCodeOAuthFlow,
     ClientCredentialsOAuthFlow,
     DeviceCodeOAuthFlow,
@@ -36,6 +39,7 @@ from tests.support.servers import serve_app
 
 CARD_PATH = "/.well-known/agent-card.json"
 SCOPES = {"agent.read": "Talk to the agent"}
+PRIVATE = "Private skill"  # the skill only the extended card lists
 
 
 class Scheme(StrEnum):
@@ -128,7 +132,11 @@ def protected_agent(
         card.security_requirements.append(
             SecurityRequirement(schemes={kind.value: StringList(list=list(SCOPES))})
         )
-        guard = RequireToken(build_app(base, card=card), issuer)
+        card.capabilities.extended_agent_card = True
+        extended = AgentCard()
+        extended.CopyFrom(card)
+        extended.skills.append(AgentSkill(id="private", name=PRIVATE, description="Signed in"))
+        guard = RequireToken(build_app(base, card=card, extended=extended), issuer)
         guards.append(guard)
         return guard
 

@@ -152,6 +152,7 @@ def test_the_agents_page_lists_the_schemes_and_signs_the_person_in(oidc_agent: N
     wait_for(lambda: ws.agent("agent", "local").status == "ready")
     at.run()
     assert not [w for w in at.warning if "Sign in required" in w.value]
+    assert "- skill added: Private skill" in [m.value for m in at.markdown], "the extended card"
     next(b for b in at.button if b.label == "🚪 Sign out").click().run()
     wait_for(lambda: bool(ws.agent("agent", "local").sign_in_url))
     assert ws.signing.vault.get(VaultKey("", "agent", "agent", Item.TOKENS)) is None

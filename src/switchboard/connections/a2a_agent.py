@@ -32,6 +32,7 @@ from google.protobuf.json_format import ParseError
 from switchboard.config import AgentSettings, Limits
 from switchboard.connections.a2a_convert import attachment_part, task_update, to_updates
 from switchboard.connections.a2a_errors import call_error
+from switchboard.connections.a2a_extended import extended_card
 from switchboard.connections.a2a_oauth import signed_in
 from switchboard.connections.a2a_person import PersonSignIn, Prompt
 from switchboard.connections.a2a_schemes import SchemeRow, findings, in_words, rows
@@ -77,6 +78,7 @@ class AgentConnection(Connection):
         self.resume_attempts = RESUME_ATTEMPTS
         self.poll_for = POLL_FOR
         self.card: CardInfo | None = None
+        self.extended: CardInfo | None = None  # the card as signed in, when it offers one
         self.security = ""  # what its card asks for, in words
         self.schemes: list[SchemeRow] = []  # its card's schemes, with what the config gives
         self.security_findings: list[str] = []  # what is wrong in the card's declarations
@@ -250,6 +252,9 @@ class AgentConnection(Connection):
         client = ClientFactory(config).create(card)
         stack.push_async_callback(client.close)
         self.card = info
+        self.extended = None
+        if card.capabilities.extended_agent_card and http.auth is not None:
+            self.extended = await extended_card(client, info.card_url, self.wire)
         self._describe_endpoint(client, card)
         elapsed = 1000 * (time.monotonic() - started)
         self.wire.record(

@@ -160,12 +160,17 @@ def build_app(
     bindings: Sequence[str] = ("JSONRPC", "HTTP+JSON"),
     versions: Sequence[str] = ("1.0", "0.3"),
     card: AgentCard | None = None,
+    extended: AgentCard | None = None,
 ) -> Starlette:
     """Build the Starlette app: card, JSON-RPC at ``/`` and REST under ``/rest`` (1.0 and 0.3);
-    `card` replaces the one `build_card` makes (a test's agent that asks for sign-in)."""
+    `card` replaces the one `build_card` makes, `extended` is the authenticated extended card
+    (a test's agent that asks for sign-in)."""
     card = card or build_card(base_url, streaming=streaming, bindings=bindings, versions=versions)
     handler = DefaultRequestHandler(
-        agent_executor=DemoAgentExecutor(), task_store=InMemoryTaskStore(), agent_card=card
+        agent_executor=DemoAgentExecutor(),
+        task_store=InMemoryTaskStore(),
+        agent_card=card,
+        extended_agent_card=extended,
     )
     routes = [  # the card goes first: the REST routes end with a catch-all '/{tenant}' mount
         *create_agent_card_routes(card),

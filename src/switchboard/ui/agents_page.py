@@ -189,6 +189,19 @@ def render_card(agent: AgentView) -> None:
     if agent.card is not None:
         with remote_content(None, f"card-{agent.name}"):
             draw_card(agent, agent.card)
+    if agent.extended is not None:
+        render_extended(agent, agent.extended)
+
+
+def render_extended(agent: AgentView, extended: CardInfo) -> None:
+    """The authenticated extended card next to the public one: what signing in changed."""
+    markdown("**Extended card** (with your credentials)")
+    if agent.extended_changes:
+        markdown("\n".join(f"- {change}" for change in agent.extended_changes))
+    else:
+        st.caption("The same as the public card.")
+    if st.toggle("Show the raw extended card", key=f"raw-extended-{agent.name}"):
+        st.json(extended.raw, expanded=False)
 
 
 def draw_card(agent: AgentView, card: CardInfo) -> None:

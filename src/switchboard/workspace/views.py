@@ -12,6 +12,7 @@ from switchboard.assistant import Assistant
 from switchboard.assistant.tools import Target
 from switchboard.config import LlmSettings
 from switchboard.connections.a2a_agent import AgentConnection
+from switchboard.connections.a2a_extended import changes
 from switchboard.connections.a2a_schemes import SchemeRow
 from switchboard.connections.cards import CardInfo
 from switchboard.connections.http import origin_of
@@ -67,6 +68,8 @@ class AgentView:
     sign_in_url: str = ""  # the page the person opens to sign in, while the agent waits
     user_code: str = ""  # the code to enter there (a device-code sign-in)
     signed_in: bool = False  # a person's token is kept for it
+    extended: CardInfo | None = None  # the authenticated extended card, when had
+    extended_changes: tuple[str, ...] = ()  # what it says differently from the public card
 
     @property
     def headers_stay_home(self) -> bool:
@@ -104,6 +107,10 @@ class AgentView:
             sign_in_url=agent.prompt.url if agent.prompt else "",
             user_code=agent.prompt.user_code if agent.prompt else "",
             signed_in=agent.signed_in(),
+            extended=agent.extended,
+            extended_changes=tuple(
+                changes(agent.card, agent.extended) if agent.card and agent.extended else ()
+            ),
         )
 
 
