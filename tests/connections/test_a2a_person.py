@@ -17,7 +17,7 @@ from switchboard.connections.sign_in import Outcome
 from switchboard.connections.vault import Item, VaultKey
 from switchboard.workspace import LOCAL_OWNER, Workspace
 from switchboard.workspace.views import AgentView
-from tests.support.oidc import Issuer, approve_device, oidc_provider, sign_in
+from tests.support.oidc import Issuer, approve_device, oidc_provider, public_client, sign_in
 from tests.support.protected_agent import PRIVATE, Scheme, protected_agent
 from tests.support.secret_scan import leaks
 from tests.support.tracebacks import no_tracebacks
@@ -25,17 +25,7 @@ from tests.support.turns import WAIT, run_turn, wait_for
 
 APP = "http://127.0.0.1:8501"
 REDIRECT = f"{APP}/oauth_callback"
-PERSON = {
-    "client_id": "switchboard",
-    "token_endpoint_auth_method": "none",
-    "grant_types": [
-        "authorization_code",
-        "refresh_token",
-        "urn:ietf:params:oauth:grant-type:device_code",
-    ],
-    "redirect_uris": [REDIRECT],
-    "response_types": ["code"],
-}
+PERSON = public_client(REDIRECT, device=True)
 TOKENS = VaultKey("", KIND, "agent", Item.TOKENS)  # a config agent's (shared) token
 
 

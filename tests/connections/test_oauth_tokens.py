@@ -26,7 +26,7 @@ from switchboard.connections.oauth_tokens import (
     refresh,
     revoke,
 )
-from tests.support.oidc import Issuer, approve_device, oidc_provider, sign_in
+from tests.support.oidc import Issuer, approve_device, oidc_provider, public_client, sign_in
 
 REDIRECT = "http://127.0.0.1:8501/oauth_callback"
 SECRET = "machine-secret-0123456789"
@@ -40,17 +40,7 @@ CLIENTS = [
         "redirect_uris": [],
         "response_types": [],
     },
-    {
-        "client_id": "switchboard",
-        "token_endpoint_auth_method": "none",
-        "grant_types": [
-            "authorization_code",
-            "refresh_token",
-            "urn:ietf:params:oauth:grant-type:device_code",
-        ],
-        "redirect_uris": [REDIRECT],
-        "response_types": ["code"],
-    },
+    public_client(REDIRECT, device=True),
 ]
 
 

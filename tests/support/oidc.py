@@ -38,6 +38,22 @@ class Issuer:
         return str(self.metadata["token_endpoint"])
 
 
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+def public_client(redirect_uri: str, device: bool = False) -> dict[str, Any]:
+    """The provider's public client for Switchboard (no secret, PKCE), redirecting to the
+    app's callback page; with `device`, allowed the device grant too."""
+    grants = ["authorization_code", "refresh_token", *([DEVICE_GRANT] if device else [])]
+    return {
+        "client_id": "switchboard",
+        "token_endpoint_auth_method": "none",
+        "grant_types": grants,
+        "redirect_uris": [redirect_uri],
+        "response_types": ["code"],
+    }
+
+
 @contextlib.contextmanager
 def oidc_provider(
     clients: list[dict[str, Any]], resource: str = RESOURCE, access_ttl: int = 3600

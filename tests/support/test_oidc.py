@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from tests.support.oidc import RESOURCE, Issuer, oidc_provider, sign_in
+from tests.support.oidc import RESOURCE, Issuer, oidc_provider, public_client, sign_in
 
 REDIRECT = "http://127.0.0.1:8501/oauth_callback"
 MACHINE = {
@@ -24,13 +24,7 @@ MACHINE = {
     "redirect_uris": [],
     "response_types": [],
 }
-PERSON = {
-    "client_id": "switchboard",
-    "token_endpoint_auth_method": "none",
-    "grant_types": ["authorization_code", "refresh_token"],
-    "redirect_uris": [REDIRECT],
-    "response_types": ["code"],
-}
+PERSON = public_client(REDIRECT)
 
 
 @pytest.fixture(scope="module")

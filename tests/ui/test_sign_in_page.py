@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from switchboard.connections.vault import Item, VaultKey
 from tests.support.apps import app_workspace, close_workspace
 from tests.support.oauth_mcp import OAuthServer, oauth_mcp_server
-from tests.support.oidc import oidc_provider, sign_in
+from tests.support.oidc import oidc_provider, public_client, sign_in
 from tests.support.protected_agent import Scheme, protected_agent
 from tests.support.turns import wait_for
 
@@ -104,13 +104,7 @@ def test_a_used_or_unknown_redirect_says_to_start_again(guarded: OAuthServer) ->
 
 
 AGENT_REDIRECT = f"{PUBLIC}/oauth_callback"
-PERSON = {
-    "client_id": "switchboard",
-    "token_endpoint_auth_method": "none",
-    "grant_types": ["authorization_code", "refresh_token"],
-    "redirect_uris": [AGENT_REDIRECT],
-    "response_types": ["code"],
-}
+PERSON = public_client(AGENT_REDIRECT)
 
 
 @pytest.fixture

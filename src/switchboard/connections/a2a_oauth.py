@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import httpx
 from a2a.types import AgentCard, SecurityScheme
@@ -293,6 +294,7 @@ def _token_source(
     (after the kept token, if any, could not be renewed)."""
     client = Client(choice.credentials.client_id, choice.credentials.client_secret)
     a_person = choice.grant != Grant.CLIENT_CREDENTIALS
+    machine = partial(client_credentials, http, server, client)
 
     def renewed(token: Token) -> None:
         for secret in (token.access_token, token.refresh_token):
@@ -302,14 +304,13 @@ def _token_source(
             person.keep(token)
 
     if not a_person:
-        again = lambda: client_credentials(http, server, client, choice.scopes)  # noqa: E731
-        return TokenSource(http, server, client, again, renewed)
+        return TokenSource(http, server, client, partial(machine, choice.scopes), renewed)
     if person is None:
         raise GrantError(
             f"Scheme {choice.name!r} signs a person in, which needs the app's sign-in page.",
             "Connect the agent from the app, or configure a client-credentials client.",
         )
-    ask = lambda: person.sign_in(http, server, client, choice.grant, choice.scopes)  # noqa: E731
+    ask = partial(person.sign_in, http, server, client, choice.grant, choice.scopes)
     return TokenSource(http, server, client, ask, renewed, person.kept(), ask_early=False)
 
 

@@ -18,7 +18,7 @@ from switchboard.config import Settings
 from switchboard.connections.vault import Item, VaultKey
 from switchboard.workspace import Workspace
 from tests.support.browser import PAGE_TIMEOUT, STEP, assistant_bubbles, running_app, send
-from tests.support.oidc import oidc_provider
+from tests.support.oidc import oidc_provider, public_client
 from tests.support.protected_agent import Scheme, protected_agent
 from tests.support.secret_scan import leaks
 from tests.support.servers import free_port
@@ -27,17 +27,6 @@ pytestmark = pytest.mark.browser
 
 SECRET_KEY = "a passphrase only this test knows"
 TOKENS = VaultKey("", "agent", "agent", Item.TOKENS)
-
-
-def person(redirect: str) -> dict[str, object]:
-    """The provider's public client for Switchboard, redirecting to the app's callback."""
-    return {
-        "client_id": "switchboard",
-        "token_endpoint_auth_method": "none",
-        "grant_types": ["authorization_code", "refresh_token"],
-        "redirect_uris": [redirect],
-        "response_types": ["code"],
-    }
 
 
 def sign_in_on_the_provider(context: BrowserContext, page: Page) -> Page:
@@ -64,7 +53,7 @@ def test_an_agent_sign_in_connects_it_and_survives_a_restart(
     port = free_port()
     public = f"http://127.0.0.1:{port}"
     with (
-        oidc_provider([person(f"{public}/oauth_callback")]) as issuer,
+        oidc_provider([public_client(f"{public}/oauth_callback")]) as issuer,
         protected_agent(issuer, Scheme.OIDC) as (agent_url, guard),
     ):
         entry = {"name": "agent", "url": agent_url, "auth": {"oidc": {"clientId": "switchboard"}}}
