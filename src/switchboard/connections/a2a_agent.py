@@ -244,6 +244,8 @@ class AgentConnection(Connection):
         card = prefer_interfaces(card, self.settings.binding, self.settings.version)
         self.security = in_words(card)
         self.schemes, self.security_findings = rows(card, settings.auth), findings(card)
+        for finding in self.security_findings:
+            self.wire.record(Direction.WARNING, f"the card's security: {finding}")
         self.person = self._person()
         http.auth = await signed_in(stack, card, settings, self.wire, self.guard, self.person)
         config = ClientConfig(

@@ -24,7 +24,6 @@ from switchboard.connections.a2a_person import AGAIN, PersonSignIn
 from switchboard.connections.a2a_schemes import (
     Fixed,
     SchemeKind,
-    findings,
     fixed,
     in_words,
     kind_of,
@@ -240,8 +239,6 @@ async def signed_in(
     secret or a refused sign-in fails the connection with its message); None when it meets
     none or the card asks for nothing. Only for a sign-in is a client for the authorization
     server opened on `stack` (never wire-logged: its bodies hold secrets)."""
-    for finding in findings(card):
-        wire.record(Direction.WARNING, f"the card's security: {finding}")
     names = met(card, settings.auth)
     if names is None:
         wire.record(Direction.WARNING, f"the card asks for {in_words(card)}: {NO_CREDENTIALS}")
