@@ -104,6 +104,7 @@ def test_bad_scheme_credentials_are_named() -> None:
             },
             {"name": "d", "url": "http://127.0.0.1:4", "auth": {"x": {"certFile": "/nope.pem"}}},
             {"name": "e", "url": "http://127.0.0.1:5", "auth": {"x": {"token": "t", "grant": 1}}},
+            {"name": "f", "url": "https://127.0.0.1:6", "caFile": "/nope-ca.pem"},
         ]
     }
     problems = "\n".join(parse_settings(document, env={}).problems)
@@ -112,6 +113,7 @@ def test_bad_scheme_credentials_are_named() -> None:
     assert "agents[2] ('c') 'auth.x'.scopes: must be a list of scope names" in problems
     assert "agents[3] ('d') 'auth.x': no file at /nope.pem" in problems
     assert "agents[4] ('e') 'auth.x'.grant: must be one of authorizationCode" in problems
+    assert "agents[5] ('f'): 'caFile': no file at /nope-ca.pem" in problems
 
 
 def test_static_credentials_and_a_grant_are_read_and_masked() -> None:

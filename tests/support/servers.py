@@ -7,6 +7,7 @@ import contextlib
 import signal
 import socket
 import socketserver
+import ssl
 import subprocess
 import sys
 import threading
@@ -18,6 +19,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from switchboard.config import McpServerSettings
+from tests.support.tls import Certificates
 
 # The demo MCP server over stdio: its command line, its settings, its config-file entry.
 DEMO_STDIO = (sys.executable, ("-m", "switchboard", "demo-mcp"))
@@ -48,17 +50,34 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve_app(
-    build: Callable[[str], Starlette], port: int = 0, grace: float = 0.2
+    build: Callable[[str], Starlette],
+    port: int = 0,
+    grace: float = 0.2,
+    tls: Certificates | None = None,
 ) -> Iterator[str]:
     """Serve `build(base_url)` with uvicorn on a loopback port in a thread; yield the base URL.
-    On exit, open connections get `grace` seconds, then are cut, as when a server dies."""
+    On exit, open connections get `grace` seconds, then are cut, as when a server dies. With
+    `tls`, it serves HTTPS with the server certificate and requires a client certificate
+    signed by the CA (mutual TLS)."""
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(("127.0.0.1", port))
-    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    base = f"{'https' if tls else 'http'}://127.0.0.1:{sock.getsockname()[1]}"
+    secure = {}
+    if tls is not None:
+        secure = {
+            "ssl_certfile": str(tls.server.cert),
+            "ssl_keyfile": str(tls.server.key),
+            "ssl_ca_certs": str(tls.ca),
+            "ssl_cert_reqs": ssl.CERT_REQUIRED,
+        }
     config = uvicorn.Config(
-        build(base), log_level="critical", lifespan="on", timeout_graceful_shutdown=grace
+        build(base),
+        log_level="critical",
+        lifespan="on",
+        timeout_graceful_shutdown=grace,
+        **secure,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

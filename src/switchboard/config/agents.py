@@ -4,6 +4,7 @@ its field, and the other entries still load."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from switchboard.config.scheme_auth import parse_scheme_auth
@@ -65,6 +66,9 @@ def parse_agent(entry: Any, env: Mapping[str, str], where: str = "agent") -> Age
     if version not in VERSIONS:
         raise ConfigError(f"{label}: 'protocolVersion' must be one of {', '.join(VERSIONS)}.")
     connect_timeout = seconds(entry.get("connectTimeout"), f"{label}: 'connectTimeout'")
+    ca_file = expand(str(entry.get("caFile", "")), env, f"{label} 'caFile'") or ""
+    if ca_file and not Path(ca_file).expanduser().is_file():
+        raise ConfigError(f"{label}: 'caFile': no file at {ca_file}.")
     return AgentSettings(
         name=name.strip(),
         url=url,
@@ -74,4 +78,5 @@ def parse_agent(entry: Any, env: Mapping[str, str], where: str = "agent") -> Age
         connect_timeout=connect_timeout or AgentSettings.connect_timeout,
         substituted=substituted(entry, env),
         auth=parse_scheme_auth(entry.get("auth"), env, label),
+        ca_file=ca_file,
     )

@@ -70,6 +70,7 @@ class AgentSettings:
     connect_timeout: float = 15.0  # seconds for the card and the client, all told
     substituted: tuple[str, ...] = field(default=(), repr=False)  # what ${VAR}s stood for
     auth: Mapping[str, SchemeCredentials] = field(default_factory=dict, repr=False)
+    ca_file: str = ""  # the PEM of a private CA that signs the agent's server certificate
 
     @property
     def secrets(self) -> list[str]:

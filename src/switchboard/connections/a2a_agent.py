@@ -43,6 +43,7 @@ from switchboard.connections.http import make_http_client, origin_of
 from switchboard.connections.owner import Breakage, CallError, Connection, Owner
 from switchboard.connections.redaction import Redactor
 from switchboard.connections.sign_in import Signing
+from switchboard.connections.tls import agent_tls
 from switchboard.connections.updates import SETTLED, TERMINAL, Level, Update, notice
 from switchboard.connections.url_guard import UrlGuard, UrlRefused
 from switchboard.connections.wire import Direction, WireLog
@@ -235,7 +236,12 @@ class AgentConnection(Connection):
         settings, limits = self.settings, self.limits
         http = await stack.enter_async_context(
             make_http_client(
-                settings.url, settings.headers, self.wire, limits.max_body_bytes, self.guard
+                settings.url,
+                settings.headers,
+                self.wire,
+                limits.max_body_bytes,
+                self.guard,
+                agent_tls(settings),
             )
         )
         card, info = await fetch_card(

@@ -18,6 +18,7 @@ from a2a.utils.errors import (
 from switchboard.connections.a2a_oauth import SignInFailed
 from switchboard.connections.http import BodyTooLarge
 from switchboard.connections.owner import CallError
+from switchboard.connections.tls import tls_failure
 
 RETRYABLE_STATUSES = (502, 503, 504)
 
@@ -60,6 +61,8 @@ def _client_error(exc: A2AClientError, security: str) -> CallError:
             f"The agent sent more than {cause.limit:,} bytes in one answer; it was not read.",
             hint="Raise limits.maxBodyBytes in the config if the agent really sends that much.",
         )
+    if isinstance(cause, httpx.TransportError) and (failed := tls_failure(cause)):
+        return CallError(f"The agent's TLS: {failed[0]}.", failed[1])
     if isinstance(cause, httpx.TransportError):
         return CallError(f"network error: {cause or type(cause).__name__}", transient=True)
     if not isinstance(cause, httpx.HTTPStatusError):

@@ -15,6 +15,7 @@ from a2a.types import AgentCard
 from google.protobuf.json_format import MessageToDict
 
 from switchboard.connections.http import MAX_BYTES, BodyTooLarge
+from switchboard.connections.tls import tls_failure
 from switchboard.connections.url_guard import UrlRefused
 
 CARD_PATH = "/.well-known/agent-card.json"
@@ -213,6 +214,8 @@ def unreadable(location: str, exc: httpx.HTTPError, max_bytes: int) -> str:
         )
     if isinstance(exc, UrlRefused):
         return f"Not fetched: {exc}"
+    if isinstance(exc, httpx.TransportError) and (failed := tls_failure(exc)):
+        return f"Could not fetch {location}: {failed[0]}. {failed[1]}"
     if isinstance(exc, httpx.TransportError):
         return (
             f"Could not reach {location}: {describe_transport_error(exc)}. "

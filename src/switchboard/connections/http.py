@@ -3,6 +3,7 @@ every exchange logged."""
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import AsyncIterator, Callable, Mapping
 
 import httpx
@@ -44,15 +45,20 @@ def make_http_client(
     wire: WireLog,
     max_body: int,
     guard: UrlGuard | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> httpx.AsyncClient:
     """A client that adds `headers` only to requests for `origin_url`'s origin (also after
     redirects), refuses bodies over `max_body` bytes (a stream's events each), and logs every
     request and non-streaming response body to `wire`; with a `guard`, only to addresses it
-    allows.
+    allows; with `tls`, connects to that origin with it (a client certificate goes nowhere
+    else).
 
     Create it on the background loop: it belongs to the loop that first uses it.
     """
     inner: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport(limits=LIMITS)
+    if tls is not None:
+        own = httpx.AsyncHTTPTransport(limits=LIMITS, verify=tls)
+        inner = ByOrigin(origin_of(origin_url), own, inner)
     if guard is not None:
         inner = GuardedTransport(inner, guard)
 
@@ -89,6 +95,23 @@ def make_http_client(
         follow_redirects=True,
         event_hooks={"request": [log_request], "response": [log_response]},
     )
+
+
+class ByOrigin(httpx.AsyncBaseTransport):
+    """Sends requests for one origin through `own`, all others through `other`."""
+
+    def __init__(
+        self, origin: Origin, own: httpx.AsyncBaseTransport, other: httpx.AsyncBaseTransport
+    ) -> None:
+        self._origin, self._own, self._other = origin, own, other
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        chosen = self._own if origin_of(request.url) == self._origin else self._other
+        return await chosen.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._own.aclose()
+        await self._other.aclose()
 
 
 class PinnedHeadersTransport(httpx.AsyncBaseTransport):
