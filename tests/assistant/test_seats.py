@@ -25,8 +25,8 @@ def outcome(view: TurnView) -> str:
 
 
 def test_one_persons_settings_and_approvals_are_not_anothers(ws: Workspace, llm: FakeLlm) -> None:
-    ws.configure_model(ADA, model="fake-large", temperature=0.2)
-    ws.set_approvals(ADA, {"*": "ask"})
+    ws.models.configure(ADA, model="fake-large", temperature=0.2)
+    ws.models.approve(ADA, {"*": "ask"})
     assert ws.model(ADA).model == "fake-large" and ws.model(ADA).approval == {"*": "ask"}
     assert ws.model(GRACE).model == "fake-model", "Grace keeps the config's model"
     assert ws.model(GRACE).approval == {"*": "allow"}, "and its approvals"

@@ -53,7 +53,7 @@ def question_of(conversation: Conversation, kind: str, number: int = 1) -> dict:
 
 def ask_first(ws: Workspace) -> None:
     """Every call asks for the person's approval."""
-    ws.set_approvals(LOCAL_OWNER, {"*": "ask"})
+    ws.models.approve(LOCAL_OWNER, {"*": "ask"})
 
 
 def change_model(ws: Workspace, **changes: object) -> None:

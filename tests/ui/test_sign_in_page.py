@@ -6,7 +6,7 @@ once, and Sign out asks again."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -150,3 +150,35 @@ def test_the_agents_page_lists_the_schemes_and_signs_the_person_in(oidc_agent: N
     next(b for b in at.button if b.label == "🚪 Sign out").click().run()
     wait_for(lambda: bool(ws.agent("agent", "local").sign_in_url))
     assert ws.signing.vault.get(VaultKey("", "agent", "agent", Item.TOKENS)) is None
+
+
+def as_person(page: Callable[[], None], email: str) -> AppTest:
+    """`page` for `email`, logged in to an app with logins configured."""
+    at = AppTest.from_function(page, default_timeout=30)
+    at.secrets["auth"] = {"client_id": "x"}
+    at.user = {"email": email, "is_logged_in": True}
+    return at
+
+
+def test_with_logins_each_person_signs_in_to_the_shared_agent_themselves(
+    oidc_agent: None,
+) -> None:
+    ada = as_person(agents_page, "ada@example.com").run()
+    ws = app_workspace()
+    for email in ("ada@example.com", "bob@example.com"):
+        wait_for(lambda email=email: bool((v := ws.agent("agent", email)) and v.sign_in_url))
+    bob = as_person(agents_page, "bob@example.com").run()
+    urls = {}
+    for email, at in (("ada@example.com", ada), ("bob@example.com", bob)):
+        at.run()
+        assert any("Sign in required" in w.value for w in at.warning), email
+        (button,) = [b for b in at.link_button if b.label == "🔐 Sign in"]
+        urls[email] = str(button.proto.url)
+    assert urls["ada@example.com"] != urls["bob@example.com"], "a sign-in each"
+    back = sign_in(urls["ada@example.com"], AGENT_REDIRECT, "ada")
+    callback = as_person(callback_page, "ada@example.com")
+    callback.query_params.update(back)
+    assert [s.value for s in callback.run().success] == ["Signed in: agent connects now."]
+    wait_for(lambda: ws.agent("agent", "ada@example.com").status == "ready")
+    assert [b.label for b in ada.run().button if b.label == "🚪 Sign out"] == ["🚪 Sign out"]
+    assert any("Sign in required" in w.value for w in bob.run().warning), "ada's is hers"

@@ -95,7 +95,7 @@ def test_served_beyond_loopback_what_people_enter_reaches_only_the_configured_ho
         with pytest.raises(ConfigError, match="never fetched"):
             ws.new_agent("http://169.254.169.254/", ADA)
         with pytest.raises(ConfigError, match="never fetched"):
-            ws.configure_model(ADA, base_url="http://[fd00:ec2::254]/v1")
+            ws.models.configure(ADA, base_url="http://[fd00:ec2::254]/v1")
         remote = McpServerSettings("metadata", "http", url="http://metadata.google.internal/mcp")
         with pytest.raises(ConfigError, match="cloud metadata service"):
             ws.new_server(remote, ADA)

@@ -307,6 +307,10 @@ class AgentConnection(Connection):
         """Whether the connection waits for the person to sign in."""
         return self.prompt is not None
 
+    @property
+    def each_person(self) -> bool:
+        return self.person is not None and self.person.each_person
+
     def signed_in(self) -> bool:
         """Whether a person's token is kept for this agent (and its current origin)."""
         person = self.person or self._person()

@@ -24,7 +24,7 @@ from switchboard.connections.oauth_tokens import (
     authorization_url,
     exchange_code,
 )
-from switchboard.connections.sign_in import SHARED, RefusedSignIn, Signing
+from switchboard.connections.sign_in import SHARED, EachPerson, RefusedSignIn, Signing
 from switchboard.connections.vault import Item, VaultError, VaultKey
 
 KIND = "agent"  # the vault's and the sign-ins' kind for agents
@@ -47,6 +47,7 @@ class PersonSignIn:
         self.signing, self.owner, self.name = signing, owner or SHARED, name
         self.origin = origin
         self.prompt: Prompt | None = None  # while the person is asked
+        self.each_person = False  # refused: a shared agent's, while each signs in alone
 
     def _key(self) -> VaultKey:
         return VaultKey(self.owner, KIND, self.name, Item.TOKENS)
@@ -83,9 +84,13 @@ class PersonSignIn:
     ) -> Token:
         """Ask the person (GrantError when they or the server refuse, or time runs out)."""
         try:
+            self.signing.ask(self.owner)
             if grant == Grant.DEVICE_CODE:
                 return await self._device(http, server, client, scopes)
             return await self._code(http, server, client, scopes)
+        except EachPerson as exc:
+            self.each_person = True
+            raise GrantError(str(exc), "Each person sees their own sign-in.") from exc
         except RefusedSignIn as exc:
             raise GrantError(str(exc), AGAIN) from exc
         finally:
@@ -102,7 +107,7 @@ class PersonSignIn:
         url = authorization_url(
             server, client, redirect_uri, scopes, secrets.token_urlsafe(24), pkce
         )
-        waiting = self.signing.sign_ins.open(self.owner, KIND, self.name, url)
+        waiting = self.signing.open(self.owner, KIND, self.name, url)
         self.prompt = Prompt(url)
         redirect = await self.signing.sign_ins.wait(waiting)
         if redirect.iss and redirect.iss.rstrip("/") != server.issuer.rstrip("/"):

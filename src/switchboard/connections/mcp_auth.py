@@ -33,8 +33,9 @@ from mcp.shared.auth import (
 )
 
 from switchboard.config import Grant, McpAuthSettings, McpServerSettings
+from switchboard.connections.owner import CallError
 from switchboard.connections.redaction import Redactor
-from switchboard.connections.sign_in import SHARED, SignIn, Signing, SignIns, redirect_uri_for
+from switchboard.connections.sign_in import SHARED, EachPerson, SignIn, Signing
 from switchboard.connections.vault import Item, Vault, VaultKey
 
 Model = TypeVar("Model", OAuthToken, OAuthClientInformationFull)
@@ -128,24 +129,28 @@ def _configured_client(
 def oauth_for(
     settings: McpServerSettings,
     owner: str,
-    vault: Vault,
-    sign_ins: SignIns,
-    public_url: str,
+    signing: Signing,
     on_wait: Callable[[SignIn | None], None],
+    on_each_person: Callable[[], None] = lambda: None,
 ) -> tuple[OAuthClientProvider, VaultStorage] | None:
     """The SDK auth for a remote server (None: stdio, or its own Authorization header).
-    `on_wait` is told when the person is asked to sign in, and None when they came back."""
+    `on_wait` is told when the person is asked to sign in, and None when they came back;
+    `on_each_person` when a shared server may not ask (each person signs in alone)."""
     if settings.transport == "stdio" or any(h.lower() == "authorization" for h in settings.headers):
         return None
-    redirect_uri = redirect_uri_for(public_url)
-    storage = VaultStorage(vault, owner, settings, redirect_uri)
+    redirect_uri, sign_ins = signing.redirect_uri, signing.sign_ins
+    storage = VaultStorage(signing.vault, owner, settings, redirect_uri)
     auth = settings.auth
     if auth is not None and auth.grant == Grant.CLIENT_CREDENTIALS:
         return _machine(settings.url, auth, storage), storage
     waiting: list[SignIn] = []
 
     async def redirect(url: str) -> None:
-        waiting[:] = [sign_ins.open(owner, KIND, settings.name, url)]
+        try:
+            waiting[:] = [signing.open(owner, KIND, settings.name, url)]
+        except EachPerson:
+            on_each_person()
+            raise
         on_wait(waiting[0])
 
     async def callback() -> AuthorizationCodeResult:
@@ -209,17 +214,11 @@ class ServerAuth:
         self.name = settings.name
         self.signing = signing
         self.waiting: SignIn | None = None
+        self.each_person = False  # a shared server's person sign-in, refused (see Signing)
         self._phase: tuple[asyncio.Timeout, float] | None = None
         built = None
         if signing is not None:
-            built = oauth_for(
-                settings,
-                self.owner,
-                signing.vault,
-                signing.sign_ins,
-                signing.public_url,
-                self._waiting,
-            )
+            built = oauth_for(settings, self.owner, signing, self._waiting, self._refused)
         self.http_auth: httpx2.Auth | None = built[0] if built else None
         if built:
             built[1].tokens_seen = lambda t: _mask(redactor, t)
@@ -241,6 +240,9 @@ class ServerAuth:
         """Forget the tokens and the registered client (the next connect signs in again)."""
         if self.signing is not None:
             self.signing.vault.forget(self.owner, KIND, self.name)
+
+    def _refused(self) -> None:
+        self.each_person = True
 
     def _waiting(self, sign_in: SignIn | None) -> None:
         self.waiting = sign_in
@@ -266,12 +268,16 @@ async def sign_in_first(
     """Before connecting, ask once with `client(auth=…)` (a client like the session's, with
     the SDK provider as its auth): a server that needs a sign-in answers 401 and the person
     signs in now, unbounded by the SDK's fixed 10 s `server/discover` probe (which would end
-    the sign-in and start another). Only over streamable HTTP in an era that probes (not
+    the sign-in and start another); CallError (final) for a shared server each person signs
+    in to for themselves. Only over streamable HTTP in an era that probes (not
     `legacy`), and only while no tokens are kept; what it answers is not read."""
     probes = settings.era != "legacy"
     if settings.transport != "http" or not probes or auth.http_auth is None or auth.signed_in():
         return
     headers = {"accept": "application/json, text/event-stream", **settings.headers}
     async with client(auth=auth.http_auth) as http:
-        with contextlib.suppress(httpx2.HTTPError):
-            await http.post(settings.url, json=PING, headers=headers)
+        try:
+            with contextlib.suppress(httpx2.HTTPError):
+                await http.post(settings.url, json=PING, headers=headers)
+        except EachPerson as exc:  # a shared server: each person signs in on their own copy
+            raise CallError(f"{settings.name}: {exc}.", final=True) from exc

@@ -34,12 +34,7 @@ from switchboard.connections.mcp_convert import (
     tool_result,
 )
 from switchboard.connections.mcp_lists import list_everything
-from switchboard.connections.mcp_questions import (
-    Asking,
-    Interaction,
-    InteractionHandler,
-    Sampler,
-)
+from switchboard.connections.mcp_questions import Asking, Interaction, InteractionHandler, Sampler
 from switchboard.connections.mcp_sampling import answer_sampling
 from switchboard.connections.mcp_session import (
     StderrFile,
@@ -225,6 +220,14 @@ class McpConnection(Connection):
     def asks_person(self) -> bool:
         """Whether the connection waits for the person to sign in."""
         return self.auth.waiting is not None
+
+    @property
+    def each_person(self) -> bool:
+        return self.auth.each_person
+
+    def sign_out(self) -> None:
+        """Forget the tokens and the registered client (the next connect signs in again)."""
+        self.auth.sign_out()
 
     def stderr_text(self) -> str:
         """The tail of a stdio server's stderr (its logs and tracebacks), secrets masked."""

@@ -37,11 +37,14 @@ class CallError(Exception):
     """A request to a counterpart (agent, MCP server, model) failed. `message` says what
     happened, `hint` what the person can do; `transient` errors are worth retrying."""
 
-    def __init__(self, message: str, hint: str = "", transient: bool = False) -> None:
+    def __init__(
+        self, message: str, hint: str = "", transient: bool = False, final: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.transient = transient
+        self.final = final  # opening again would fail the same way: the owner stops trying
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,7 @@ class Owner(Generic[S]):
         try:
             while not self._closing.is_set():
                 self._breakage = Breakage(self._noticed)
-                reason = ""
+                reason, final = "", False
                 try:
                     async with contextlib.AsyncExitStack() as stack:
                         session = await self._opener(stack, self._breakage)
@@ -192,6 +195,7 @@ class Owner(Generic[S]):
                     reason = "the connection dropped"  # the transport cancelled what it held
                 except CallError as exc:  # the opener's own words, and what to do
                     reason = " ".join(part for part in (exc.message, exc.hint) if part)
+                    final = exc.final
                 except (Exception, BaseExceptionGroup) as exc:  # whatever a counterpart causes
                     reason = self._describe(exc)
                 finally:
@@ -200,7 +204,7 @@ class Owner(Generic[S]):
                 if self._closing.is_set():
                     return
                 self._lost(reason or "the other side closed the connection", was_up)
-                if delays is None:
+                if delays is None or final:
                     return
                 await _sleep_unless(self._closing, next(delays))
         finally:
@@ -242,10 +246,17 @@ class Connection:
     settings: Named
     owner: Owner[Any]
     user: str | None = None  # whose connection it is (added in the UI); None: shared
+    copy_of_shared = False  # `user`'s own copy of a shared one, for their own sign-in
 
     @property
     def name(self) -> str:
         return self.settings.name
+
+    @property
+    def each_person(self) -> bool:
+        """Whether this shared connection stopped at a person's sign-in that each person
+        makes for themselves (on a copy of their own)."""
+        return False
 
     @property
     def status(self) -> Status:
@@ -254,6 +265,9 @@ class Connection:
     @property
     def error(self) -> str:
         return self.owner.error
+
+    def sign_out(self) -> None:
+        """Forget what a person's sign-in left for it (nothing, unless it signs people in)."""
 
     async def connect(self) -> None:
         """Start the owner if needed and wait for its first attempt's outcome."""

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from switchboard.config import AgentSettings, Limits, McpServerSettings
 from switchboard.connections.a2a_agent import AgentConnection
@@ -34,6 +34,7 @@ class Registry:
         self.roots = roots
         self.limits = limits or Limits()
         self.signing = signing  # what sign-ins need (None: no connection can sign a person in)
+        self.launch: Callable[[Connection], object] = lambda _connection: None  # on the loop
         self._agents: dict[Key, AgentConnection] = {}
         self._servers: dict[Key, McpConnection] = {}
         self._retired: list[Connection] = []
@@ -46,16 +47,19 @@ class Registry:
 
     def agents(self, user: str | None = None) -> list[AgentConnection]:
         """The agents in the order they were added: all of them, or those `user` sees."""
+        self._copy_shared(self._agents, user, self._agent)
         with self._lock:
             return _visible(self._agents, user)
 
     def agent(self, name: str, user: str | None = None) -> AgentConnection | None:
         """The agent called `name` that `user` sees (their own first), or a shared one."""
+        self._copy_shared(self._agents, user, self._agent)
         with self._lock:
             return _find(self._agents, name, user)
 
     def servers(self, user: str | None = None) -> list[McpConnection]:
         """The MCP servers in the order they were added: all of them, or those `user` sees."""
+        self._copy_shared(self._servers, user, self._server)
         with self._lock:
             return _visible(self._servers, user)
 
@@ -72,6 +76,7 @@ class Registry:
 
     def server(self, name: str, user: str | None = None) -> McpConnection | None:
         """The MCP server called `name` that `user` sees (their own first), or a shared one."""
+        self._copy_shared(self._servers, user, self._server)
         with self._lock:
             return _find(self._servers, name, user)
 
@@ -86,8 +91,7 @@ class Registry:
         own; `replace` swaps out one of the same name and owner, which `connect` then closes
         (its followed resources carried over). A `guard` bounds where its requests go (a
         server entered in the UI)."""
-        signing = (self.signing, owner) if self.signing is not None else None
-        connection = McpConnection(settings, self.roots, self.limits, guard, signing)
+        connection = self._server(settings, owner, guard)
         with self._lock:
             old = self._servers.get((owner, settings.name)) if replace else None
         if old is not None:  # reconnected with new settings: it follows what the old one did
@@ -104,14 +108,17 @@ class Registry:
     ) -> AgentConnection:
         """Register an agent now (it shows as idle until `connect` runs on the loop): shared, or
         `owner`'s own; `replace` swaps out one of the same name and owner; `guard` as above."""
-        signing = (self.signing, owner) if self.signing is not None else None
-        connection = AgentConnection(settings, self.limits, guard, signing)
+        connection = self._agent(settings, owner, guard)
         self._register(self._agents, connection, owner, replace, "An agent")
         return connection
 
-    async def connect(self, connection: C) -> C:
-        """Close retired connections, then connect `connection` (a failure stays visible on it)."""
+    async def connect(self, connection: C, sign_out: bool = False) -> C:
+        """Close retired connections (the one replaced among them), then connect
+        `connection` (a failure stays visible on it); `sign_out` first forgets the person's
+        tokens, once nothing that used them is left to keep them again."""
         await self._close_retired()
+        if sign_out:
+            connection.sign_out()
         await connection.connect()
         return connection
 
@@ -128,12 +135,16 @@ class Registry:
             return True
 
     async def remove(self, connection: Connection) -> None:
-        """Close and forget a connection (an agent or an MCP server)."""
+        """Close and forget a connection (an agent or an MCP server), and a shared one's
+        copies."""
         with self._lock:
             for table in (self._agents, self._servers):
                 key = (connection.user, connection.name)
                 if table.get(key) is connection:  # type: ignore[comparison-overlap]
                     del table[key]
+                    if connection.user is None:
+                        self._retired += _drop_copies(table, connection.name)
+        await self._close_retired()
         await connection.close()
 
     async def close_all(self) -> None:
@@ -158,7 +169,48 @@ class Registry:
                 raise ValueError(f"{what} called {connection.name!r} already exists.")
             table[key] = connection
             if old is not None:
+                connection.copy_of_shared = old.copy_of_shared
                 self._retired.append(old)
+                if owner is None:  # a shared one changed: its copies follow it when next seen
+                    self._retired += _drop_copies(table, connection.name)
+
+    def _agent(
+        self, settings: AgentSettings, owner: str | None, guard: UrlGuard | None
+    ) -> AgentConnection:
+        return AgentConnection(settings, self.limits, guard, self._signing(owner))
+
+    def _server(
+        self, settings: McpServerSettings, owner: str | None, guard: UrlGuard | None
+    ) -> McpConnection:
+        return McpConnection(settings, self.roots, self.limits, guard, self._signing(owner))
+
+    def _signing(self, owner: str | None) -> tuple[Signing, str | None] | None:
+        return (self.signing.for_owner(owner), owner) if self.signing is not None else None
+
+    def _copy_shared(
+        self,
+        table: dict[Key, C],
+        user: str | None,
+        make: Callable[[Any, str | None, UrlGuard | None], C],
+    ) -> None:
+        """Give `user` a copy of their own of each shared connection that stopped at a
+        person's sign-in each person makes for themselves, and start connecting it."""
+        if user is None or self.signing is None or not self.signing.each_person:
+            return
+        with self._lock:
+            wanted = [
+                shared
+                for (owner, name), shared in table.items()
+                if owner is None and shared.each_person and (user, name) not in table
+            ]
+        for shared in wanted:
+            copy = make(shared.settings, user, shared.guard)
+            copy.user, copy.copy_of_shared = user, True
+            with self._lock:
+                if (user, shared.name) in table:
+                    continue
+                table[(user, shared.name)] = copy
+            self.launch(copy)
 
     async def _close_retired(self) -> None:
         with self._lock:
@@ -167,10 +219,21 @@ class Registry:
 
 
 def _visible(table: dict[Key, C], user: str | None) -> list[C]:
-    """Everything (user None), or what `user` sees: the shared ones and their own."""
+    """Everything (user None), or what `user` sees: the shared ones and their own (their
+    copy of a shared one in its place)."""
     if user is None:
         return list(table.values())
-    return [c for (owner, _), c in table.items() if owner in (None, user)]
+    return [
+        c
+        for (owner, name), c in table.items()
+        if owner == user or (owner is None and (user, name) not in table)
+    ]
+
+
+def _drop_copies(table: dict[Key, C], name: str) -> list[C]:
+    """Take the people's copies of the shared connection `name` out of `table`."""
+    keys = [key for key, c in table.items() if key[1] == name and c.copy_of_shared]
+    return [table.pop(key) for key in keys]
 
 
 def _find(table: dict[Key, C], name: str, user: str | None) -> C | None:

@@ -13,11 +13,11 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from urllib.parse import parse_qs, urlsplit
 
-from switchboard.connections.vault import Vault
+from switchboard.connections.vault import MemoryVault, Vault
 
 EXPIRES = 600.0  # seconds a sign-in waits for the person
 CALLBACK_PATH = "/oauth_callback"  # the app's page the authorization server sends the person to
@@ -58,15 +58,37 @@ class SignIn:
 @dataclass(frozen=True)
 class Signing:
     """What sign-ins need, one per workspace: where tokens are kept, the sign-ins waiting,
-    and the app's public address (for the redirect URI)."""
+    and the app's public address (for the redirect URI). `each_person`: people log in to the
+    app, so a shared connection never holds a person's sign-in (each signs in on their own
+    copy of it)."""
 
     vault: Vault
     sign_ins: SignIns
     public_url: str
+    each_person: bool = False
 
     @property
     def redirect_uri(self) -> str:
         return redirect_uri_for(self.public_url)
+
+    def for_owner(self, owner: str | None) -> Signing:
+        """What a connection of `owner` (None: shared) signs in with: with `each_person`, a
+        shared one keeps nothing in the store (a machine's token only in memory), so no
+        person's token is ever read for it."""
+        if self.each_person and owner is None:
+            return replace(self, vault=MemoryVault())
+        return self
+
+    def ask(self, owner: str) -> None:
+        """Before asking a person to sign in for `owner`: EachPerson for a shared connection
+        when each person signs in for themselves."""
+        if self.each_person and owner == SHARED:
+            raise EachPerson(EACH_PERSON)
+
+    def open(self, owner: str, kind: str, name: str, url: str) -> SignIn:
+        """`sign_ins.open`, once `ask` allows it."""
+        self.ask(owner)
+        return self.sign_ins.open(owner, kind, name, url)
 
 
 def redirect_uri_for(public_url: str) -> str:
@@ -76,6 +98,14 @@ def redirect_uri_for(public_url: str) -> str:
 
 class RefusedSignIn(Exception):
     """The authorization server refused, the person gave up, or the wait expired."""
+
+
+EACH_PERSON = "each person signs in to it for themselves"
+
+
+class EachPerson(RefusedSignIn):
+    """A shared connection reached a person's sign-in while each person signs in for
+    themselves: the registry gives each viewer a copy of their own instead."""
 
 
 @dataclass(frozen=True)

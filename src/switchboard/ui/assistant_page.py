@@ -101,7 +101,7 @@ def save_model(
 ) -> None:
     """Apply the form and say how it went (a key for another host is dropped)."""
     try:
-        dropped = ws.configure_model(
+        dropped = ws.models.configure(
             owner(),
             key,
             base_url=base_url.strip(),
@@ -128,7 +128,7 @@ def offered_models(ws: Workspace, settings: ModelView) -> list[str]:
     if cached and cached[0] == settings.endpoint:
         return cached[1]
     with st.spinner("Asking the endpoint for its models…"):
-        models = ws.list_models(owner(), MODELS_WAIT, stop_check())
+        models = ws.models.listed(owner(), MODELS_WAIT, stop_check())
     st.session_state["llm-models"] = (settings.endpoint, models)
     return models
 
@@ -161,7 +161,7 @@ def approvals_form(ws: Workspace) -> None:
             )
         saved = st.form_submit_button("Save approvals")
     if saved:
-        ws.set_approvals(owner(), {k: v for k, v in chosen.items() if v != INHERIT})
+        ws.models.approve(owner(), {k: v for k, v in chosen.items() if v != INHERIT})
         st.success("Approvals saved.")
 
 

@@ -19,11 +19,10 @@ DONE = "sign-in-done"  # the session's last callback message (a rerun must not r
 def sign_in_panel(ws: Workspace, view: ServerView | AgentView) -> None:
     """A server's or an agent's sign-in: the button (and a device code's code) while one
     waits, Sign out once signed in."""
-    may_change = ws.access.may_change(view, owner())
+    # A shared one asks only where one person uses the app (with logins, each person sees
+    # and signs in to a copy of their own).
     code = view.user_code if isinstance(view, AgentView) else ""
-    if view.sign_in_url and not may_change:
-        st.info(f"{view.name} waits for an admin to sign in.", icon="🔐")
-    elif view.sign_in_url:
+    if view.sign_in_url:
         st.warning(
             f"**Sign in required**: {view.name} asks you to sign in. "
             + (
@@ -35,7 +34,7 @@ def sign_in_panel(ws: Workspace, view: ServerView | AgentView) -> None:
             icon="🔐",
         )
         st.link_button("🔐 Sign in", view.sign_in_url, type="primary")
-    elif view.signed_in and may_change:
+    elif view.signed_in and (view.personal or ws.access.may_change(view, owner())):
         kind = "agent" if isinstance(view, AgentView) else "mcp"
         st.button(
             "🚪 Sign out",

@@ -72,7 +72,11 @@ def _workspace(config_path: str) -> Workspace:
         settings = replace(settings, secret_key=streamlit_secret("secret_key"))
     # Served for a team (beyond loopback, or with logins, as behind a proxy on loopback):
     # what people enter in the UI is held to the allow list.
-    opened = Workspace.open(settings, exposed=login_configured() or not listens_on_loopback())
+    # With logins, each person signs in to a shared agent or server for themselves.
+    logins = login_configured()
+    opened = Workspace.open(
+        settings, exposed=logins or not listens_on_loopback(), each_person=logins
+    )
     atexit.register(opened.close)
     # Long-lived start-up objects leave the GC's view: full collections stop stalling the loop.
     gc.collect()

@@ -34,9 +34,13 @@ class Access:
         """Whether `user` may reconnect, change or remove this connection they see."""
         return not view.shared or self.is_admin(user)
 
-    def changeable(self, connection: C | None, user: str) -> C | None:
-        """`connection`, if `user` may change it; NotAllowed if they only see it."""
-        if connection is not None and connection.user is None and not self.is_admin(user):
+    def changeable(self, connection: C | None, user: str, sign_in_only: bool = False) -> C | None:
+        """`connection`, if `user` may change it; NotAllowed if they only see it. A person's
+        copy of a shared one counts as shared, but for their own sign-in (`sign_in_only`)."""
+        if connection is None or (connection.copy_of_shared and sign_in_only):
+            return connection
+        shared = connection.user is None or connection.copy_of_shared
+        if shared and not self.is_admin(user):
             raise NotAllowed(
                 f"{connection.name!r} is shared (from the config file): only an admin may "
                 "change it. Ask one, or add your own connection under another name."

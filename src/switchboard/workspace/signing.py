@@ -15,10 +15,12 @@ from switchboard.workspace.access import Access
 class SignInDesk:
     """The sign-ins waiting in this process, the vault, and what connections need of both."""
 
-    def __init__(self, public_url: str, vault: Vault | None = None) -> None:
+    def __init__(
+        self, public_url: str, vault: Vault | None = None, each_person: bool = False
+    ) -> None:
         self.vault: Vault = vault or MemoryVault()
         self.sign_ins = SignIns()
-        self.context = Signing(self.vault, self.sign_ins, public_url)
+        self.context = Signing(self.vault, self.sign_ins, public_url, each_person)
 
     def complete(
         self, query: Mapping[str, str], viewer: str = LOCAL_OWNER, access: Access | None = None

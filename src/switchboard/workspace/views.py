@@ -62,6 +62,7 @@ class AgentView:
     binding: str
     version: str
     shared: bool = True  # from the config file (seen by everyone); else the viewer's own
+    personal: bool = False  # the viewer's copy of a shared one: their own sign-in
     security: str = ""  # the card's requirements, in words
     schemes: tuple[SchemeRow, ...] = ()  # the card's schemes, with what the config gives
     security_findings: tuple[str, ...] = ()  # what is wrong in the card's declarations
@@ -100,7 +101,8 @@ class AgentView:
             headers={k: mask(v) for k, v in settings.headers.items()},
             binding=settings.binding,
             version=settings.version,
-            shared=agent.user is None,
+            shared=agent.user is None or agent.copy_of_shared,
+            personal=agent.copy_of_shared,
             security=agent.security,
             schemes=tuple(agent.schemes),
             security_findings=tuple(agent.security_findings),
@@ -135,6 +137,7 @@ class ServerView:
     prompts: list[dict[str, Any]] = field(default_factory=list)
     logs: list[dict[str, Any]] = field(default_factory=list)
     shared: bool = True  # from the config file (seen by everyone); else the viewer's own
+    personal: bool = False  # the viewer's copy of a shared one: their own sign-in
     list_note: str = ""  # why a list was cut short, if one was
     subscribe: bool = False  # it offers resource subscriptions (`resources.subscribe`)
     followed: list[dict[str, Any]] = field(default_factory=list)  # uri, since, updated, …
@@ -161,7 +164,8 @@ class ServerView:
             templates=list(server.templates),
             prompts=list(server.prompts),
             logs=server.logs.snapshot(),
-            shared=server.user is None,
+            shared=server.user is None or server.copy_of_shared,
+            personal=server.copy_of_shared,
             list_note=server.list_note,
             subscribe=server.subscriptions.offered,
             followed=server.subscriptions.snapshot(),

@@ -26,7 +26,6 @@ from switchboard.config import (
     ConfigError,
     McpServerSettings,
     Settings,
-    same_origin,
 )
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.mcp_server import McpConnection
@@ -37,6 +36,7 @@ from switchboard.connections.wire import WireEntry, WireLog
 from switchboard.runtime import Runtime
 from switchboard.workspace.access import Access, reachable, url_guard
 from switchboard.workspace.demo import DEMO_MCP, EmbeddedDemo
+from switchboard.workspace.models import ModelDesk
 from switchboard.workspace.pending import Pending, StopCheck, call_for
 from switchboard.workspace.signing import SignInDesk
 from switchboard.workspace.subscriptions import ResourceSubscriptions
@@ -49,6 +49,7 @@ from switchboard.workspace.views import (
 )
 
 T = TypeVar("T")
+C = TypeVar("C", AgentConnection, McpConnection)
 REQUEST_WAIT = 30.0  # seconds a page waits for a server's answer
 
 
@@ -57,7 +58,11 @@ class Workspace:
     in tests), close once: connections close through their owners, then the loop stops."""
 
     def __init__(
-        self, settings: Settings, runtime: Runtime | None = None, exposed: bool = False
+        self,
+        settings: Settings,
+        runtime: Runtime | None = None,
+        exposed: bool = False,
+        each_person: bool = False,
     ) -> None:
         self.settings = settings
         self.runtime = runtime or Runtime()
@@ -70,9 +75,12 @@ class Workspace:
             )
         except StoreError as exc:  # say so, and keep working in memory
             self.store, self.store_problem = MemoryStore(), str(exc)
-        self.signing = SignInDesk(settings.public_url, self.store.vault)  # sealed in the store
+        # Sealed in the store; `each_person` (people log in): nobody's sign-in serves another.
+        self.signing = SignInDesk(settings.public_url, self.store.vault, each_person)
         self.registry = Registry(settings.roots, settings.limits, self.signing.context)
+        self.registry.launch = lambda c: self.runtime.submit(self.registry.connect(c))
         self.assistant = Assistant(self.registry, settings.llm)
+        self.models = ModelDesk(self.runtime, self.assistant, self.urls)
         counterparts = Counterparts(self.registry, self.assistant)
         self.chat = ChatService(self.runtime, self.store, counterparts, self._secrets)
         self.subscriptions = ResourceSubscriptions(self.runtime, self.registry, self.access)
@@ -83,11 +91,14 @@ class Workspace:
         self.runtime.add_closer(self.chat.shutdown)  # closers run last-first: turns end first
 
     @classmethod
-    def open(cls, settings: Settings, exposed: bool = False) -> Workspace:
+    def open(
+        cls, settings: Settings, exposed: bool = False, each_person: bool = False
+    ) -> Workspace:
         """Start the runtime, the embedded demo when no config was given, and connect every
         configured agent in the background (the UI shows each one's status). `exposed`: the
-        app listens beyond loopback, so what people enter in the UI is held to `allowedHosts`."""
-        workspace = cls(settings, exposed=exposed)
+        app listens beyond loopback, so what people enter in the UI is held to `allowedHosts`;
+        `each_person`: people log in, and each signs in to a shared connection for themselves."""
+        workspace = cls(settings, exposed=exposed, each_person=each_person)
         if settings.embedded_demo:
             workspace.add_agent(workspace.demo.start())
             workspace.add_server(DEMO_MCP)
@@ -240,18 +251,17 @@ class Workspace:
     ) -> Pending[AgentView] | None:
         """Fetch the card again and rebuild the client (`sign_out`: forget the person's token
         first); NotAllowed for a shared agent unless `user` is an admin."""
-        agent = self.access.changeable(self.registry.agent(name, user), user)
+        agent = self.access.changeable(self.registry.agent(name, user), user, sign_in_only=True)
         if agent is None:
             return None
-        if sign_out:
-            agent.sign_out()
-        return self.add_agent(agent.settings, True, owner=agent.user, guard=agent.guard)
+        connection = self.registry.add(agent.settings, True, agent.user, agent.guard)
+        return Pending(self.runtime.submit(self._connect_agent(connection, False, sign_out)))
 
     def remove_agent(self, name: str, user: str) -> None:
         """Close and forget an agent (its conversations stay); NotAllowed as above."""
         agent = self.access.changeable(self.registry.agent(name, user), user)
         if agent is not None:
-            self.runtime.submit(self.registry.remove(agent))
+            self.runtime.submit(self.registry.remove(self._original(agent)))
 
     # Requests: MCP servers
 
@@ -273,7 +283,7 @@ class Workspace:
         if settings.url:
             reachable(self.urls, settings.url, f"{settings.name}: url")
         existing = self.access.changeable(self.registry.server(settings.name, user), user)
-        owner = existing.user if existing is not None else user
+        owner = self._original(existing).user if existing is not None else user
         return self.add_server(settings, True, owner, self.urls)
 
     def change_server(
@@ -281,14 +291,16 @@ class Workspace:
     ) -> Pending[ServerView] | None:
         """Reconnect a server with some settings changed (era, timeout, disabled), or signed
         out first; NotAllowed for a shared server unless `user` is an admin."""
-        server = self.access.changeable(self.registry.server(name, user), user)
+        server = self.registry.server(name, user)
+        server = self.access.changeable(server, user, sign_in_only=not changes)
         if server is None:
             return None
-        if sign_out:  # its tokens forgotten: connecting asks for a new sign-in
-            server.auth.sign_out()
+        if changes:  # to the shared one, when this is a person's copy of it
+            server = self._original(server)
         settings = replace(server.settings, **changes)
         connection = self.registry.add_server(settings, True, server.user, server.guard)
-        return Pending(self.runtime.submit(self._connect_server(connection)))
+        # Signed out: its tokens are forgotten, so connecting asks for a new sign-in.
+        return Pending(self.runtime.submit(self._connect_server(connection, sign_out)))
 
     def set_log_level(self, name: str, level: str, user: str) -> None:
         """From which level a server sends its log messages (one setting per server: on a
@@ -301,7 +313,7 @@ class Workspace:
         """Close and forget an MCP server; NotAllowed as above."""
         server = self.access.changeable(self.registry.server(name, user), user)
         if server is not None:
-            self.runtime.submit(self.registry.remove(server))
+            self.runtime.submit(self.registry.remove(self._original(server)))
 
     def read_resource(
         self, server: str, uri: str, user: str, stop_check: StopCheck | None = None
@@ -336,48 +348,32 @@ class Workspace:
         coro = self._mcp(server, user).get_prompt(name, arguments)
         return self._call(coro, REQUEST_WAIT, stop_check, user)
 
-    # Requests: each person's model
-
-    def list_models(
-        self, user: str, timeout: float, stop_check: StopCheck | None = None
-    ) -> list[str]:
-        """The models `user`'s endpoint lists ([] when it has none or does not answer in time)."""
-        try:
-            return self._call(self.assistant.models(user), timeout, stop_check, user)
-        except TimeoutError:
-            return []
-
-    def configure_model(self, user: str, key: str = "", **changes: Any) -> bool:
-        """Change `user`'s model settings; ConfigError for a bad base URL. A key stays with the
-        host it was given for: True when a new host dropped the old key."""
-        if changes.get("base_url"):
-            reachable(self.urls, changes["base_url"], "Base URL")
-        settings = self.assistant.settings(user)
-        new = replace(settings, **changes)
-        kept = settings.api_key if same_origin(new.endpoint, settings.endpoint) else ""
-        new = replace(new, api_key=key.strip() or kept)
-        self.assistant.configure(user, new, self.urls)
-        return bool(settings.api_key) and not new.api_key
-
-    def set_approvals(self, user: str, rules: dict[str, str]) -> None:
-        """Which of `user`'s calls ask first and which are allowed, from the next call on."""
-        settings = self.assistant.settings(user)
-        self.assistant.configure(user, replace(settings, approval=rules))
-
     def _secrets(self) -> list[str]:
         """Every configured secret value: connections' headers, env and ${VAR}s, model keys."""
         return [*self.registry.secrets(), *self.assistant.seats.secrets()]
 
+    def _original(self, connection: C) -> C:
+        """The shared connection a person's copy copies (else `connection` itself)."""
+        if not connection.copy_of_shared:
+            return connection
+        agent = isinstance(connection, AgentConnection)
+        find = self.registry.agent if agent else self.registry.server
+        return find(connection.name) or connection  # type: ignore[return-value]
+
     # On the loop
 
-    async def _connect_agent(self, connection: AgentConnection, name_from_card: bool) -> AgentView:
-        await self.registry.connect(connection)
+    async def _connect_agent(
+        self, connection: AgentConnection, name_from_card: bool, sign_out: bool = False
+    ) -> AgentView:
+        await self.registry.connect(connection, sign_out)
         if name_from_card and connection.card and connection.card.name:
             self.registry.rename(connection, connection.card.name)
         return AgentView.of(connection)
 
-    async def _connect_server(self, connection: McpConnection) -> ServerView:
-        await self.registry.connect(connection)
+    async def _connect_server(
+        self, connection: McpConnection, sign_out: bool = False
+    ) -> ServerView:
+        await self.registry.connect(connection, sign_out)
         return ServerView.of(connection)
 
     def _mcp(self, name: str, user: str) -> McpConnection:
