@@ -180,5 +180,8 @@ def test_with_logins_each_person_signs_in_to_the_shared_agent_themselves(
     callback.query_params.update(back)
     assert [s.value for s in callback.run().success] == ["Signed in: agent connects now."]
     wait_for(lambda: ws.agent("agent", "ada@example.com").status == "ready")
-    assert [b.label for b in ada.run().button if b.label == "🚪 Sign out"] == ["🚪 Sign out"]
+    labels = [b.label for b in ada.run().button]
+    assert "🚪 Sign out" in labels and "🔄 Reconnect" in labels, "her own sign-in, hers to redo"
+    assert "Remove" not in labels, "the agent stays the config's"
+    assert any("Your sign-in to it is your own" in c.value for c in ada.caption)
     assert any("Sign in required" in w.value for w in bob.run().warning), "ada's is hers"

@@ -107,7 +107,7 @@ class PersonSignIn:
         url = authorization_url(
             server, client, redirect_uri, scopes, secrets.token_urlsafe(24), pkce
         )
-        waiting = self.signing.open(self.owner, KIND, self.name, url)
+        waiting = self.signing.sign_ins.open(self.owner, KIND, self.name, url)
         self.prompt = Prompt(url)
         redirect = await self.signing.sign_ins.wait(waiting)
         if redirect.iss and redirect.iss.rstrip("/") != server.issuer.rstrip("/"):

@@ -248,6 +248,16 @@ def _find(table: dict[Key, C], name: str, user: str | None) -> C | None:
     return named[0] if len(named) == 1 else None
 
 
-async def connect_all(connections: Sequence[Connection]) -> None:
-    """Connect each of `connections` at once (each failure stays visible on it)."""
-    await asyncio.gather(*(connection.connect() for connection in connections))
+ASKING_CHECK = 0.1  # seconds between looks at whether a connection now asks a person
+
+
+async def settle(connections: Sequence[AgentConnection | McpConnection]) -> None:
+    """Connect each of `connections` at once; back when each is ready, has failed, or asks a
+    person to sign in (nobody waits on a page for a sign-in they have not made yet)."""
+    tasks = [asyncio.ensure_future(connection.connect()) for connection in connections]
+    try:
+        while not all(t.done() or c.asks_person() for t, c in zip(tasks, connections, strict=True)):
+            await asyncio.wait(tasks, timeout=ASKING_CHECK, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:  # only the waits: each owner goes on in its own task
+            task.cancel()

@@ -13,6 +13,7 @@ from switchboard.ui.state import (
     CONVERSATION_PARAM,
     SHARED_NOTE,
     STATUS_ICONS,
+    YOURS,
     await_connections,
     owner,
     start_conversation,
@@ -162,16 +163,21 @@ def render_actions(ws: Workspace, agent: AgentView) -> None:
         conversation = start_conversation(ws, agent.name)
         switch_to(PageName.CHAT, **{CONVERSATION_PARAM: conversation.id})
     user = owner()
+    reconnect = {
+        "label": "🔄 Reconnect",
+        "key": f"reconnect-{agent.name}",
+        "help": "Fetch the card again and rebuild the client.",
+        "on_click": ws.reconnect_agent,
+        "args": (agent.name, user),
+    }
     if not ws.access.may_change(agent, user):
-        columns[1].caption(f"{SHARED_NOTE} Only an admin can reconnect or remove it.")
+        if agent.personal:  # their own sign-in to it: they may connect it again
+            columns[1].caption(f"{SHARED_NOTE} {YOURS}")
+            columns[2].button(**reconnect)
+        else:
+            columns[1].caption(f"{SHARED_NOTE} Only an admin can reconnect or remove it.")
         return
-    columns[1].button(
-        "🔄 Reconnect",
-        key=f"reconnect-{agent.name}",
-        help="Fetch the card again and rebuild the client.",
-        on_click=ws.reconnect_agent,
-        args=(agent.name, user),
-    )
+    columns[1].button(**reconnect)
     with columns[2].popover("🗑 Remove"):
         st.write(safe(f"Remove **{agent.name}**? Its conversations stay, but cannot continue."))
         st.button(

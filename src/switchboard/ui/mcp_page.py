@@ -14,6 +14,7 @@ from switchboard.ui.sign_in_page import sign_in_panel
 from switchboard.ui.state import (
     SHARED_NOTE,
     STATUS_ICONS,
+    YOURS,
     await_connections,
     listens_on_loopback,
     owner,
@@ -173,7 +174,14 @@ def render_actions(ws: Workspace, server: ServerView) -> None:
     the shared ones when they are an admin."""
     name, user = server.name, owner()
     if not ws.access.may_change(server, user):
-        st.caption(f"{SHARED_NOTE} Only an admin can reconnect, change or remove it.")
+        if server.personal:  # their own sign-in to it: they may connect it again
+            st.caption(f"{SHARED_NOTE} {YOURS}")
+            reconnect = ws.change_server
+            st.button(
+                "🔄 Reconnect", key=f"mcp-reconnect-{name}", on_click=reconnect, args=(name, user)
+            )
+        else:
+            st.caption(f"{SHARED_NOTE} Only an admin can reconnect, change or remove it.")
         return
     reconnect, settings_column, toggle, remove = st.columns(4)
     reconnect.button(

@@ -30,6 +30,7 @@ from switchboard.workspace import (
 T = TypeVar("T")
 CONVERSATION_PARAM = "c"
 SHARED_NOTE = "Shared with everyone (from the config file)."
+YOURS = "Your sign-in to it is your own; only an admin can change or remove it."
 STATUS_ICONS = {
     Status.READY: "🟢",
     Status.CONNECTING: "🟡",

@@ -30,7 +30,7 @@ from switchboard.config import (
 from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.owner import CallError
-from switchboard.connections.registry import Registry, connect_all
+from switchboard.connections.registry import Registry, settle
 from switchboard.connections.url_guard import UrlGuard
 from switchboard.connections.wire import WireEntry, WireLog
 from switchboard.runtime import Runtime
@@ -211,7 +211,7 @@ class Workspace:
         pending = self.registry.connecting(names)
         if pending:
             with contextlib.suppress(TimeoutError):
-                self._call(connect_all(pending), timeout, stop_check)
+                self._call(settle(pending), timeout, stop_check)
 
     # Requests: agents
 
