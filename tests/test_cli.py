@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.support.turns import WAIT
 
@@ -44,3 +45,39 @@ def test_demo_agent_serves_its_card_alone() -> None:
         finally:
             process.terminate()
             process.wait(WAIT)
+
+
+def switchboard(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "switchboard", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_the_version_and_a_help_that_names_every_option_and_variable() -> None:
+    from importlib.metadata import version
+
+    assert switchboard("--version").stdout == f"switchboard {version('switchboard')}\n"
+    usage = switchboard("--help").stdout
+    for named in ("--config", "--version", "--help", "--server.port", "demo-agent", "demo-mcp"):
+        assert named in usage, named
+    for option in ("--port", "--host", "--transport"):
+        assert option in usage, option
+    for variable in ("CONFIG", "DATA_DIR", "DATABASE_URL", "SECRET_KEY", "PUBLIC_URL", "LLM_"):
+        assert f"SWITCHBOARD_{variable}" in usage, variable
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--bogus",),
+        ("--server.prot", "8501"),
+        ("stray",),
+        ("demo-agent", "--nope"),
+        ("demo-mcp", "--transport", "carrier-pigeon"),
+    ],
+)
+def test_an_unknown_option_is_one_line_saying_where_help_is(args: tuple[str, ...]) -> None:
+    done = switchboard(*args)
+    assert done.returncode == 2 and done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("switchboard") and line.endswith("(see switchboard --help)"), line

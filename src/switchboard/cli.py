@@ -1,27 +1,77 @@
-"""The `switchboard` command: run the app (any `streamlit run` option passes through), or serve
-the demo agent alone."""
+"""The `switchboard` command: run the app (Streamlit's own options pass through), or serve the
+demo agent or the demo MCP server alone. A mistake on the command line is one line saying what
+to do, never a traceback."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import NoReturn
 
 from switchboard.config import CONFIG_ENV
 
-USAGE = """\
-switchboard [--config FILE] [streamlit run options…]  run the app (no config: the embedded demo)
-switchboard demo-agent [--port P] [--host H]        serve the demo A2A agent alone
-switchboard demo-mcp [--transport stdio|http|sse] [--port P]   serve the demo MCP server alone
+HELP = """\
+usage: switchboard [--config FILE] [STREAMLIT OPTIONS…]
+       switchboard demo-agent [--port P] [--host H]
+       switchboard demo-mcp [--transport stdio|http|sse] [--port P] [--host H]
+
+Switchboard: one place to talk to A2A agents and MCP servers. With no config file it runs on
+its embedded demo agent and demo MCP server.
+
+options:
+  --config FILE       the config file (JSON: agents, mcpServers, llm, …; also SWITCHBOARD_CONFIG)
+  --version           print the version and exit
+  -h, --help          print this help and exit
+  --SECTION.NAME V    any option of `streamlit run`, passed through, for example
+                      --server.port 8501, --server.address 0.0.0.0, --server.baseUrlPath /sb,
+                      --logger.level debug (`streamlit config show` lists them all)
+
+commands:
+  demo-agent          serve the demo A2A agent alone: --port (default 9999, 0 picks a free
+                      port), --host (default 127.0.0.1)
+  demo-mcp            serve the demo MCP server alone: --transport (default stdio), --port
+                      (default 0: a free port), --host (default 127.0.0.1)
+
+environment:
+  SWITCHBOARD_CONFIG        the config file, as --config
+  SWITCHBOARD_DATA_DIR      where conversations are stored (default ~/.switchboard)
+  SWITCHBOARD_DATABASE_URL  a database instead (postgresql://…)
+  SWITCHBOARD_SECRET_KEY    seals sign-ins kept in the store
+  SWITCHBOARD_PUBLIC_URL    the app's address as people type it (for sign-in redirects)
+  SWITCHBOARD_LLM_BASE_URL, SWITCHBOARD_LLM_API_KEY, SWITCHBOARD_LLM_MODEL   the assistant's model
 """
+
+
+class UsageError(Exception):
+    """A mistake on the command line: its one-line message."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with a mistake raised as UsageError instead of printing usage and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(args)
+    except UsageError as exc:
+        print(f"{exc} (see switchboard --help)", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: list[str]) -> int:
     if args[:1] in (["-h"], ["--help"]):
-        print(USAGE, end="")
+        print(HELP, end="")
+        return 0
+    if args[:1] == ["--version"]:
+        print(f"switchboard {package_version()}")
         return 0
     if args[:1] == ["demo-agent"]:
         return demo_agent(args[1:])
@@ -30,11 +80,20 @@ def main(argv: list[str] | None = None) -> int:
     return run_app(args)
 
 
+def package_version() -> str:
+    """The installed package's version."""
+    try:
+        return version("switchboard")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def run_app(args: list[str]) -> int:
     """`streamlit run` on the packaged app; `--config FILE` is handed over in the environment."""
-    parser = argparse.ArgumentParser(prog="switchboard", add_help=False)
+    parser = Parser(prog="switchboard", add_help=False)
     parser.add_argument("--config")
     known, streamlit_options = parser.parse_known_args(args)
+    check_streamlit_options(streamlit_options)
     if known.config:
         config = Path(known.config).expanduser().resolve()
         if not config.is_file():
@@ -50,9 +109,28 @@ def run_app(args: list[str]) -> int:
     return run(streamlit_options)
 
 
+def check_streamlit_options(options: list[str]) -> None:
+    """UsageError for anything but `--section.name value` options Streamlit knows."""
+    from streamlit import config  # only loaded to run the app
+
+    template = getattr(config, "_config_options_template", None)  # Streamlit's option table
+    if not template:
+        return  # a Streamlit without it: Streamlit itself says what it does not know
+    known = {name for name in template if not name.startswith("_")}
+    expect_value = False
+    for option in options:
+        if expect_value and not option.startswith("--"):
+            expect_value = False
+            continue
+        name = option.removeprefix("--").split("=", 1)[0]
+        if not option.startswith("--") or name not in known:
+            raise UsageError(f"switchboard: unknown option {option}")
+        expect_value = "=" not in option
+
+
 def demo_agent(args: list[str]) -> int:
     """Serve the bundled demo agent until interrupted."""
-    parser = argparse.ArgumentParser(prog="switchboard demo-agent")
+    parser = Parser(prog="switchboard demo-agent")
     parser.add_argument("--port", type=int, default=9999, help="0 picks a free port")
     parser.add_argument("--host", default="127.0.0.1")
     options = parser.parse_args(args)
@@ -64,7 +142,7 @@ def demo_agent(args: list[str]) -> int:
 
 def demo_mcp(args: list[str]) -> int:
     """Serve the bundled demo MCP server (stdio by default) until interrupted."""
-    parser = argparse.ArgumentParser(prog="switchboard demo-mcp")
+    parser = Parser(prog="switchboard demo-mcp")
     parser.add_argument("--transport", choices=("stdio", "http", "sse"), default="stdio")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--host", default="127.0.0.1")
