@@ -1,14 +1,16 @@
 # Switchboard: `make run` starts the app on the embedded demo; `make test` runs the whole suite.
-# Both set everything up first (a .venv, the package, and for tests Debian's chromium).
+# Both set everything up first: a .venv with the package (`run`: only what running needs), and
+# for tests the dev tools, Debian's chromium and the Node counterparts.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+RUN_STAMP := $(VENV)/.installed-run
 STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint format bench browser node conformance clean
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/switchboard --server.port 8501 --server.address 127.0.0.1 --server.headless true
 
 test: $(STAMP) browser node
@@ -52,9 +54,13 @@ $(NODE_STAMP): $(NODE_DIR)/package-lock.json
 conformance: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m tests.conformance.run --suite all
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(STAMP)
 

@@ -27,10 +27,27 @@ def test_make_run_starts_the_app_on_loopback() -> None:
     assert "--server.address 127.0.0.1" in command and "--server.headless true" in command
 
 
-def make_plan(target: str) -> list[str]:
-    """The commands `make -n target` would run once the set-up is done."""
+def test_make_run_installs_only_what_running_needs() -> None:
+    """On a fresh machine (`-B`: as if nothing were installed yet)."""
+    run = [line for line in make_plan("run", fresh=True) if "pip install" in line]
+    assert run and not [line for line in run if "[dev]" in line], run
+    test = [line for line in make_plan("test", fresh=True) if "pip install" in line]
+    assert any('-e ".[dev]"' in line for line in test), test
+
+
+def test_the_apps_streamlit_settings_ship_inside_the_package() -> None:
+    """Beside the app's script, where Streamlit reads them whatever the working directory,
+    and named as package data so an installed package (the Docker image) has them."""
+    settings = ROOT / "src" / "switchboard" / "ui" / ".streamlit" / "config.toml"
+    assert 'toolbarMode = "viewer"' in settings.read_text()
+    assert '"ui/.streamlit/config.toml"' in (ROOT / "pyproject.toml").read_text()
+
+
+def make_plan(target: str, fresh: bool = False) -> list[str]:
+    """The commands `make -n target` would run once the set-up is done (`fresh`: all of
+    the set-up too)."""
     done = subprocess.run(
-        ["make", "--no-print-directory", "-n", target],
+        ["make", "--no-print-directory", "-n", *(["-B"] if fresh else []), target],
         cwd=ROOT,
         capture_output=True,
         text=True,
