@@ -107,6 +107,34 @@ def test_resources_and_templates_are_read_and_shown_by_type(config: Path) -> Non
     assert any("Grace" in c.value for c in at.code), "text/plain shows as text, not markdown"
 
 
+def completion_requests(ws: Workspace) -> int:
+    return sum("completion/complete" in e.body for e in ws.wire_log("server", "demo", "local"))
+
+
+def test_drawing_the_page_sends_nothing_and_a_typed_value_is_completed_once(
+    config: Path,
+) -> None:
+    at = page(config)
+    at.run()
+    ws = app_workspace()
+    assert completion_requests(ws) == 0, "the page sends nothing when it is drawn"
+    next(t for t in at.text_input if t.label == "name").set_value("Gr").run()
+    assert [p.options for p in at.pills if p.label == "Suggestions for name"] == [["Grace"]]
+    at.run()  # any other rerun (a click elsewhere) asks nothing again
+    assert completion_requests(ws) == 1
+
+
+def test_long_server_instructions_stay_folded(config: Path) -> None:
+    at = page(config)
+    (folded,) = [p for p in at.get("popover") if "Server instructions" in p.proto.popover.label]
+    shown = app_workspace().server("demo", "local")
+    assert shown is not None and len(shown.instructions) > 500, "long enough to fold"
+    size = f"{len(shown.instructions):,} characters"
+    assert folded.proto.popover.label == f"📜 Server instructions ({size})"
+    assert not folded.proto.popover.open
+    assert any("each tool, resource and prompt" in m.value for m in folded.markdown)
+
+
 def test_a_prompt_renders_with_completion_and_goes_to_the_chat(config: Path) -> None:
     at = page(config)
     next(t for t in at.text_input if t.label == "code *").set_value("x = 1").run()

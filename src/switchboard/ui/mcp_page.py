@@ -139,9 +139,9 @@ def render_server(ws: Workspace, server: ServerView, alone: bool) -> None:
         )
         if server.list_note:
             st.warning(safe(f"Not everything is listed: {server.list_note}."))
-        if server.instructions:
-            with st.container(border=True):
-                st.caption("Server instructions")
+        if server.instructions:  # folded: a long one would take over the page
+            size = f"{len(server.instructions):,} characters"
+            with st.popover(f"📜 Server instructions ({size})"):
                 markdown(server.instructions)
         render_actions(ws, server)
         if server.status != Status.READY:

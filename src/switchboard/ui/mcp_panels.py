@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
@@ -197,12 +198,8 @@ def completed_input(
     """A text input whose completions (from the server, given the arguments `filled` so far)
     are offered as choices beneath it."""
     value = st.text_input(safe(label or argument), key=f"{key}-{argument}")
-    found = request(
-        lambda: ws.complete(server.name, ref, argument, value, owner(), stop_check(), filled),
-        True,
-    )
-    suggestions = found or []
-    suggestions = [s for s in suggestions if s != value][:8]
+    suggestions = [s for s in completions(ws, server, ref, argument, value, filled) if s != value]
+    suggestions = suggestions[:8]
     if suggestions:
         picked = st.pills(
             safe(f"Suggestions for {argument}"),
@@ -213,6 +210,35 @@ def completed_input(
         if picked:
             return str(picked)
     return value
+
+
+KEPT_COMPLETIONS = 200  # answers a session keeps, oldest dropped first
+
+
+def completions(
+    ws: Workspace,
+    server: ServerView,
+    ref: dict[str, str],
+    argument: str,
+    value: str,
+    filled: dict[str, str] | None,
+) -> list[str]:
+    """The server's completions for what the person typed: asked once per distinct input
+    (a rerun asks nothing again), and nothing asked before they type (the page sends
+    nothing when drawn)."""
+    if not value:
+        return []
+    asked = (server.name, json.dumps([ref, argument, value, filled or {}], sort_keys=True))
+    cache: dict[tuple[str, str], list[str]] = st.session_state.setdefault("completions", {})
+    if asked not in cache:
+        found = request(
+            lambda: ws.complete(server.name, ref, argument, value, owner(), stop_check(), filled),
+            True,
+        )
+        cache[asked] = found or []
+        while len(cache) > KEPT_COMPLETIONS:
+            cache.pop(next(iter(cache)))
+    return cache[asked]
 
 
 def show_resource(ws: Workspace, server: ServerView, uri: str) -> None:
