@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
 from switchboard.ui import state
+from switchboard.ui.step_box import ICONS
 from switchboard.workspace import Workspace
 
 APP = str(Path(__file__).parents[2] / "src" / "switchboard" / "ui" / "app.py")
@@ -50,3 +52,20 @@ def page_text(at: AppTest) -> str:
     labelled = [*at.expander, *at.button, *at.selectbox, *at.text_input]
     valued = [*at.caption, *at.markdown, *at.code, *at.error, *at.warning, *at.info, *at.success]
     return "\n".join([*(e.label for e in labelled), *(str(e.value) for e in valued)])
+
+
+def step_marks(at: AppTest) -> list[tuple[str, str]]:
+    """Each step box of the page, in order: its label and its one mark (a status box's state,
+    running / complete / error, drawn by Streamlit; another box's icon, e.g. ❓ or 🛑)."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node: Any) -> None:
+        if node.type == "status":
+            found.append((node.label, node.state))
+        elif node.type == "expander" and node.icon in ICONS.values():
+            found.append((node.label, node.icon))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    return found

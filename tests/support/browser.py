@@ -147,7 +147,7 @@ def assistant_bubbles(page: Page) -> Locator:
 
 
 def status_label(bubble: Locator) -> Locator:
-    """The task's status step (an `st.status`): its label, e.g. "⏳ working — …"."""
+    """The task's status step (a status box or an expander): its label, e.g. "working — …"."""
     return bubble.get_by_test_id("stExpander").locator("summary")
 
 

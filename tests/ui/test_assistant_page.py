@@ -10,7 +10,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from switchboard.workspace import LOCAL_OWNER
-from tests.support.apps import APP, app_workspace, assistant_text, close_workspace, signed_in
+from tests.support.apps import (
+    APP,
+    app_workspace,
+    assistant_text,
+    close_workspace,
+    signed_in,
+    step_marks,
+)
 from tests.support.fake_llm import FakeLlm, Reply, ToolCall, serve_fake_llm
 from tests.support.servers import DEMO_ENTRY
 
@@ -70,10 +77,10 @@ def test_a_call_waits_for_approve_then_shows_its_step_and_the_answer(
     )
     app.chat_input[0].set_value("What is 40 + 2?").run()
     assert any("wants to call **demo · add**" in m.value for m in app.markdown)
-    assert [s.label for s in app.status] == ["🔧 demo · add — waiting for you"]
+    assert step_marks(app) == [("🔧 demo · add — waiting for you", "❓")]
     next(b for b in app.button if b.label == "Approve").click().run()
     assert not app.exception
-    assert [s.label for s in app.status] == ["🔧 demo · add"]
+    assert step_marks(app) == [("🔧 demo · add", "complete")]
     assert "It is 42." in assistant_text(app) and "Adding." in assistant_text(app)
     assert not [b for b in app.button if b.label == "Approve"]
 
@@ -85,7 +92,7 @@ def test_deny_tells_the_model_and_shows_the_denial(app: AppTest, llm: FakeLlm) -
     )
     app.chat_input[0].set_value("Tell me a story").run()
     next(b for b in app.button if b.label == "Deny").click().run()
-    assert [s.label for s in app.status] == ["🛰️ Demo Agent — denied"]
+    assert step_marks(app) == [("🛰️ Demo Agent — denied", "error")]
     assert "Fine, no story." in assistant_text(app)
     assert "denied" in llm.requests[1]["body"]["messages"][-1]["content"]
 

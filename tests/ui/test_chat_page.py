@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from switchboard.chat.export import to_markdown
 from switchboard.workspace import Workspace
 from tests.support.a2a_js import js_agent
-from tests.support.apps import APP, app_workspace, assistant_text, close_workspace
+from tests.support.apps import APP, app_workspace, assistant_text, close_workspace, step_marks
 from tests.support.everything import config_entry, tiny_image
 from tests.support.hostile_agent import parrot
 from tests.support.servers import serve_app
@@ -31,7 +31,7 @@ def test_a_prompt_gets_its_streamed_answer_rendered_in_one_bubble(app: AppTest) 
     assert [m.name for m in app.chat_message] == ["user", "assistant"]
     assert app.chat_message[0].markdown[0].value == "story"
     assert "# The Night Operator" in assistant_text(app)
-    assert [s.label for s in app.status] == ["✅ completed"]
+    assert step_marks(app) == [("completed", "complete")], "one tick, not two"
     assert app.query_params["c"], "the conversation id is in the URL"
 
 
@@ -47,21 +47,25 @@ def test_input_required_asks_and_the_reply_completes_the_task(app: AppTest) -> N
     assert "The agent needs your input" in app.info[0].value
     assert "Which colour" in app.info[0].value
     assert app.chat_input[0].placeholder == "Reply to the agent…"
+    assert step_marks(app) == [("input-required", "❓")], "a question mark, not a tick"
 
     app.chat_input[0].set_value("blue").run()
     assert "You chose **blue**." in assistant_text(app)
-    assert [s.label for s in app.status][-1] == "✅ completed"
+    assert step_marks(app)[-1] == ("completed", "complete")
     assert app.chat_input[0].placeholder == "Message Demo Agent"
 
 
 def test_failed_and_rejected_tasks_show_their_state(app: AppTest) -> None:
     app.chat_input[0].set_value("fail").run()
-    assert app.status[-1].label == "❌ failed — Failed on purpose: the 'fail' prompt always fails."
+    assert step_marks(app)[-1] == (
+        "failed — Failed on purpose: the 'fail' prompt always fails.",
+        "error",
+    )
     app.chat_input[0].set_value("crash").run()
-    assert app.status[-1].label.startswith("❌ failed")
+    assert step_marks(app)[-1][0].startswith("failed") and step_marks(app)[-1][1] == "error"
     assert "internal error" in app.error[-1].value, "the agent's error is shown"
     app.chat_input[0].set_value("reject").run()
-    assert app.status[-1].label.startswith("⛔ rejected")
+    assert step_marks(app)[-1][0].startswith("rejected") and step_marks(app)[-1][1] == "error"
 
 
 def test_data_parts_render_as_json_and_images_as_images(app: AppTest) -> None:
@@ -99,7 +103,7 @@ def test_stop_leaves_the_task_running_then_cancel_task_cancels_it(
     assert {"▶ Resume", "✖ Cancel task"} <= {b.label for b in app.button}
 
     app.button(key="cancel-task").click().run()
-    assert app.status[-1].label.startswith("🚫 canceled")
+    assert step_marks(app)[-1][0].startswith("canceled") and step_marks(app)[-1][1] == "🛑"
     assert any("Cancel requested" in i.value for i in app.info)
     assert "✖ Cancel task" not in {b.label for b in app.button}
 
@@ -226,7 +230,7 @@ def test_a_task_of_an_agent_that_does_not_stream_offers_resume_and_cancel_after_
             assert any("Cancel task stops it, Resume listens again" in i.value for i in at.info)
             assert {"▶ Resume", "✖ Cancel task"} <= {b.label for b in at.button}
             at.button(key="cancel-task").click().run()
-            assert at.status[-1].label.startswith("🚫 canceled")
+            assert step_marks(at)[-1][0].startswith("canceled") and step_marks(at)[-1][1] == "🛑"
         finally:
             close_workspace()
 

@@ -15,6 +15,7 @@ from tests.support.apps import (
     close_workspace,
     page_text,
     signed_in,
+    step_marks,
 )
 from tests.support.fasta2a_agent import echo_agent
 from tests.support.servers import serve_app
@@ -64,7 +65,7 @@ def test_a_fasta2a_turn_is_shown_once_and_its_naive_timestamps_are_a_warning(
             shown = assistant_text(chat)
             assert not chat.exception and shown.count("You said") == 1
             assert shown.endswith("\nYou said: 'hello'")
-            assert [s.label for s in chat.status] == ["✅ completed"]
+            assert step_marks(chat) == [("completed", "complete")]
             at = AppTest.from_function(inspector_page, default_timeout=30).run()
             assert any("🔶" in m.value and "without a time zone" in m.value for m in at.markdown)
         finally:

@@ -17,6 +17,7 @@ from tests.support.apps import (
     close_workspace,
     page_text,
     signed_in,
+    step_marks,
 )
 from tests.support.servers import DEMO_ENTRY
 from tests.support.turns import child_pids, wait_for
@@ -215,7 +216,7 @@ def test_a_servers_question_is_answered_with_a_form_in_the_chat(config: Path) ->
     next(b for b in at.button if b.label == "Accept").click().run()
     assert not at.exception
     assert "Grace" in assistant_text(at)
-    assert at.status[-1].label == "🔧 demo · greet"
+    assert step_marks(at)[-1] == ("🔧 demo · greet", "complete")
 
 
 @pytest.mark.parametrize(

@@ -129,5 +129,6 @@ def test_text_streamed_as_status_messages_is_drawn_whole_in_the_bubble() -> None
     assert any(m.value == whole for m in at.markdown)
     [status] = at.get("status")
     assert status.label == (
-        "⏳ working — Once upon a time, in a long-distance exchange, a switchboard.…"
+        "working — Once upon a time, in a long-distance exchange, a switchboard.…"
     ), "the label holds its first line"
+    assert status.state == "running", "a spinner while it runs, no tick"

@@ -19,25 +19,9 @@ from switchboard.chat.events import (
 )
 from switchboard.chat.turns import StepView, TurnView, text_of
 from switchboard.ui.remote_content import markdown, media_allowed, remote_content, safe
+from switchboard.ui.step_box import STATE_ICONS, STATE_MARKS, Mark, step_box
 from switchboard.ui.url_pages import render_pages
 
-STATE_ICONS = {
-    TaskState.SUBMITTED: "📨",
-    TaskState.WORKING: "⏳",
-    TaskState.INPUT_REQUIRED: "✋",
-    TaskState.AUTH_REQUIRED: "🔐",
-    TaskState.COMPLETED: "✅",
-    TaskState.FAILED: "❌",
-    TaskState.CANCELED: "🚫",
-    TaskState.REJECTED: "⛔",
-    TaskState.UNKNOWN: "❔",
-}
-STATUS_WIDGET_STATE = {
-    TaskState.COMPLETED: "complete",
-    TaskState.FAILED: "error",
-    TaskState.REJECTED: "error",
-}
-RUNNING = (TaskState.SUBMITTED, TaskState.WORKING, TaskState.UNKNOWN)
 LABEL_CHARS = 80  # of a status message shown in the state's label; a longer one is drawn below
 MAX_INLINE_IMAGE = 8_000_000  # bytes of an image drawn in the page; larger ones are downloads
 
@@ -100,17 +84,13 @@ def _draw_turn(view: TurnView, live: bool, key: str, steps: bool, current: bool)
 def render_state(view: TurnView, live: bool, expanded: bool = False) -> None:
     """The task's state as a step: its label follows the state; inside, the state history."""
     text = label_text(text_of(view.status_parts))
-    label = f"{STATE_ICONS.get(view.state, '•')} {view.state}"
+    label, mark = str(view.state), STATE_MARKS.get(view.state, Mark.RUNNING)
     if text and view.state not in INTERRUPTED:
         label += f" — {text}"
     if not live and view.state not in SETTLED:
         # Stopped listening (or lost): the task may still run, so neither a tick nor a spinner.
-        box = st.expander(safe(f"{view.state} · not listening"), expanded=expanded, icon="⏸️")
-    else:
-        running = view.state in RUNNING
-        widget_state = "running" if running else STATUS_WIDGET_STATE.get(view.state, "complete")
-        box = st.status(safe(label), state=widget_state, expanded=expanded)
-    with box:
+        label, mark = f"{view.state} · not listening", Mark.PAUSED
+    with step_box(label, mark, expanded):
         for state, message in view.history:
             markdown(
                 f"{STATE_ICONS.get(state, '•')} **{state}**" + (f" — {message}" if message else "")
@@ -134,23 +114,23 @@ def render_step(view: TurnView, step: StepView, live: bool, key: str, expanded: 
     questions = view.step_questions(call["id"])
     waiting = [q for q in questions if q["id"] not in view.answers and not view.ended]
     icon = {StepKind.MCP: "🔧", StepKind.AGENT: "🛰️"}.get(call["kind"], "⚠️")
-    label, state = f"{icon} {call['label']}", "complete"
+    label, mark = f"{icon} {call['label']}", Mark.DONE
     if end:
         outcome = end["status"]
-        state = "error" if outcome in (StepStatus.ERROR, StepStatus.DENIED) else "complete"
         endings = {
-            StepStatus.DENIED: " — denied",
-            StepStatus.ERROR: " — failed",
-            StepStatus.WAITING: " — needs input",
+            StepStatus.DENIED: (" — denied", Mark.FAILED),
+            StepStatus.ERROR: (" — failed", Mark.FAILED),
+            StepStatus.WAITING: (" — needs input", Mark.ASKS),
         }
-        label += endings.get(outcome, "")
+        ending, mark = endings.get(outcome, ("", Mark.DONE))
+        label += ending
     elif waiting:
-        state, label = "running", label + " — waiting for you"
-    elif live:
-        state = "running"
+        mark, label = Mark.ASKS, label + " — waiting for you"
+    elif live or not view.ended:
+        mark = Mark.RUNNING
     else:
-        state, label = "error", label + " — stopped"
-    with st.status(safe(label), state=state, expanded=expanded or bool(waiting)):
+        mark, label = Mark.FAILED, label + " — stopped"
+    with step_box(label, mark, expanded or bool(waiting)):
         if call["kind"] == StepKind.INVALID:
             st.caption(safe(f"The model called `{call['name']}` with"))
             st.code(call.get("arguments_text") or "(nothing)", language=None)
@@ -182,14 +162,14 @@ def render_tool_call(view: TurnView, live: bool, key: str, expanded: bool) -> No
     call, result = view.tool, view.result
     label = f"🔧 {call['server']} · {call['tool']}"
     if result:
-        state = "error" if result.get("is_error") else "complete"
-    elif live:
-        state = "running"
+        mark = Mark.FAILED if result.get("is_error") else Mark.DONE
+    elif view.open_questions:
+        mark = Mark.ASKS
+    elif live or not view.ended:
+        mark = Mark.RUNNING
     else:
-        state = "error" if view.end_reason in (Ending.ERROR, Ending.STOPPED) else "complete"
-    with st.status(
-        safe(label), state=state, expanded=expanded or live or bool(view.open_questions)
-    ):
+        mark = Mark.FAILED if view.end_reason in (Ending.ERROR, Ending.STOPPED) else Mark.DONE
+    with step_box(label, mark, expanded or live or bool(view.open_questions)):
         st.caption("Arguments")
         st.json(call.get("arguments", {}), expanded=1)
         if view.progress and not result:
