@@ -8,11 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit import config as streamlit_config
 
 from switchboard.demo.agent import build_app
 from switchboard.workspace import Settings, Workspace
+from tests.support.apps import APP
 from tests.support.postgres import cluster, database
 from tests.support.servers import serve_app
+
+# Pages under AppTest listen nowhere: they get the app's own Streamlit settings (beside its
+# script, which AppTest does not run from), as the `switchboard` command serves them.
+streamlit_config._main_script_path = str(APP)
+streamlit_config.get_config_options(force_reparse=True)
 
 
 class _Collect(logging.Handler):

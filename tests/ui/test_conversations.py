@@ -39,6 +39,19 @@ def test_conversations_are_listed_searched_renamed_and_deleted(app: AppTest, con
     assert app_workspace().store.get(second) is None
 
 
+def test_a_visit_adds_no_row_until_something_is_said(app: AppTest, config: Path) -> None:
+    AppTest.from_file(APP, default_timeout=30).run()  # another visit to `/`
+    app.run()
+    ws = app_workspace()
+    assert ws.store.list() == [], "two visits, nothing said: no conversations"
+    assert not [b for b in app.button if b.key and b.key.startswith("open-")]
+    app.chat_input[0].set_value("hello, a rather long first message that will not fit whole").run()
+    assert len(ws.store.list()) == 1, "said: now it is kept"
+    assert [c.value for c in app.sidebar.caption if c.value.startswith("**")] == ["**Today**"]
+    said = "hello, a rather long first message that will not fit whole"[:60]
+    assert f"just now · {said}" in [c.value for c in app.sidebar.caption], "when, and a preview"
+
+
 def test_a_conversation_exports_and_imports_back_to_the_same_chat(
     app: AppTest, config: Path
 ) -> None:

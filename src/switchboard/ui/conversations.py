@@ -1,10 +1,12 @@
-"""The sidebar's conversation list: search, open, rename, delete (with confirmation)."""
+"""The sidebar's conversation list: search; newest first, grouped by day, each row with how long
+ago it began and what was last said; open, rename, delete (with confirmation)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from switchboard.chat.conversation import Conversation
+from switchboard.ui.conversation_rows import ago, day_of, preview
 from switchboard.ui.remote_content import safe
 from switchboard.ui.state import CONVERSATION_PARAM, open_conversation, owner
 from switchboard.workspace import ConversationImportError, Workspace, to_json, to_markdown
@@ -33,31 +35,46 @@ def render_conversation_list(ws: Workspace, current: Conversation | None) -> Non
     shown = ws.conversations(owner(), search)[:SHOWN]
     if search and not shown:
         st.caption("No conversation matches.")
+    day = ""
     for other in shown:
-        is_current = current is not None and other.id == current.id
-        open_column, menu_column = st.columns([5, 1], vertical_alignment="center")
-        open_column.button(
-            safe(f"{other.title or '(new conversation)'} · {other.counterpart}"),
-            key=f"open-{other.id}",
-            disabled=is_current,
-            width="stretch",
-            on_click=open_conversation,
-            args=(other,),
+        if (group := day_of(other.created)) != day:
+            day = group
+            st.caption(f"**{day}**")
+        render_row(ws, other, current is not None and other.id == current.id)
+
+
+def render_row(ws: Workspace, conversation: Conversation, is_current: bool) -> None:
+    """One conversation: open it (title, counterpart, how long ago, what was last said), and
+    a menu to rename or delete it."""
+    open_column, menu_column = st.columns([5, 1], vertical_alignment="center")
+    said = preview(conversation)
+    open_column.button(
+        safe(f"{conversation.title or '(new conversation)'} · {conversation.counterpart}"),
+        key=f"open-{conversation.id}",
+        disabled=is_current,
+        width="stretch",
+        on_click=open_conversation,
+        args=(conversation,),
+        help=safe(said) or None,
+    )
+    open_column.caption(safe(f"{ago(conversation.created)}" + (f" · {said}" if said else "")))
+    with menu_column.popover("⋯", help="Rename or delete"):
+        title_key = f"title-{conversation.id}"
+        st.text_input("Title", value=conversation.title, key=title_key)
+        st.button(
+            "Rename",
+            key=f"rename-{conversation.id}",
+            on_click=rename,
+            args=(ws, conversation.id, title_key),
         )
-        with menu_column.popover("⋯", help="Rename or delete"):
-            title_key = f"title-{other.id}"
-            st.text_input("Title", value=other.title, key=title_key)
-            st.button(
-                "Rename", key=f"rename-{other.id}", on_click=rename, args=(ws, other.id, title_key)
-            )
-            st.caption("Deleting cannot be undone.")
-            st.button(
-                "🗑 Delete",
-                key=f"delete-{other.id}",
-                type="primary",
-                on_click=delete,
-                args=(ws, other.id, is_current),
-            )
+        st.caption("Deleting cannot be undone.")
+        st.button(
+            "🗑 Delete",
+            key=f"delete-{conversation.id}",
+            type="primary",
+            on_click=delete,
+            args=(ws, conversation.id, is_current),
+        )
 
 
 def render_import(ws: Workspace) -> None:

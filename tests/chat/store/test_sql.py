@@ -62,10 +62,28 @@ def test_reopening_keeps_every_conversation_and_event_in_order(opener: Opener) -
     assert third is not None and [e.kind for e in third.events()][-2:] == ["turn_end", "user"]
 
 
+def test_a_conversation_is_kept_once_it_holds_its_first_event(opener: Opener) -> None:
+    """Opening the app makes a conversation to type into: until something is said in it,
+    it is no row in the database and no line in the list."""
+    store = opener()
+    empty, said = store.create("a"), store.create("a")
+    said.record(1, "user", {"text": "hello"})
+    store.rename(empty.id, "renamed before anything was said")
+    assert [c.id for c in store.list()] == [said.id]
+    assert store.get(empty.id) is empty, "still there to type into"
+    store.close(WAIT)
+    again = opener()
+    assert [c.id for c in again.list()] == [said.id] and again.get(empty.id) is None
+    with opener.database() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM conversations")).scalar() == 1
+
+
 def test_list_is_newest_first_and_per_owner(opener: Opener) -> None:
     store = opener()
     made = [store.create("a", title=f"c{i}") for i in range(4)]
     theirs = store.create("a", title="theirs", owner="someone")
+    for conversation in [*made, theirs]:
+        conversation.record(1, "user", {"text": "hello"})
     assert [c.id for c in store.list()] == [c.id for c in reversed(made)]
     assert store.get(theirs.id) is None
     store.close(WAIT)
@@ -80,6 +98,7 @@ def test_list_is_newest_first_and_per_owner(opener: Opener) -> None:
 def test_search_matches_titles_and_prompts_in_any_case(opener: Opener) -> None:
     store = opener()
     by_title = store.create("a", title="Weather in PARIS")
+    by_title.record(1, "user", {"text": "Forecast?"})
     by_prompt = store.create("a")
     by_prompt.record(1, "user", {"text": "Book a table in paris"})
     by_reply = store.create("a", title="Other")
@@ -94,6 +113,7 @@ def test_search_matches_titles_and_prompts_in_any_case(opener: Opener) -> None:
 def test_rename_is_kept_and_a_blank_title_changes_nothing(opener: Opener) -> None:
     store = opener()
     conversation = store.create("a", title="Old")
+    conversation.record(1, "user", {"text": "hello"})
     store.rename(conversation.id, "  New name ")
     assert conversation.title == "New name"
     store.rename(conversation.id, "   ")
@@ -107,6 +127,7 @@ def test_delete_removes_the_conversation_and_its_events(opener: Opener) -> None:
     store = opener()
     gone, kept = store.create("a", title="gone"), store.create("a", title="kept")
     gone.record(1, "user", {"text": "bye"})
+    kept.record(1, "user", {"text": "stay"})
     store.delete(gone.id)
     gone.record(1, "turn_end", {})  # a turn still running on it is no longer kept
     assert store.get(gone.id) is None and [c.id for c in store.list()] == [kept.id]
@@ -115,7 +136,7 @@ def test_delete_removes_the_conversation_and_its_events(opener: Opener) -> None:
     again = opener()
     assert again.get(gone.id) is None and [c.id for c in again.list()] == [kept.id]
     with opener.database() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM events").scalar() == 0
+        assert conn.exec_driver_sql("SELECT count(*) FROM events").scalar() == 1, "kept's"
 
 
 def test_concurrent_writers_keep_every_event_once_in_order(opener: Opener) -> None:
@@ -222,14 +243,16 @@ def test_a_write_failure_is_logged_and_reported_not_raised(
 def test_a_closed_store_stops_its_writer(tmp_path: Path) -> None:
     store = SqlStore(tmp_path)
     conversation = store.create("a")
+    conversation.record(1, "user", {"text": "before close"})
     store.close(WAIT)
     assert not store.writing
     conversation.record(1, "user", {"text": "after close"})  # kept in memory, not written
-    assert [e.data["text"] for e in conversation.events()] == ["after close"]
+    assert [e.data["text"] for e in conversation.events()] == ["before close", "after close"]
     reopened = SqlStore(tmp_path)
     try:
         again = reopened.get(conversation.id)
-        assert again is not None and again.events() == [], "nothing was written after close"
+        assert again is not None, "written before the close"
+        assert [e.data["text"] for e in again.events()] == ["before close"], "not after"
     finally:
         reopened.close(WAIT)
 

@@ -35,7 +35,8 @@ class MemoryStore:
 
     def list(self, owner: str = LOCAL_OWNER, search: str = "") -> list[Conversation]:
         with self._lock:
-            mine = [c for who, c in self._conversations.values() if who == owner]
+            # A conversation is listed once it holds something (as the SQL store writes it).
+            mine = [c for who, c in self._conversations.values() if who == owner and c.seq]
         if search:
             mine = [c for c in mine if matches(c, search)]
         return sorted(mine, key=lambda c: c.created, reverse=True)

@@ -203,24 +203,31 @@ class SqlStore:
             cached = list(self._cache.values())
         ops: list[Op] = []
         for owner, conversation in cached:
-            ops.append(("conversation", conversation_row(conversation, owner)))
             events = conversation.events()
+            if not events:  # never written (see _keep)
+                continue
+            ops.append(("conversation", conversation_row(conversation, owner)))
             ops += [("event", event_row(conversation.id, n, e)) for n, e in enumerate(events)]
         return ops
 
     def _sink(self, conversation_id: str, seq: int, event: Event) -> None:
+        if seq == 0:  # its first event: only now is the conversation written
+            with self._lock:
+                kept = self._cache.get(conversation_id)
+            if kept is not None:
+                self._writer.put(("conversation", conversation_row(kept[1], kept[0])))
         self._writer.put(("event", event_row(conversation_id, seq, event)))
 
     def _keep(self, conversation: Conversation, owner: str) -> Conversation:
-        """Cache a new conversation and queue it, with the events it already holds, for
-        writing; from then on it writes what it records."""
+        """Cache a new conversation and queue the events it already holds for writing; from
+        then on it writes what it records. One that never records anything is never
+        written (a visit that sends nothing leaves no row)."""
         conversation.owner = owner
         with self._lock:
             self._cache[conversation.id] = (owner, conversation)
-            self._writer.put(("conversation", conversation_row(conversation, owner)))
-            for seq, event in enumerate(conversation.events()):
-                self._sink(conversation.id, seq, event)
-            conversation.attach(self._sink)
+        for seq, event in enumerate(conversation.events()):
+            self._sink(conversation.id, seq, event)
+        conversation.attach(self._sink)
         return conversation
 
     def _catch_up(self, conversation: Conversation) -> None:
