@@ -93,7 +93,10 @@ def run_app(args: list[str]) -> int:
     parser = Parser(prog="switchboard", add_help=False)
     parser.add_argument("--config")
     known, streamlit_options = parser.parse_known_args(args)
-    check_streamlit_options(streamlit_options)
+    from switchboard.ui.launch import run, unknown_option  # Streamlit loads only to run
+
+    if (unknown := unknown_option(streamlit_options)) is not None:
+        raise UsageError(f"switchboard: unknown option {unknown}")
     if known.config:
         config = Path(known.config).expanduser().resolve()
         if not config.is_file():
@@ -104,28 +107,7 @@ def run_app(args: list[str]) -> int:
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     if not any(option.startswith("--server.address") for option in streamlit_options):
         os.environ.setdefault("STREAMLIT_SERVER_ADDRESS", "127.0.0.1")
-    from switchboard.ui.launch import run  # Streamlit is only loaded to run the app
-
     return run(streamlit_options)
-
-
-def check_streamlit_options(options: list[str]) -> None:
-    """UsageError for anything but `--section.name value` options Streamlit knows."""
-    from streamlit import config  # only loaded to run the app
-
-    template = getattr(config, "_config_options_template", None)  # Streamlit's option table
-    if not template:
-        return  # a Streamlit without it: Streamlit itself says what it does not know
-    known = {name for name in template if not name.startswith("_")}
-    expect_value = False
-    for option in options:
-        if expect_value and not option.startswith("--"):
-            expect_value = False
-            continue
-        name = option.removeprefix("--").split("=", 1)[0]
-        if not option.startswith("--") or name not in known:
-            raise UsageError(f"switchboard: unknown option {option}")
-        expect_value = "=" not in option
 
 
 def demo_agent(args: list[str]) -> int:

@@ -19,3 +19,23 @@ def run(streamlit_options: list[str]) -> int:
         )
         or 0
     )
+
+
+def unknown_option(options: list[str]) -> str | None:
+    """The first of `options` that is not a `--section.name [value]` Streamlit knows."""
+    from streamlit import config
+
+    template = getattr(config, "_config_options_template", None)  # Streamlit's option table
+    if not template:
+        return None  # a Streamlit without it: Streamlit itself says what it does not know
+    known = {name for name in template if not name.startswith("_")}
+    expect_value = False
+    for option in options:
+        if expect_value and not option.startswith("--"):
+            expect_value = False
+            continue
+        name = option.removeprefix("--").split("=", 1)[0]
+        if not option.startswith("--") or name not in known:
+            return option
+        expect_value = "=" not in option
+    return None
