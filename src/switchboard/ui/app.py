@@ -25,6 +25,9 @@ CALLBACK = st.Page(
 )
 
 st.set_page_config(page_title="Switchboard", page_icon="🎛️", layout="wide")
+# Streamlit's own Stop (in the header while a run lasts) would only stop redrawing a live turn,
+# whose task runs on: the chat's Stop cancels the task, so the header's is hidden.
+st.html("<style>[data-testid='stStatusWidget'] button { display: none; }</style>")
 links.register({**PAGES, PageName.OAUTH_CALLBACK: CALLBACK})
 if require_login():
     st.navigation([*PAGES.values(), CALLBACK]).run()

@@ -25,7 +25,14 @@ from switchboard.ui.state import (
     workspace,
 )
 from switchboard.ui.url_pages import render_retries
-from switchboard.workspace import ASSISTANT, HOW_TO_CONFIGURE, NOT_CONFIGURED, Status, Workspace
+from switchboard.workspace import (
+    ASSISTANT,
+    HOW_TO_CONFIGURE,
+    NOT_CONFIGURED,
+    CardInfo,
+    Status,
+    Workspace,
+)
 
 COALESCE = 0.03  # seconds to let more events arrive before redrawing the live bubble
 
@@ -226,12 +233,20 @@ def render_assistant_header(ws: Workspace) -> None:
 
 
 def render_welcome(ws: Workspace, conversation: Conversation) -> None:
-    """An empty conversation: what the agent says it does, and its example prompts."""
+    """An empty conversation: what the agent says it does, and its example prompts. All in
+    one container, so the first element the next run draws (the turn an example starts)
+    replaces all of it, instead of the buttons staying on screen for the whole live turn."""
     agent = ws.agent(conversation.counterpart, conversation.owner)
     if agent is None or agent.card is None:
         return
-    markdown(agent.card.description)
-    examples = [(s["name"], e) for s in agent.card.skills for e in s["examples"]]
+    with st.container():
+        draw_welcome(ws, conversation, agent.card)
+
+
+def draw_welcome(ws: Workspace, conversation: Conversation, card: CardInfo) -> None:
+    """The agent's description and its examples as buttons that send them."""
+    markdown(card.description)
+    examples = [(s["name"], e) for s in card.skills for e in s["examples"]]
     if not examples:
         return
     st.caption("Try one of the agent's examples:")

@@ -169,3 +169,15 @@ def test_cancel_task_is_offered_while_a_fresh_task_streams(page: Page) -> None:
     """The task's id arrives after the page run began: the page reruns for it, so Cancel task
     is there during the stream (not only on a later visit), and it cancels."""
     cancel_while_streaming(page, "slow", "step 40 of 40")
+
+
+def test_a_live_turn_shows_no_examples_and_one_stop(page: Page) -> None:
+    """The welcome's example buttons go as the turn starts (not left stale for the whole live
+    turn), and the only Stop is the chat's own (Streamlit's header Stop is hidden)."""
+    example = page.get_by_role("button", name="slow", exact=True)
+    expect(example).to_be_visible(timeout=STEP)  # an empty conversation's welcome
+    send(page, "slow")
+    expect(stop_button(page)).to_be_visible(timeout=STEP)  # the live turn
+    expect(example).to_have_count(0)
+    expect(page.get_by_role("button", name="Stop", exact=True)).to_have_count(0)
+    wait_settled(page)
