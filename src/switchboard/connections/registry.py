@@ -112,13 +112,9 @@ class Registry:
         self._register(self._agents, connection, owner, replace, "An agent")
         return connection
 
-    async def connect(self, connection: C, sign_out: bool = False) -> C:
-        """Close retired connections (the one replaced among them), then connect
-        `connection` (a failure stays visible on it); `sign_out` first forgets the person's
-        tokens, once nothing that used them is left to keep them again."""
+    async def connect(self, connection: C) -> C:
+        """Close retired connections, then connect `connection` (a failure stays visible on it)."""
         await self._close_retired()
-        if sign_out:
-            connection.sign_out()
         await connection.connect()
         return connection
 

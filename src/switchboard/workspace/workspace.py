@@ -254,8 +254,10 @@ class Workspace:
         agent = self.access.changeable(self.registry.agent(name, user), user, sign_in_only=True)
         if agent is None:
             return None
+        if sign_out:  # before the new connection exists: a page may start it at once
+            agent.sign_out()
         connection = self.registry.add(agent.settings, True, agent.user, agent.guard)
-        return Pending(self.runtime.submit(self._connect_agent(connection, False, sign_out)))
+        return Pending(self.runtime.submit(self._connect_agent(connection, False)))
 
     def remove_agent(self, name: str, user: str) -> None:
         """Close and forget an agent (its conversations stay); NotAllowed as above."""
@@ -295,12 +297,13 @@ class Workspace:
         server = self.access.changeable(server, user, sign_in_only=not changes)
         if server is None:
             return None
+        if sign_out:  # before the new connection exists: a page may start it at once
+            server.sign_out()
         if changes:  # to the shared one, when this is a person's copy of it
             server = self._original(server)
         settings = replace(server.settings, **changes)
         connection = self.registry.add_server(settings, True, server.user, server.guard)
-        # Signed out: its tokens are forgotten, so connecting asks for a new sign-in.
-        return Pending(self.runtime.submit(self._connect_server(connection, sign_out)))
+        return Pending(self.runtime.submit(self._connect_server(connection)))
 
     def set_log_level(self, name: str, level: str, user: str) -> None:
         """From which level a server sends its log messages (one setting per server: on a
@@ -362,18 +365,14 @@ class Workspace:
 
     # On the loop
 
-    async def _connect_agent(
-        self, connection: AgentConnection, name_from_card: bool, sign_out: bool = False
-    ) -> AgentView:
-        await self.registry.connect(connection, sign_out)
+    async def _connect_agent(self, connection: AgentConnection, name_from_card: bool) -> AgentView:
+        await self.registry.connect(connection)
         if name_from_card and connection.card and connection.card.name:
             self.registry.rename(connection, connection.card.name)
         return AgentView.of(connection)
 
-    async def _connect_server(
-        self, connection: McpConnection, sign_out: bool = False
-    ) -> ServerView:
-        await self.registry.connect(connection, sign_out)
+    async def _connect_server(self, connection: McpConnection) -> ServerView:
+        await self.registry.connect(connection)
         return ServerView.of(connection)
 
     def _mcp(self, name: str, user: str) -> McpConnection:
