@@ -252,8 +252,10 @@ async def settle(connections: Sequence[AgentConnection | McpConnection]) -> None
     person to sign in (nobody waits on a page for a sign-in they have not made yet)."""
     tasks = [asyncio.ensure_future(connection.connect()) for connection in connections]
     try:
-        while not all(t.done() or c.asks_person() for t, c in zip(tasks, connections, strict=True)):
-            await asyncio.wait(tasks, timeout=ASKING_CHECK, return_when=asyncio.FIRST_COMPLETED)
+        while waiting := [
+            t for t, c in zip(tasks, connections, strict=True) if not (t.done() or c.asks_person())
+        ]:  # only those still waited for: a done one would end every wait at once (a spin)
+            await asyncio.wait(waiting, timeout=ASKING_CHECK, return_when=asyncio.FIRST_COMPLETED)
     finally:
         for task in tasks:  # only the waits: each owner goes on in its own task
             task.cancel()

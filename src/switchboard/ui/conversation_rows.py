@@ -27,10 +27,10 @@ def ago(created: float, now: float | None = None) -> str:
     seconds = max(0.0, (time.time() if now is None else now) - created)
     if seconds < 60:
         return "just now"
-    for unit, size in (("d", 86_400), ("h", 3_600), ("min", 60)):
+    for unit, size in (("d", 86_400), ("h", 3_600)):
         if seconds >= size:
             return f"{int(seconds // size)} {unit} ago"
-    return "just now"
+    return f"{int(seconds // 60)} min ago"
 
 
 def preview(conversation: Conversation) -> str:

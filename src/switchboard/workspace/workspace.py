@@ -256,8 +256,7 @@ class Workspace:
             return None
         if sign_out:  # before the new connection exists: a page may start it at once
             agent.sign_out()
-        connection = self.registry.add(agent.settings, True, agent.user, agent.guard)
-        return Pending(self.runtime.submit(self._connect_agent(connection, False)))
+        return self.add_agent(agent.settings, True, owner=agent.user, guard=agent.guard)
 
     def remove_agent(self, name: str, user: str) -> None:
         """Close and forget an agent (its conversations stay); NotAllowed as above."""
