@@ -6,15 +6,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 
-from switchboard.chat.turns import TurnView, text_of
-from switchboard.connections.a2a_agent import UNREAD_EVENT, AgentConnection
+from switchboard.chat.turns import text_of
+from switchboard.connections.a2a_agent import UNREAD_EVENT
 from switchboard.connections.redaction import MASK
 from switchboard.demo.agent import build_app
 from switchboard.workspace import LOCAL_OWNER, Workspace
@@ -28,7 +27,14 @@ from tests.support.hostile_agent import (
     repeating_status,
 )
 from tests.support.servers import free_port, serve_app
-from tests.support.turns import connect, run_turn, wait_for, wait_turn, wire_titled
+from tests.support.turns import (
+    connect,
+    one_turn,
+    run_turn,
+    wait_for,
+    wait_turn,
+    wire_titled,
+)
 
 TOKEN = "s3cr3t-bearer-token-0123456789"
 API_KEY = "k3y-abcdef-987654"
@@ -168,14 +174,6 @@ def test_a_stream_the_agent_keeps_ending_is_retried_with_backoff_then_given_up(
     assert "could not get it back after 3 attempts" in view.notices[-1]["text"]
     assert calls["SubscribeToTask"] == 4 and calls["GetTask"] <= 5
     assert len(conversation.events()) < 20
-
-
-def one_turn(ws: Workspace, build: Callable[[str], Any]) -> tuple[AgentConnection, TurnView]:
-    """Serve `build(base_url)` as an agent, connect to it and run one turn ("go") while it is
-    up; the connection and the turn."""
-    with serve_app(build) as url:
-        agent = connect(ws, url)
-        return agent, run_turn(ws, ws.chat.new_conversation(agent.name), "go")
 
 
 def test_a_state_outside_the_enum_is_shown_as_it_came_and_the_stream_goes_on(

@@ -148,11 +148,25 @@ def odd_states(base_url: str) -> CallCounter:
 
 
 def hand_written(
-    base_url: str, name: str, frames: list[dict[str, Any]], final: dict
+    base_url: str,
+    name: str,
+    frames: list[dict[str, Any]],
+    final: dict,
+    card_json: dict[str, Any] | None = None,
 ) -> CallCounter:
     """An agent with no SDK on its side: each SendStreamingMessage gets `frames` as SSE events,
-    and GetTask gets `final`."""
+    and GetTask gets `final`; its card is `card_json` as given (the endpoint is added), or one
+    the SDK writes."""
     agent_card = card(base_url, name)
+    card_routes = create_agent_card_routes(agent_card)
+    if card_json is not None:
+        interface = {"url": base_url + "/", "protocolBinding": "JSONRPC", "protocolVersion": "1.0"}
+        served = {"supportedInterfaces": [interface], **card_json}
+
+        async def card_document(_request: Request) -> Response:
+            return JSONResponse(served)
+
+        card_routes = [Route("/.well-known/agent-card.json", card_document)]
 
     async def rpc(request: Request) -> Response:
         body = await request.json()
@@ -166,7 +180,7 @@ def hand_written(
 
         return StreamingResponse(events(), media_type="text/event-stream")
 
-    routes = [*create_agent_card_routes(agent_card), Route("/", rpc, methods=["POST"])]
+    routes = [*card_routes, Route("/", rpc, methods=["POST"])]
     return CallCounter(Starlette(routes=routes))
 
 

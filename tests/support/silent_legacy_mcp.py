@@ -1,7 +1,8 @@
 """A minimal handshake-era MCP server over stdio that never answers `server/discover` (as many
 servers in the wild do) and writes a line to stderr at start, with its arguments and its
 SERVICE_TOKEN (as servers that log their settings do). Run: python silent_legacy_mcp.py [DEPTH]
-(with DEPTH, its tool's input schema is nested that many objects deep)."""
+(with DEPTH, its tool's input schema is nested that many objects deep) or [off-spec] (its
+tool's results carry a text block without its text, and its tools list a `notes` field)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 import os
 import sys
 
+OFF_SPEC = "off-spec"
 TOOLS = [
     {
         "name": "echo",
@@ -31,6 +33,8 @@ def answer(request: dict) -> dict | None:
         return {"tools": TOOLS}
     if method == "tools/call":
         text = params.get("arguments", {}).get("text", "")
+        if OFF_SPEC in sys.argv:
+            return {"content": [{"type": "text"}, {"type": "text", "text": text}]}
         return {"content": [{"type": "text", "text": text}], "isError": False}
     if method == "ping":
         return {}

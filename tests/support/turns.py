@@ -16,6 +16,7 @@ from switchboard.connections.a2a_agent import AgentConnection
 from switchboard.connections.mcp_server import McpConnection
 from switchboard.connections.wire import WireEntry
 from switchboard.workspace import LOCAL_OWNER, Workspace
+from tests.support.servers import serve_app
 
 WAIT = 30.0  # upper bound for any single wait in a test; never a pass condition
 
@@ -45,6 +46,14 @@ def call(ws: Workspace, server: McpConnection, tool: str, **arguments: object) -
 def wire_titled(ws: Workspace, agent: AgentConnection, title: str) -> list[WireEntry]:
     """The entries of `agent`'s wire log titled `title`, as its local person sees them."""
     return [e for e in ws.wire_log("agent", agent.name, LOCAL_OWNER) if e.title == title]
+
+
+def one_turn(ws: Workspace, build: Callable[[str], Any]) -> tuple[AgentConnection, TurnView]:
+    """Serve `build(base_url)` as an agent, connect to it and run one turn ("go") while it is
+    up; the connection and the turn."""
+    with serve_app(build) as url:
+        agent = connect(ws, url)
+        return agent, run_turn(ws, ws.chat.new_conversation(agent.name), "go")
 
 
 def run_turn(ws: Workspace, conversation: Conversation, prompt: str) -> TurnView:

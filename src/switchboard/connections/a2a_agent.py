@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from typing import Any
 
+import httpx
 from a2a.client import ClientConfig, ClientFactory
 from a2a.client.client import Client
 from a2a.helpers import new_message, new_text_part
@@ -35,6 +36,7 @@ from switchboard.connections.a2a_errors import call_error
 from switchboard.connections.a2a_extended import extended_card
 from switchboard.connections.a2a_oauth import signed_in
 from switchboard.connections.a2a_person import PersonSignIn, Prompt
+from switchboard.connections.a2a_retries import Retries
 from switchboard.connections.a2a_schemes import SchemeRow, findings, in_words, rows
 from switchboard.connections.cards import CardError, CardInfo, fetch_card, prefer_interfaces
 from switchboard.connections.deep_json import ReadTail, tail_kept
@@ -42,18 +44,18 @@ from switchboard.connections.fold import Reply
 from switchboard.connections.http import make_http_client, origin_of
 from switchboard.connections.owner import Breakage, CallError, Connection, Owner
 from switchboard.connections.redaction import Redactor
+from switchboard.connections.replay import Draft, Replayed, replay_http
 from switchboard.connections.sign_in import Signing
 from switchboard.connections.tls import agent_tls
 from switchboard.connections.updates import SETTLED, TERMINAL, Level, Update, notice
 from switchboard.connections.url_guard import UrlGuard, UrlRefused
-from switchboard.connections.wire import Direction, WireLog
+from switchboard.connections.wire import STREAM, Direction, WireLog
 
 BINDINGS = ["JSONRPC", "HTTP+JSON"]
 RESUME_ATTEMPTS = 8
 UNREADABLE = "The agent sent an event that is not valid A2A, so the turn stops here"
 UNREAD_EVENT = "an event that could not be read"  # its wire entry's title
 UNREADABLE_HINT = "The Inspector shows where the event broke off. Tell the agent's authors."
-MAX_BACKOFF = 8.0
 POLL_FIRST, POLL_GROWTH, POLL_MAX = 0.25, 1.5, 5.0  # seconds between GetTask polls
 POLL_FOR = 1800.0  # seconds a task that does not stream is polled before it is given up
 CONNECT_WAIT = 30.0  # seconds a call waits for a connection being made
@@ -84,6 +86,7 @@ class AgentConnection(Connection):
         self.schemes: list[SchemeRow] = []  # its card's schemes, with what the config gives
         self.security_findings: list[str] = []  # what is wrong in the card's declarations
         self.endpoint = ""
+        self.http: httpx.AsyncClient | None = None  # the connection's client, once open
         self.protocol = ""
         self.owner: Owner[Client] = Owner(
             settings.name, self._open, describe_failure, hint=FIX_HINT, on_error=self._failed
@@ -214,6 +217,13 @@ class AgentConnection(Connection):
         self.wire.record(Direction.EVENT, f"GetTask {task_id}", task)
         return task_update(task)
 
+    async def replay(self, draft: Draft) -> Replayed:
+        """Send a logged request again, as edited: with this agent's client, only to it."""
+        await self.owner.session(CONNECT_WAIT)
+        origins = {origin_of(self.settings.url), origin_of(self.endpoint or self.settings.url)}
+        assert self.http is not None  # set by the opening
+        return await replay_http(self.http, origins, self.wire, draft)
+
     async def cancel_task(self, task_id: str) -> Update:
         """CancelTask; the returned snapshot shows the task's state after the request."""
         client = await self.owner.session(CONNECT_WAIT)
@@ -244,6 +254,7 @@ class AgentConnection(Connection):
                 agent_tls(settings),
             )
         )
+        self.http = http
         card, info = await fetch_card(
             http, settings.url, limits.max_card_bytes, settings.connect_timeout
         )
@@ -276,12 +287,15 @@ class AgentConnection(Connection):
         """The updates of one SDK stream, logged to the wire; SDK errors become CallErrors.
         The stream is closed here, in the consuming task."""
         tail = ReadTail()
+        STREAM.set(None)  # set again when this stream's response arrives
         try:
             with tail_kept(tail):
                 async with contextlib.aclosing(events) as stream:
                     async for event in stream:
                         kind = event.WhichOneof("payload")
-                        self.wire.record(Direction.EVENT, f"stream event: {kind}", event)
+                        self.wire.record(
+                            Direction.EVENT, f"stream event: {kind}", event, key=STREAM.get()
+                        )
                         for update in to_updates(event):
                             yield update
         except A2AError as exc:
@@ -291,6 +305,8 @@ class AgentConnection(Connection):
             raw = f"{exc}\n\nAs it came (the last bytes read):\n{tail.text()}"
             self.wire.record(Direction.ERROR, UNREAD_EVENT, raw)
             raise CallError(f"{UNREADABLE}: {exc}", UNREADABLE_HINT) from exc
+        finally:
+            STREAM.set(None)  # not reset: the stream may be closed from another context
 
     def _person(self) -> PersonSignIn | None:
         if self.signing is None:
@@ -353,34 +369,3 @@ def describe_failure(exc: BaseException) -> str:
     if isinstance(exc, A2AError):
         return call_error(exc, None).message
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-class Retries:
-    """How often, and how long after, a lost task stream is tried again: the delay doubles
-    up to MAX_BACKOFF; after `limit` tries in a row that brought nothing, it gives up."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.failures = 0
-        self.delay = 0.0
-
-    def reset(self) -> None:
-        self.failures, self.delay = 0, 0.0
-
-    def failed(self, error: CallError) -> Update:
-        """The notice for one more failure (with the wait before the next try), or CallError
-        when there is no try left."""
-        if self.failures >= self.limit:
-            raise CallError(
-                f"Lost the agent's stream ({error.message}) and could not get it back after "
-                f"{self.failures} attempts.",
-                hint="The task may still be running on the agent: press Resume to listen "
-                "again once it is reachable, or Cancel task.",
-            ) from error
-        self.failures += 1
-        self.delay = min(self.delay * 2, MAX_BACKOFF) if self.delay else 0.5
-        return notice(
-            f"Lost the agent's stream ({error.message}); listening again in {self.delay:g} s "
-            f"(attempt {self.failures} of {self.limit}).",
-            Level.WARNING,
-        )

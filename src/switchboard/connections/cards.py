@@ -14,6 +14,7 @@ from a2a.client.card_resolver import parse_agent_card
 from a2a.types import AgentCard
 from google.protobuf.json_format import MessageToDict
 
+from switchboard.connections.card_checks import card_findings
 from switchboard.connections.http import MAX_BYTES, BodyTooLarge
 from switchboard.connections.tls import tls_failure
 from switchboard.connections.url_guard import UrlRefused
@@ -46,6 +47,7 @@ class CardInfo:
     interfaces: list[dict[str, str]]
     card_url: str
     raw: dict[str, Any] = field(repr=False)
+    findings: list[str] = field(default_factory=list)  # where it departs from the A2A spec
 
 
 def card_locations(url: str) -> list[str]:
@@ -177,6 +179,7 @@ def summarize(card: AgentCard, location: str, raw: dict[str, Any]) -> CardInfo:
         ],
         card_url=location,
         raw=raw or MessageToDict(card),
+        findings=card_findings(card, raw),
     )
 
 

@@ -3,6 +3,7 @@ every exchange logged."""
 
 from __future__ import annotations
 
+import json
 import ssl
 from collections.abc import AsyncIterator, Callable, Mapping
 
@@ -12,7 +13,7 @@ from switchboard.connections import compat_bytes
 from switchboard.connections.deep_json import LenientStream
 from switchboard.connections.redaction import MASK
 from switchboard.connections.url_guard import GuardedTransport, UrlGuard
-from switchboard.connections.wire import Direction, WireLog
+from switchboard.connections.wire import STREAM, Direction, Role, WireLog
 
 Origin = tuple[str, str, int]
 
@@ -22,6 +23,7 @@ TIMEOUT = httpx.Timeout(10.0, read=None)
 # Many conversations stream from one agent at once: keep their connections for reuse.
 LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=100)
 MAX_BYTES = "switchboard.max_bytes"  # a request's own cap on its response (request extension)
+WIRE_KEY = "switchboard.wire_key"  # the exchange a request was logged as (request extension)
 
 
 class BodyTooLarge(httpx.DecodingError):
@@ -77,17 +79,32 @@ def make_http_client(
             body = request.content.decode("utf-8", "replace")
         except httpx.RequestNotRead:  # a streamed body (a redirected request has one)
             body = "(a streamed body)"
-        wire.record_headers(Direction.REQUEST, f"{request.method} {request.url}", shown, body)
+        key = request.extensions[WIRE_KEY] = wire.new_key("http")
+        title, method = f"{request.method} {request.url}", asked(request, body)
+        wire.record_headers(
+            Direction.REQUEST, title, shown, body, key=key, role=Role.CALL, method=method
+        )
 
     async def log_response(response: httpx.Response) -> None:
         body = ""
+        key = response.request.extensions.get(WIRE_KEY)
         if "text/event-stream" in response.headers.get("content-type", ""):
             body = "(event stream: each event is logged as it arrives)"
+            STREAM.set(key)
         else:
             await response.aread()
             body = response.text
         title = f"{response.status_code} {response.reason_phrase} ← {response.request.url}"
-        wire.record_headers(Direction.RESPONSE, title, dict(response.headers), body)
+        status = str(response.status_code)
+        wire.record_headers(
+            Direction.RESPONSE,
+            title,
+            dict(response.headers),
+            body,
+            key=key,
+            role=Role.ANSWER,
+            status=status,
+        )
 
     return httpx.AsyncClient(
         transport=transport,
@@ -95,6 +112,18 @@ def make_http_client(
         follow_redirects=True,
         event_hooks={"request": [log_request], "response": [log_response]},
     )
+
+
+def asked(request: httpx.Request, body: str) -> str:
+    """What a request asks, for the inspector: its JSON-RPC method, else method and path."""
+    if body.startswith("{") and '"method"' in body:
+        try:
+            method = json.loads(body).get("method")
+        except ValueError:
+            method = None
+        if isinstance(method, str):
+            return method
+    return f"{request.method} {request.url.path}"
 
 
 class ByOrigin(httpx.AsyncBaseTransport):

@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from functools import partial
 from typing import Any
 
@@ -20,8 +19,8 @@ import mcp.client.session as mcp_session
 import mcp.types as types
 from mcp import Client, MCPError
 from mcp.client.context import ClientRequestContext
-from mcp.shared.exceptions import MCPDeprecationWarning
 from mcp_types import LOG_LEVEL_META_KEY
+from pydantic import ValidationError
 
 from switchboard.config import Limits, McpServerSettings
 from switchboard.connections.call_bounds import CallBounds
@@ -40,6 +39,7 @@ from switchboard.connections.mcp_session import (
     StderrFile,
     describe_failure,
     guarded_client,
+    set_level,
     transport,
 )
 from switchboard.connections.mcp_subscriptions import Subscriptions
@@ -55,6 +55,7 @@ from switchboard.connections.owner import (
     cancel_and_wait,
 )
 from switchboard.connections.redaction import Redactor
+from switchboard.connections.replay import Draft, Replayed, replay_mcp
 from switchboard.connections.sign_in import Signing
 from switchboard.connections.updates import QuestionKind
 from switchboard.connections.url_guard import UrlGuard
@@ -149,9 +150,8 @@ class McpConnection(Connection):
                 meta={LOG_LEVEL_META_KEY: self.log_level},  # 2026-07-28: per request
             )
             try:
-                result = await bounds.run(sent)
-            except MCPError as exc:
-                raise self._call_error(f"tools/call {name}", exc, client) from exc
+                with self._asking(f"tools/call {name}", client):
+                    result = await bounds.run(sent)
             except TimeoutError as exc:
                 hint = "Raise the server's timeout (or maxTimeout) if it needs longer."
                 raise CallError(f"tools/call {name} timed out: {exc}", hint) from exc
@@ -163,28 +163,22 @@ class McpConnection(Connection):
         self.log_level = level
         client = await self.owner.session(RECONNECT_WAIT)
         if self.protocol_version != MODERN and client.server_capabilities.logging is not None:
-            try:
-                await _set_level(client, level)
-            except MCPError as exc:
-                raise self._call_error("logging/setLevel", exc, client) from exc
+            with self._asking("logging/setLevel", client):
+                await set_level(client, level)
 
     async def read_resource(self, uri: str) -> list[dict[str, Any]]:
         """A resource's contents (text or base64 bytes, with their media types)."""
         client = await self.owner.session(RECONNECT_WAIT)
-        try:
+        with self._asking(f"resources/read {uri}", client):
             result = await client.read_resource(uri)
-        except MCPError as exc:
-            raise self._call_error(f"resources/read {uri}", exc, client) from exc
         return [resource_contents(contents) for contents in result.contents]
 
     async def follow(self, uri: str, follow: bool = True) -> None:
         """Subscribe to a resource's updates (or unsubscribe), kept across reconnects."""
         client = await self.owner.session(RECONNECT_WAIT)
         what = f"resources/{'subscribe' if follow else 'unsubscribe'} {uri}"
-        try:
+        with self._asking(what, client):
             await self.subscriptions.change(client, uri, follow)
-        except MCPError as exc:
-            raise self._call_error(what, exc, client) from exc
 
     async def complete(
         self, ref: dict[str, str], argument: str, value: str, context: dict[str, str] | None = None
@@ -207,11 +201,13 @@ class McpConnection(Connection):
     async def get_prompt(self, name: str, arguments: dict[str, str]) -> list[dict[str, Any]]:
         """The prompt rendered with `arguments`: its messages (role, part)."""
         client = await self.owner.session(RECONNECT_WAIT)
-        try:
+        with self._asking(f"prompts/get {name}", client):
             result = await client.get_prompt(name, arguments)
-        except MCPError as exc:
-            raise self._call_error(f"prompts/get {name}", exc, client) from exc
         return prompt_messages(result)
+
+    async def replay(self, draft: Draft) -> Replayed:
+        """Send a logged request again, as edited, through the session."""
+        return await replay_mcp(await self.owner.session(RECONNECT_WAIT), draft)
 
     async def refresh(self) -> None:
         """List tools, resources, templates and prompts again."""
@@ -241,6 +237,19 @@ class McpConnection(Connection):
         if settings.transport == "stdio":
             shown = " ".join([settings.command, *settings.args])
         return self.wire.redactor.text(shown)
+
+    @contextlib.contextmanager
+    def _asking(self, what: str, client: Client) -> Iterator[None]:
+        """The server's errors, and answers off the schema, as CallErrors that say what to do."""
+        try:
+            yield
+        except MCPError as exc:
+            raise self._call_error(what, exc, client) from exc
+        except ValidationError as exc:
+            raise CallError(
+                f"{self.name}: the answer to {what} is not valid MCP "
+                f"({exc.error_count()} problems); the Inspector marks where."
+            ) from exc
 
     def _call_error(self, what: str, exc: MCPError, client: Client) -> CallError:
         if exc.error.code == -32000:  # CONNECTION_CLOSED
@@ -275,7 +284,7 @@ class McpConnection(Connection):
         )
         async with self._phase("starting it and saying hello (initialize)"):
             await stack.enter_async_context(client)
-        self.protocol_version = client.protocol_version
+        self.protocol_version = self.wire.protocol = client.protocol_version
         info = client.server_info
         self.server_name = info.name if info else ""
         self.server_version = info.version if info else ""
@@ -284,7 +293,7 @@ class McpConnection(Connection):
             await self._refresh(client)
             if self.protocol_version != MODERN and client.server_capabilities.logging is not None:
                 with contextlib.suppress(MCPError):  # its logs keep the server's own level
-                    await _set_level(client, self.log_level)
+                    await set_level(client, self.log_level)
         async with self._phase("subscribing to its list changes and followed resources"):
             await self._listen_for_changes(client, stack)
             await self.subscriptions.restore(client, self.protocol_version != MODERN, stack)
@@ -387,10 +396,3 @@ class McpConnection(Connection):
 
     async def _on_roots(self, context: ClientRequestContext) -> types.ListRootsResult:
         return types.ListRootsResult(roots=[types.Root(uri=uri) for uri in self.roots])
-
-
-async def _set_level(client: Client, level: Any) -> None:
-    """`logging/setLevel`, which the SDK marks deprecated (the handshake era's way to do it)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MCPDeprecationWarning)
-        await client.set_logging_level(level)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import warnings
 from collections.abc import AsyncIterator
 from functools import partial
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import httpx2
 from mcp import MCPError, StdioServerParameters
+from mcp.client import Client
 from mcp.client.sse import sse_client
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
@@ -20,6 +22,7 @@ from mcp.shared._httpx_utils import (
     MCP_DEFAULT_TIMEOUT,
     create_mcp_http_client,
 )
+from mcp.shared.exceptions import MCPDeprecationWarning
 
 from switchboard.config import McpServerSettings
 from switchboard.connections.url_guard import GuardedTransport2, UrlGuard, UrlRefused
@@ -122,3 +125,10 @@ async def _owning(http: httpx2.AsyncClient, inner: Any) -> AsyncIterator[Any]:
     """Enter `inner` and close `http` after it, in the same task."""
     async with http, inner as streams:
         yield streams
+
+
+async def set_level(client: Client, level: Any) -> None:
+    """`logging/setLevel`, which the SDK marks deprecated (the handshake era's way to do it)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MCPDeprecationWarning)
+        await client.set_logging_level(level)

@@ -14,7 +14,7 @@ from mcp.shared.message import SessionMessage
 from switchboard.connections.mcp_attribution import Attribution
 from switchboard.connections.mcp_sdk_log import WIRE
 from switchboard.connections.owner import Breakage
-from switchboard.connections.wire import Direction, WireLog
+from switchboard.connections.wire import Direction, Role, WireLog
 
 UNREAD = "message that could not be read"  # a wire entry's title, after its arrow
 
@@ -102,14 +102,27 @@ class LoggedWriteStream(_Stream):
 def _log(wire: WireLog, arrow: str, item: Any, owner_of: Callable[[Any], str | None]) -> None:
     if isinstance(item, SessionMessage):
         message = item.message
-        method = getattr(message, "method", None)
-        if method:
-            title = f"{arrow} {method}"
-        elif getattr(message, "error", None) is not None:
-            title = f"{arrow} error for #{getattr(message, 'id', '?')}"
-        else:
-            title = f"{arrow} result for #{getattr(message, 'id', '?')}"
         direction = Direction.REQUEST if arrow == "→" else Direction.RESPONSE
-        wire.record(direction, title, message, owner_of(message))
+        title, exchange = _exchange(arrow, message)
+        wire.record(direction, f"{arrow} {title}", message, owner_of(message), **exchange)
     elif isinstance(item, Exception):
         wire.record(Direction.ERROR, f"{arrow} {UNREAD}", f"{type(item).__name__}: {item}")
+
+
+def _exchange(arrow: str, message: Any) -> tuple[str, dict[str, Any]]:
+    """A JSON-RPC message's title and its place in an exchange: a call and its answer share a
+    key made of who called and the id (each side numbers its own calls)."""
+    method, ident = getattr(message, "method", None), getattr(message, "id", None)
+    if method and ident is not None:
+        return method, {"key": f"{arrow}{ident}", "role": Role.CALL, "method": method}
+    if method:
+        return method, {"role": Role.NOTIFICATION, "method": method}
+    caller = "←" if arrow == "→" else "→"
+    error = getattr(message, "error", None)
+    if error is not None:
+        status, title = f"error {error.code}", f"error for #{ident}"
+    else:
+        result = getattr(message, "result", None) or {}
+        status = "tool error" if isinstance(result, dict) and result.get("isError") else "ok"
+        title = f"result for #{ident}"
+    return title, {"key": f"{caller}{ident}", "role": Role.ANSWER, "status": status}

@@ -7,6 +7,7 @@ stream event must cost next to nothing on the loop, and most entries are never o
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import threading
 import time
@@ -53,6 +54,20 @@ class Direction(StrEnum):
     INFO = "info"  # something the connection did (connected, chose an endpoint…)
 
 
+class Role(StrEnum):
+    """What part an entry plays in an exchange: the inspector pairs a call with its answer
+    (and a stream's events) by the entries' shared key."""
+
+    CALL = "call"  # a request that expects an answer (ours, or the counterpart's)
+    ANSWER = "answer"  # the answer to a call
+    NOTIFICATION = "notification"  # a one-way message
+
+
+# The exchange the current task's A2A stream belongs to: set when its response starts, so each
+# event read from it is filed under that exchange.
+STREAM: ContextVar[str | None] = ContextVar("switchboard_wire_stream", default=None)
+
+
 @dataclass(frozen=True)
 class WireEntry:
     """One line of the wire log."""
@@ -63,6 +78,10 @@ class WireEntry:
     payload: Any = field(default="", repr=False)
     redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)
     owner: str | None = None  # whose conversation or page it was for; None: the connection's
+    key: str | None = None  # the exchange it belongs to (a call, its answer, a stream's events)
+    role: Role | None = None
+    method: str = ""  # what was asked: a JSON-RPC method, or an HTTP method and path
+    status: str = ""  # an answer's outcome: an HTTP status, "ok", "error -32602"…
 
     def seen_by(self, user: str) -> bool:
         """Whether `user` may read it: the connection's own traffic, or their own."""
@@ -88,28 +107,42 @@ class WireLog:
     def __init__(self, redactor: Redactor | None = None, limit: int = 5000) -> None:
         self.redactor = redactor or Redactor()
         self.entries = RecentEntries(limit)
+        self.protocol = ""  # the MCP protocol version in use, to check messages against
+        self._keys = itertools.count(1)
+
+    def new_key(self, prefix: str) -> str:
+        """A key no other exchange of this log has."""
+        return f"{prefix}{next(self._keys)}"
 
     def record(
-        self, direction: Direction, title: str, payload: Any = "", owner: str | None = None
+        self,
+        direction: Direction,
+        title: str,
+        payload: Any = "",
+        owner: str | None = None,
+        **exchange: Any,
     ) -> None:
         """Add an entry; `payload` may be text, a JSON-like structure, or a protobuf or pydantic
         message (not mutated afterwards). A huge payload is kept as an excerpt, so the log's
         memory stays bounded whatever a counterpart sends. It belongs to `owner`, else to
-        whoever the current task works for (ORIGIN)."""
+        whoever the current task works for (ORIGIN). `exchange` holds the entry's key, role,
+        method and status (WireEntry's fields of those names)."""
         payload, title = excerpt(payload), self.redactor.text(title)
         owner = owner or ORIGIN.get()
-        self.entries.append(WireEntry(time.time(), direction, title, payload, self.redactor, owner))
+        entry = WireEntry(time.time(), direction, title, payload, self.redactor, owner, **exchange)
+        self.entries.append(entry)
 
     def seen_by(self, user: str) -> list[WireEntry]:
         """The entries `user` may read, oldest first."""
         return [entry for entry in self.entries.snapshot() if entry.seen_by(user)]
 
     def record_headers(
-        self, direction: Direction, title: str, headers: dict[str, str], body: str
+        self, direction: Direction, title: str, headers: dict[str, str], body: str, **exchange: Any
     ) -> None:
         """Add a request or response entry with its (redacted) headers above the body."""
         lines = [f"{name}: {value}" for name, value in self.redactor.headers(headers).items()]
-        self.record(direction, title, "\n".join(lines) + ("\n\n" + body if body else ""))
+        text = "\n".join(lines) + ("\n\n" + body if body else "")
+        self.record(direction, title, text, **exchange)
 
 
 def excerpt(payload: Any) -> Any:

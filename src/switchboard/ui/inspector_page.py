@@ -1,62 +1,84 @@
-"""The Inspector: each connection's raw wire log (requests, responses, stream events)."""
+"""The Inspector: the connections' traffic as exchanges, filtered and searched, each received
+message checked against its spec, any request sent again as it was or edited."""
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
+from switchboard.connections.exchanges import Exchange
+from switchboard.ui.exchange_rows import exported, render_row
 from switchboard.ui.remote_content import safe
+from switchboard.ui.replay_panel import replay_panel
 from switchboard.ui.state import owner, workspace
-from switchboard.workspace import Direction, WireEntry, WireSource
+from switchboard.workspace import WireSource
+from switchboard.workspace.inspection import source_key
 
-ARROWS = {
-    Direction.REQUEST: "→",
-    Direction.RESPONSE: "←",
-    Direction.EVENT: "⚡",
-    Direction.ERROR: "⚠️",
-    Direction.WARNING: "🔶",
-    Direction.INFO: "ℹ️",
-}
-SHOWN = 300
+SHOWN = 200
 ICONS = {WireSource.AGENT: "🛰️", WireSource.SERVER: "🧰", WireSource.MODEL: "🧠"}
 
 
 def inspector_page() -> None:
-    """Pick a connection (agent or MCP server) and read its wire log, newest first: the
-    connection's own traffic and the viewer's conversations', never another person's; secrets
-    are masked when an entry is drawn."""
+    """Choose the counterparts, methods and what to look for; read the exchanges newest
+    first: the connection's own traffic and the viewer's conversations', never another
+    person's; secrets are masked when an entry is drawn."""
     ws, user = workspace(), owner()
     st.title("Inspector")
-    sources = {f"{ICONS[kind]} {name}": (kind, name) for kind, name in ws.wire_sources(user)}
+    sources = {f"{ICONS[kind]} {name}": (kind, name) for kind, name in ws.inspector.sources(user)}
     if not sources:
         st.info("No connections yet.")
         return
-    columns = st.columns([2, 3, 1])
-    label = columns[0].selectbox("Connection", list(sources), key="inspect-connection")
-    kinds = columns[1].multiselect("Show", list(ARROWS), default=list(ARROWS), key="inspect-kinds")
-    live = columns[2].toggle("Live", key="inspect-live", help="Refresh every second.")
+    top = st.columns([3, 3, 2, 1, 1], vertical_alignment="bottom")
+    chosen = top[0].multiselect("Counterparts", list(sources), key="inspect-sources")
+    search = top[2].text_input("Search", key="inspect-search", placeholder="text in a message")
+    errors = top[3].toggle("Errors only", key="inspect-errors")
+    live = top[4].toggle("Live", key="inspect-live", help="Refresh every second.")
+    picked = [sources[label] for label in chosen] or list(sources.values())
+    for kind, name in picked:
+        if kind is WireSource.AGENT:
+            card_checks(name)
+    rows = ws.inspector.exchanges(user, picked)
+    methods = top[1].multiselect("Methods", sorted({r.method for r in rows}), key="inspect-methods")
+    labels = {source_key(source): label for label, source in sources.items()}
 
     @st.fragment(run_every=1.0 if live else None)
-    def entries() -> None:
-        shown = [e for e in ws.wire_log(*sources[label], user) if e.direction in kinds]
-        st.caption(
-            f"{len(shown)} entries" + (f" (newest {SHOWN} shown)" if len(shown) > SHOWN else "")
+    def exchanges() -> None:
+        found = ws.inspector.exchanges(user, picked)
+        shown = [r for r in found if _matches(r, methods, errors, search.strip().lower())]
+        replay_panel(found, sources)
+        count, download = st.columns([4, 1])
+        more = f" (newest {SHOWN} shown)" if len(shown) > SHOWN else ""
+        count.caption(f"{len(shown)} of {len(found)} exchanges{more}")
+        download.download_button(
+            "Export JSON",
+            exported(shown),
+            file_name="switchboard-inspector.json",
+            mime="application/json",
+            key="inspect-export",
         )
-        for entry in reversed(shown[-SHOWN:]):
-            render_entry(entry)
+        for row in sorted(shown, key=lambda r: r.last_ts, reverse=True)[:SHOWN]:
+            render_row(row, labels.get(row.source, row.source), editable=True)
 
-    entries()
+    exchanges()
 
 
-def render_entry(entry: WireEntry) -> None:
-    """One wire entry: time, direction, title; its body inside."""
-    stamp = (
-        time.strftime("%H:%M:%S", time.localtime(entry.ts)) + f".{int(entry.ts * 1000) % 1000:03d}"
-    )
-    label = safe(f"`{stamp}` {ARROWS.get(entry.direction, '•')} {entry.title}")
-    if not entry.body:
-        st.markdown(label)
+def card_checks(name: str) -> None:
+    """The agent card's check against the A2A spec: each finding, or that there is none."""
+    found = workspace().inspector.card_findings(name, owner())
+    if found is None:
         return
-    with st.expander(label):
-        st.code(entry.body, language="json" if entry.body.lstrip().startswith(("{", "[")) else None)
+    if not found:
+        st.caption(safe(f"✅ {name}'s agent card meets the A2A spec."))
+        return
+    with st.expander(safe(f"⚠️ {name}'s agent card: {len(found)} findings against the A2A spec")):
+        for finding in found:
+            st.markdown(safe(f"- {finding}"))
+
+
+def _matches(row: Exchange, methods: list[str], errors: bool, search: str) -> bool:
+    if methods and row.method not in methods:
+        return False
+    if errors and not row.failed:
+        return False
+    if search:
+        return any(search in f"{e.title}\n{e.body}".lower() for e in row.entries)
+    return True

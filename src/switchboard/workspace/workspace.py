@@ -36,6 +36,7 @@ from switchboard.connections.wire import WireEntry, WireLog
 from switchboard.runtime import Runtime
 from switchboard.workspace.access import Access, reachable, url_guard
 from switchboard.workspace.demo import DEMO_MCP, EmbeddedDemo
+from switchboard.workspace.inspection import InspectorDesk
 from switchboard.workspace.models import ModelDesk
 from switchboard.workspace.pending import Pending, StopCheck, call_for
 from switchboard.workspace.signing import SignInDesk
@@ -81,6 +82,7 @@ class Workspace:
         self.registry.launch = lambda c: self.runtime.submit(self.registry.connect(c))
         self.assistant = Assistant(self.registry, settings.llm)
         self.models = ModelDesk(self.runtime, self.assistant, self.urls)
+        self.inspector = InspectorDesk(self.runtime, self.registry, self.assistant)
         counterparts = Counterparts(self.registry, self.assistant)
         self.chat = ChatService(self.runtime, self.store, counterparts, self._secrets)
         self.subscriptions = ResourceSubscriptions(self.runtime, self.registry, self.access)
@@ -179,11 +181,6 @@ class Workspace:
         """The tail of a stdio server's stderr."""
         connection = self.registry.server(server, user)
         return connection.stderr_text() if connection is not None else ""
-
-    def wire_sources(self, user: str) -> list[tuple[WireSource, str]]:
-        """(kind, name) of every connection `user` sees: each agent, each MCP server, then
-        their model when they have one."""
-        return list(self._wire_logs(user))
 
     def wire_log(self, kind: WireSource, name: str, user: str) -> list[WireEntry]:
         """What `user` may read of one connection's wire log (the connection's own traffic and
