@@ -6,11 +6,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterator
 
 import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
 
 from switchboard.chat.turns import text_of
 from switchboard.connections.a2a_agent import UNREAD_EVENT
@@ -26,6 +23,7 @@ from tests.support.hostile_agent import (
     odd_states,
     repeating_status,
 )
+from tests.support.recorded_agent import serve_recorded
 from tests.support.servers import free_port, serve_app
 from tests.support.turns import (
     connect,
@@ -58,35 +56,6 @@ def test_a_failed_agent_breaks_nothing_else(workspace: Workspace, demo_agent: st
     view = run_turn(workspace, doomed, "hello")
     assert view.end_reason == "error"
     assert "Not connected to broken" in view.notices[0]["text"]
-
-
-class Recorder:
-    """ASGI middleware that remembers which host each request went to and what credentials
-    it carried."""
-
-    def __init__(self, app: Starlette) -> None:
-        self.app = app
-        self.seen: list[tuple[str, str, str, str]] = []
-
-    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
-        if scope["type"] == "http":
-            request = Request(scope)
-            self.seen.append(
-                (
-                    request.headers.get("host", ""),
-                    request.url.path,
-                    request.headers.get("authorization", ""),
-                    request.headers.get("x-api-key", ""),
-                )
-            )
-        await self.app(scope, receive, send)
-
-
-def serve_recorded(card_host: str) -> tuple[Recorder, Iterator[str]]:
-    """The demo agent behind a recorder; its card names `card_host` as the endpoint host."""
-    port = free_port()
-    recorder = Recorder(build_app(f"http://{card_host}:{port}"))
-    return recorder, serve_app(lambda _: recorder, port=port)  # type: ignore[arg-type,return-value]
 
 
 def test_credentials_go_to_the_configured_host(workspace: Workspace) -> None:

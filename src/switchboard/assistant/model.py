@@ -21,7 +21,7 @@ from switchboard.config import LlmSettings
 from switchboard.connections.owner import Breakage, CallError, Owner, Status
 from switchboard.connections.redaction import Redactor
 from switchboard.connections.url_guard import GuardedTransport2, UrlGuard
-from switchboard.connections.wire import Direction, WireLog
+from switchboard.connections.wire import Direction, Role, WireLog
 
 NO_KEY = "no-key"  # local servers (Ollama, vLLM, LM Studio) want some key, and ignore it
 OPEN_WAIT = 10.0  # seconds a request waits for the client being made
@@ -61,7 +61,8 @@ class Model:
             request["tools"] = tools
         if self.settings.temperature is not None:
             request["temperature"] = self.settings.temperature
-        self.wire.record(Direction.REQUEST, f"chat.completions ({len(messages)} messages)", request)
+        title, key = f"chat.completions ({len(messages)} messages)", self.wire.new_key("llm")
+        self.wire.record(Direction.REQUEST, title, request, **asked(key))
         calls: dict[int, dict[str, str]] = {}
         text: list[str] = []
         client = await self.owner.session(OPEN_WAIT)
@@ -79,7 +80,7 @@ class Model:
                         _gather(calls, fragment)
         except openai.OpenAIError as exc:
             error = describe_error(exc, self.settings)
-            self.wire.record(Direction.ERROR, error.message)
+            self.wire.record(Direction.ERROR, error.message, **answered(key, "error"))
             raise error from exc
         found = [
             ModelToolCall(c["id"] or f"call_{index}", c["name"], c["arguments"])
@@ -89,6 +90,7 @@ class Model:
             Direction.RESPONSE,
             f"{len(found)} tool call(s)" if found else "answer",
             {"content": "".join(text), "tool_calls": [c.__dict__ for c in found]},
+            **answered(key),
         )
         for call in found:
             yield call
@@ -98,15 +100,16 @@ class Model:
         request: dict[str, Any] = {"model": self.settings.model, "messages": messages}
         if max_tokens:
             request["max_tokens"] = max_tokens
-        self.wire.record(Direction.REQUEST, "chat.completions (sampling)", request)
+        key = self.wire.new_key("llm")
+        self.wire.record(Direction.REQUEST, "chat.completions (sampling)", request, **asked(key))
         client = await self.owner.session(OPEN_WAIT)
         try:
             response = await client.chat.completions.create(**request)
         except openai.OpenAIError as exc:
             error = describe_error(exc, self.settings)
-            self.wire.record(Direction.ERROR, error.message)
+            self.wire.record(Direction.ERROR, error.message, **answered(key, "error"))
             raise error from exc
-        self.wire.record(Direction.RESPONSE, "sampling answer", response)
+        self.wire.record(Direction.RESPONSE, "sampling answer", response, **answered(key))
         return response
 
     async def models(self) -> list[str]:
@@ -204,3 +207,13 @@ def _reason(exc: openai.APIStatusError) -> str:
         if message:
             return str(message)
     return exc.message if isinstance(exc.message, str) else json.dumps(body)
+
+
+def asked(key: str) -> dict[str, Any]:
+    """A model request's place in the inspector: a call, named as the API names it."""
+    return {"key": key, "role": Role.CALL, "method": "chat.completions"}
+
+
+def answered(key: str, status: str = "ok") -> dict[str, Any]:
+    """The answer's place: it closes the call `key`."""
+    return {"key": key, "role": Role.ANSWER, "status": status}
