@@ -43,8 +43,9 @@ def inspector_page() -> None:
     @st.fragment(run_every=1.0 if live else None)
     def exchanges() -> None:
         found = ws.inspector.exchanges(user, picked)
+        if replay_panel(found, sources):
+            found = ws.inspector.exchanges(user, picked)
         shown = [r for r in found if _matches(r, methods, errors, search.strip().lower())]
-        replay_panel(found, sources)
         count, download = st.columns([4, 1])
         more = f" (newest {SHOWN} shown)" if len(shown) > SHOWN else ""
         count.caption(f"{len(shown)} of {len(found)} exchanges{more}")
@@ -69,7 +70,8 @@ def card_checks(name: str) -> None:
     if not found:
         st.caption(safe(f"✅ {name}'s agent card meets the A2A spec."))
         return
-    with st.expander(safe(f"⚠️ {name}'s agent card: {len(found)} findings against the A2A spec")):
+    count = f"{len(found)} finding" + ("s" if len(found) > 1 else "")
+    with st.expander(safe(f"⚠️ {name}'s agent card: {count} against the A2A spec")):
         for finding in found:
             st.markdown(safe(f"- {finding}"))
 

@@ -16,13 +16,14 @@ from switchboard.workspace.inspection import Source, source_key
 ANSWER_KEY = "inspect-replayed"  # session state: (row id, what the last replay got)
 
 
-def replay_panel(rows: list[Exchange], sources: dict[str, Source]) -> None:
-    """The editor for the row chosen with "Edit and replay", if it is still in the log."""
+def replay_panel(rows: list[Exchange], sources: dict[str, Source]) -> bool:
+    """The editor for the row chosen with "Edit and replay", if it is still in the log; True
+    when it sent a request just now (the log has grown)."""
     chosen = st.session_state.get(REPLAY_KEY)
     row = next((r for r in rows if row_id(r) == chosen), None)
     draft = draft_of(row.first) if row is not None else None
     if row is None or draft is None or row.source not in _names(sources):
-        return
+        return False
     with st.container(border=True):
         st.markdown(safe(f"**Replay** `{draft.method}` to {_names(sources)[row.source][1]}"))
         edited = _edited(draft, chosen)
@@ -35,6 +36,7 @@ def replay_panel(rows: list[Exchange], sources: dict[str, Source]) -> None:
         answer = st.session_state.get(ANSWER_KEY)
         if answer and answer[0] == chosen:
             _shown(answer[1])
+    return sent
 
 
 def _edited(draft: Draft, key: str) -> Draft | None:
