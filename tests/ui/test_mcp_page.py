@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from switchboard.chat.turns import TurnView
 from switchboard.workspace import Workspace
 from tests.support.apps import (
     APP,
@@ -62,50 +65,103 @@ def test_the_page_shows_the_server_its_protocol_and_instructions(config: Path) -
     assert [t.label for t in at.tabs][:3] == ["Tools (14)", "Resources (4)", "Prompts (1)"]
 
 
-def test_a_tool_form_calls_the_tool_in_the_chat(config: Path) -> None:
+def run_button(at: AppTest) -> Any:
+    return next(b for b in at.button if b.label == "▶ Run")
+
+
+def ran(at: AppTest, tool: str = "add") -> TurnView:
+    """Wait for the newest run of `tool` to end, redraw the page; that run."""
+    runs = app_workspace().bench.runs("local", "demo", tool)
+    wait_for(lambda: runs[0].turns()[0].ended)
+    at.run()
+    return runs[0].turns()[0]
+
+
+def fill_add(at: AppTest, a: int, b: int) -> None:
+    next(n for n in at.number_input if n.label == "A *").set_value(a)
+    next(n for n in at.number_input if n.label == "B *").set_value(b).run()
+
+
+def test_a_tool_runs_beside_its_form_and_no_conversation_is_made(config: Path) -> None:
     at = page(config)
-    next(n for n in at.number_input if n.label == "A *").set_value(2)
-    next(n for n in at.number_input if n.label == "B *").set_value(3)
-    next(b for b in at.button if b.label == "▶ Call in the chat").click().run()
-    ws = app_workspace()
-    (conversation,) = ws.store.list()
-    wait_for(lambda: conversation.turns() and conversation.turns()[-1].ended)
-    assert conversation.turns()[-1].result["structured"] == {"result": 5}
+    fill_add(at, 2, 3)
+    run_button(at).click().run()
+    assert ran(at).result["structured"] == {"result": 5}
+    assert any(j.value == '{"result": 5}' for j in at.json), "the structured output, shown"
+    assert any(re.fullmatch(r"✅ done · [\d:]+ · [\d,]+ ms", m.value) for m in at.markdown)
+    assert app_workspace().store.list() == [], "nothing filed in a conversation"
 
 
-def test_a_missing_required_argument_is_named_before_calling(config: Path) -> None:
+def test_run_stays_off_until_the_required_arguments_are_filled(config: Path) -> None:
     at = page(config)
-    next(b for b in at.button if b.label == "▶ Call in the chat").click().run()
-    assert any("Please fill in: a, b." in e.value for e in at.error)
-    assert app_workspace().store.list() == []
+    assert run_button(at).disabled
+    assert "Required: a, b" in [c.value for c in at.caption]
+    fill_add(at, 1, 1)
+    assert not run_button(at).disabled and "Required: a, b" not in [c.value for c in at.caption]
 
 
-def test_the_raw_json_editor_is_prefilled_and_calls_the_tool(config: Path) -> None:
+def test_field_descriptions_are_shown_under_their_fields(config: Path) -> None:
+    at = page(config)
+    next(r for r in at.radio if r.label == "Tools").set_value("count").run()
+    captions = [c.value for c in at.caption]
+    assert "How many steps" in captions and "Seconds per step" in captions
+
+
+def test_the_raw_json_editor_is_prefilled_and_runs_the_tool(config: Path) -> None:
     at = page(config)
     next(t for t in at.toggle if t.label == "Raw JSON").set_value(True).run()
     editor = next(t for t in at.text_area if t.label == "Arguments (JSON)")
     assert json.loads(editor.value) == {"a": 0, "b": 0}
-    editor.set_value('{"a": 40, "b": 2}')
-    next(b for b in at.button if b.label == "▶ Call in the chat").click().run()
+    editor.set_value('{"a": 40, "b": 2}').run()
+    run_button(at).click().run()
+    assert ran(at).result["structured"] == {"result": 42}
+
+
+def test_earlier_runs_stay_on_the_page_and_one_goes_to_a_conversation_of_its_own(
+    config: Path,
+) -> None:
+    at = page(config)
+    for a in (1, 2):
+        fill_add(at, a, 10)
+        run_button(at).click().run()
+        ran(at)
+    assert any(m.value == "**Earlier runs** (1)" for m in at.markdown)
+    (earlier,) = [t for t in at.toggle if t.label.startswith("✅ done")]
+    assert '{"a": 1, "b": 10}' in earlier.label
+    earlier.set_value(True).run()
+    assert {j.value for j in at.json} >= {'{"result": 11}', '{"result": 12}'}
+    sends = [b for b in at.button if b.label == "💬 Send to a new conversation"]
+    sends[-1].click().run()  # the earlier run's
     (conversation,) = app_workspace().store.list()
-    wait_for(lambda: conversation.turns() and conversation.turns()[-1].ended)
-    assert conversation.turns()[-1].result["structured"] == {"result": 42}
+    assert conversation.title == "🔧 add · demo" and conversation.counterpart == "Demo Agent"
+    assert conversation.turns()[0].result["structured"] == {"result": 11}
 
 
 def test_resources_and_templates_are_read_and_shown_by_type(config: Path) -> None:
     at = page(config)
-    resource = next(s for s in at.selectbox if s.label == "Resource")
-    resource.set_value(next(o for o in resource.options if "demo://config" in o)).run()
+    listed = next(r for r in at.radio if r.label == "Resources")
+    listed.set_value("r demo://config").run()
     next(b for b in at.button if b.label == "📖 Read").click().run()
     assert any(json.loads(j.value) for j in at.json)
+    next(r for r in at.radio if r.label == "Resources").set_value("t greeting://{name}").run()
+    assert next(b for b in at.button if b.label == "📖 Read").disabled, "its name is required"
     name = next(t for t in at.text_input if t.label == "name")
     name.set_value("A").run()
     suggestions = at.get("button_group")[0].proto.options
     assert {"Ada", "Alan"} <= {option.content for option in suggestions}
     name.set_value("Grace").run()
-    reads = [b for b in at.button if b.label == "📖 Read"]
-    reads[-1].click().run()
+    next(b for b in at.button if b.label == "📖 Read").click().run()
     assert any("Grace" in c.value for c in at.code), "text/plain shows as text, not markdown"
+
+
+def test_the_lists_are_searched_and_stay_on_the_page(config: Path) -> None:
+    at = page(config)
+    next(t for t in at.text_input if t.label == "Search tools").set_value("prog").run()
+    (tools,) = [r for r in at.radio if r.label == "Tools"]
+    assert tools.options == ["Count with progress"], "title and description are searched"
+    assert any(m.value.startswith("**Count with progress**") for m in at.markdown)
+    next(t for t in at.text_input if t.label == "Search resources").set_value("nothing").run()
+    assert "No resources match “nothing”." in [c.value for c in at.caption]
 
 
 def completion_requests(ws: Workspace) -> int:
@@ -118,6 +174,7 @@ def test_drawing_the_page_sends_nothing_and_a_typed_value_is_completed_once(
     at = page(config)
     at.run()
     ws = app_workspace()
+    next(r for r in at.radio if r.label == "Resources").set_value("t greeting://{name}").run()
     assert completion_requests(ws) == 0, "the page sends nothing when it is drawn"
     next(t for t in at.text_input if t.label == "name").set_value("Gr").run()
     assert [p.options for p in at.pills if p.label == "Suggestions for name"] == [["Grace"]]
@@ -211,8 +268,10 @@ def test_a_servers_question_is_answered_with_a_form_in_the_chat(config: Path) ->
     wait_for(lambda: conversation.turns()[-1].open_questions != [])
 
     at.run()
-    assert any("asks:" in m.value for m in at.markdown)
-    next(t for t in at.text_input if t.label.startswith("Name")).set_value("Grace")
+    assert sum("asks:" in m.value for m in at.markdown) == 1, "the question, shown once"
+    accept = next(b for b in at.button if b.label == "Accept")
+    assert accept.disabled, "its required name is not filled yet"
+    next(t for t in at.text_input if t.label.startswith("Name")).set_value("Grace").run()
     next(b for b in at.button if b.label == "Accept").click().run()
     assert not at.exception
     assert "Grace" in assistant_text(at)
@@ -249,21 +308,20 @@ def inspector_page() -> None:
 
 def test_the_inspector_shows_an_mcp_servers_json_rpc_traffic(config: Path) -> None:
     at = AppTest.from_function(inspector_page, default_timeout=30).run()
-    choice = next(s for s in at.selectbox if s.label == "Connection")
+    choice = next(s for s in at.multiselect if s.label == "Counterparts")
     assert choice.options == ["🛰️ Demo Agent", "🧰 demo"]
-    choice.set_value("🧰 demo").run()
+    choice.select("🧰 demo").run()
     wait_for(lambda: app_workspace().registry.server("demo").status == "ready")
     at.run()
     labels = [e.label for e in at.expander]
-    assert any("→ initialize" in label or "→ server/discover" in label for label in labels)
-    assert any("→ tools/list" in label for label in labels)
+    assert any("**initialize**" in label or "**server/discover**" in label for label in labels)
+    assert any("**tools/list** ok" in label for label in labels)
+    assert all("Demo Agent" not in label for label in labels), "only the chosen counterpart"
 
 
 def test_a_read_resource_is_attached_to_the_conversation(config: Path) -> None:
     at = page(config)
-    resource = next(s for s in at.selectbox if s.label == "Resource")
-    resource.set_value(next(o for o in resource.options if "demo://readme" in o)).run()
-    next(b for b in at.button if b.label == "📖 Read").click().run()
+    next(b for b in at.button if b.label == "📖 Read").click().run()  # the first: the README
     next(b for b in at.button if b.label.startswith("📎 Attach")).click().run()
     (conversation,) = app_workspace().store.list()
     assert conversation.pending_attachments()[0]["uri"] == "demo://readme"
@@ -275,21 +333,15 @@ def test_one_session_serves_many_reruns_and_calls(config: Path) -> None:
     assert server is not None
     processes = child_pids("demo-mcp")
     for n in range(5):
-        next(n_ for n_ in at.number_input if n_.label == "A *").set_value(n)
-        next(n_ for n_ in at.number_input if n_.label == "B *").set_value(1)
-        next(b for b in at.button if b.label == "▶ Call in the chat").click().run()
+        fill_add(at, n, 1)
+        run_button(at).click().run()
         assert not at.exception
+        ran(at)
         at = page(config)
     assert app_workspace().registry.server("demo") is server, "the same connection"
     assert child_pids("demo-mcp") == processes, "the same server process: no reconnect"
-    conversations = app_workspace().store.list()  # a new session each time: its own
-
-    def results() -> list[int]:
-        events = [e for c in conversations for e in c.events() if e.kind == "tool_result"]
-        return sorted(e.data["structured"]["result"] for e in events)
-
-    wait_for(lambda: len(results()) == 5)
-    assert results() == [1, 2, 3, 4, 5]
+    runs = app_workspace().bench.runs("local", "demo", "add")
+    assert sorted(r.turns()[0].result["structured"]["result"] for r in runs) == [1, 2, 3, 4, 5]
 
 
 def test_a_shared_server_is_read_only_and_a_pasted_one_is_the_pasters(
@@ -319,10 +371,10 @@ def test_a_tool_that_runs_only_as_a_task_says_so_on_the_page(everything_config: 
     at = AppTest.from_function(mcp_page, default_timeout=30).run()
     wait_for(lambda: app_workspace().registry.server("everything").status == "ready")
     at.run()
-    next(s for s in at.selectbox if s.label == "Tool").set_value("simulate-research-query").run()
+    next(r for r in at.radio if r.label == "Tools").set_value("simulate-research-query").run()
     assert not at.exception
     assert any("runs only as an MCP task" in w.value for w in at.warning)
-    next(s for s in at.selectbox if s.label == "Tool").set_value("echo").run()
+    next(r for r in at.radio if r.label == "Tools").set_value("echo").run()
     assert not [w for w in at.warning if "MCP task" in w.value]
 
 

@@ -30,6 +30,7 @@ from switchboard.chat.counterparts import (
 )
 from switchboard.chat.questions import TurnQuestions
 from switchboard.chat.store import LOCAL_OWNER, Store
+from switchboard.chat.store.base import new_id
 from switchboard.chat.turns import data_attachment
 from switchboard.connections.owner import CallError
 from switchboard.connections.redaction import Redactor
@@ -144,6 +145,25 @@ class ChatService:
             self.store.rename(conversation.id, f"🔧 {tool} · {server}")
         self._start(conversation, turn, ToolCall(server, tool, arguments))
         return turn
+
+    def call_tool_alone(
+        self, server: str, tool: str, arguments: dict[str, Any], owner: str
+    ) -> Conversation:
+        """Call an MCP tool outside every stored conversation (a run on the MCP page): a
+        conversation of one turn in this process's memory, run like any turn (progress,
+        questions, Stop); whoever asked keeps it."""
+        conversation = Conversation(new_id(), server, owner=owner)
+        data = {"server": server, "tool": tool, "arguments": arguments}
+        conversation.record(1, Kind.TOOL_CALL, self._redacted(data))
+        self._start(conversation, 1, ToolCall(server, tool, arguments))
+        return conversation
+
+    def forget(self, conversation_id: str) -> None:
+        """Drop the bookkeeping of an ended turn nobody shows any more (an old run)."""
+        with self._lock:
+            turn = self._turns.get(conversation_id)
+            if turn is not None and turn.ended:
+                del self._turns[conversation_id]
 
     def attach(self, conversation_id: str, server: str, contents: list[dict[str, Any]]) -> int:
         """Attach a resource's contents to the conversation: shown in the chat, and sent with

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from switchboard.ui.mcp_panels import logs_panel, prompts_panel, resources_panel, tools_panel
+from switchboard.ui.mcp_panels import logs_panel, prompts_panel, resources_panel
 from switchboard.ui.remote_content import markdown, remote_content, safe
 from switchboard.ui.sign_in_page import sign_in_panel
 from switchboard.ui.state import (
@@ -23,6 +23,7 @@ from switchboard.ui.state import (
     watch_connections,
     workspace,
 )
+from switchboard.ui.tool_bench import tools_panel
 from switchboard.workspace import (
     ERAS,
     NotAllowed,

@@ -1,5 +1,5 @@
-"""What one MCP server offers, as panels: tools (a form per tool), resources and templates
-(with argument completion), prompts (with completion), and the server's log."""
+"""What one MCP server offers, as panels: resources and templates (with argument completion),
+prompts (with completion), and the server's log. The tools tab is `tool_bench`."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import json
 import re
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import streamlit as st
 
 from switchboard.ui.followed import follow_button, followed_panel
+from switchboard.ui.item_list import Item, item_list
 from switchboard.ui.links import PageName, switch_to
 from switchboard.ui.remote_content import markdown, safe
 from switchboard.ui.render import render_resource
-from switchboard.ui.schema_form import missing_required, raw_json_editor, schema_form
 from switchboard.ui.state import (
     CONVERSATION_PARAM,
     attempt,
@@ -29,100 +29,95 @@ T = TypeVar("T")
 TEMPLATE_VARIABLE = re.compile(r"\{([^}]+)\}")
 
 
-def tools_panel(ws: Workspace, server: ServerView) -> None:
-    """Pick a tool, fill its form (or raw JSON), and call it in the current conversation."""
-    if not server.tools:
-        st.caption("This server offers no tools.")
-        return
-    names = [tool["name"] for tool in server.tools]
-    chosen = st.selectbox("Tool", names, key=f"tool-{server.name}")
-    tool = next(t for t in server.tools if t["name"] == chosen)
-    if tool["title"]:
-        markdown(f"**{tool['title']}**")
-    markdown(tool["description"] or "_No description._")
-    hints = [
-        name.removesuffix("_hint").replace("_", "-")
-        for name, on in tool["annotations"].items()
-        if on is True
-    ]
-    if hints:
-        st.caption("Annotations: " + ", ".join(f"`{h}`" for h in hints))
-    if tool["task_only"]:
-        st.warning("This tool runs only as an MCP task, which Switchboard does not run yet.")
-    schema = tool["input_schema"]
-    key = f"args-{server.name}-{chosen}"
-    if st.toggle("Raw JSON", key=f"{key}-raw"):
-        arguments, error = raw_json_editor(schema, key)
-        if error:
-            st.error(error)
-    else:
-        arguments = schema_form(schema, key=key) if schema.get("properties") else {}
-    if st.button("▶ Call in the chat", key=f"{key}-call", type="primary"):
-        if arguments is None:
-            return
-        missing = missing_required(schema, arguments)
-        if missing:
-            st.error(safe(f"Please fill in: {', '.join(missing)}."))
-            return
-        conversation = current_conversation(ws)
-        attempt(ws.chat.call_tool, conversation.id, server.name, chosen, arguments)
-        switch_to(PageName.CHAT, **{CONVERSATION_PARAM: conversation.id})
-
-
 def resources_panel(ws: Workspace, server: ServerView) -> None:
-    """Read a resource or a template with its arguments (completion offered); show it by type."""
+    """A searchable list of resources and templates; the chosen one read (a template with its
+    arguments, completion offered) and shown by type beside it."""
     if not server.resources and not server.templates:
         st.caption("This server offers no resources.")
         return
-    if server.resources:
-        labels = {f"{r['name']} · {r['uri']}": r["uri"] for r in server.resources}
-        chosen = st.selectbox("Resource", list(labels), key=f"res-{server.name}")
-        read_column, follow_column = st.columns(2)
-        clicked = read_column.button("📖 Read", key=f"read-{server.name}")
-        with follow_column:
-            follow_button(ws, server, labels[chosen])
-        if clicked:
-            show_resource(ws, server, labels[chosen])
-    followed_panel(ws, server, lambda uri: show_resource(ws, server, uri))
-    for template in server.templates:
-        markdown(f"**{template['name']}** `{template['uri_template']}`")
-        if template["description"]:
-            st.caption(safe(template["description"]))
-        uri, filled = template["uri_template"], {}
-        for variable in TEMPLATE_VARIABLE.findall(template["uri_template"]):
-            ref = {"type": "resource", "uri": template["uri_template"]}
-            key = f"tpl-{server.name}-{template['uri_template']}"
-            value = completed_input(ws, server, ref, variable, key=key, filled=dict(filled))
-            filled[variable] = value
-            uri = uri.replace("{" + variable + "}", value)
-        if st.button("📖 Read", key=f"read-tpl-{server.name}-{template['uri_template']}"):
-            show_resource(ws, server, uri)
-    attach_button(ws, server)
+    items = [Item(f"r {r['uri']}", r["name"], r["uri"]) for r in server.resources]
+    items += [
+        Item(f"t {t['uri_template']}", f"🧩 {t['name']}", t["uri_template"])
+        for t in server.templates
+    ]
+    listed, detail = st.columns([1, 3])
+    with listed:
+        chosen = item_list("Resources", items, key=f"res-{server.name}")
+    with detail:
+        if chosen is not None and chosen.key.startswith("r "):
+            resource_detail(
+                ws, server, next(r for r in server.resources if r["uri"] == chosen.about)
+            )
+        elif chosen is not None:
+            template = next(t for t in server.templates if t["uri_template"] == chosen.about)
+            template_detail(ws, server, template)
+        followed_panel(ws, server, lambda uri: show_resource(ws, server, uri))
+        attach_button(ws, server)
+
+
+def resource_detail(ws: Workspace, server: ServerView, resource: dict[str, Any]) -> None:
+    """What the resource is; Read (shown below) and Follow."""
+    markdown(f"**{resource['name']}** `{resource['uri']}`")
+    facts = [resource["media_type"], resource["description"]]
+    if any(facts):
+        st.caption(safe(" · ".join(f for f in facts if f)))
+    read_column, follow_column = st.columns(2)
+    clicked = read_column.button("📖 Read", key=f"read-{server.name}")
+    with follow_column:
+        follow_button(ws, server, resource["uri"])
+    if clicked:
+        show_resource(ws, server, resource["uri"])
+
+
+def template_detail(ws: Workspace, server: ServerView, template: dict[str, Any]) -> None:
+    """A template's arguments (the server's completions offered) and Read."""
+    markdown(f"**{template['name']}** `{template['uri_template']}`")
+    if template["description"]:
+        st.caption(safe(template["description"]))
+    uri, filled = template["uri_template"], {}
+    for variable in TEMPLATE_VARIABLE.findall(template["uri_template"]):
+        ref = {"type": "resource", "uri": template["uri_template"]}
+        key = f"tpl-{server.name}-{template['uri_template']}"
+        value = completed_input(ws, server, ref, variable, key=key, filled=dict(filled))
+        filled[variable] = value
+        uri = uri.replace("{" + variable + "}", value)
+    blank = [name for name, value in filled.items() if not value]
+    if blank:
+        st.caption(safe(f"Required: {', '.join(blank)}"))
+    key = f"read-tpl-{server.name}-{template['uri_template']}"
+    if st.button("📖 Read", key=key, disabled=bool(blank)):
+        show_resource(ws, server, uri)
 
 
 def prompts_panel(ws: Workspace, server: ServerView) -> None:
-    """Fill a prompt's arguments (completion offered), preview it, send it to the chat."""
+    """A searchable list of prompts; the chosen one's arguments (completion offered), its
+    preview, and sending it to the chat."""
     if not server.prompts:
         st.caption("This server offers no prompts.")
         return
-    names = [prompt["name"] for prompt in server.prompts]
-    chosen = st.selectbox("Prompt", names, key=f"prompt-{server.name}")
-    prompt = next(p for p in server.prompts if p["name"] == chosen)
+    items = [Item(p["name"], p["title"] or p["name"], p["description"]) for p in server.prompts]
+    listed, detail = st.columns([1, 3])
+    with listed:
+        chosen = item_list("Prompts", items, key=f"prompt-{server.name}")
+    if chosen is not None:
+        with detail:
+            prompt_detail(ws, server, next(p for p in server.prompts if p["name"] == chosen.key))
+
+
+def prompt_detail(ws: Workspace, server: ServerView, prompt: dict[str, Any]) -> None:
+    """The prompt's arguments, its messages as rendered, and Send to the chat."""
+    chosen = prompt["name"]
+    markdown(f"**{prompt['title'] or chosen}**" + (f" `{chosen}`" if prompt["title"] else ""))
     if prompt["description"]:
         st.caption(safe(prompt["description"]))
     arguments: dict[str, str] = {}
     for argument in prompt["arguments"]:
         ref = {"type": "prompt", "name": chosen}
         label = argument["name"] + (" *" if argument["required"] else "")
-        value = completed_input(
-            ws,
-            server,
-            ref,
-            argument["name"],
-            key=f"parg-{server.name}-{chosen}",
-            label=label,
-            filled=dict(arguments),
-        )
+        key = f"parg-{server.name}-{chosen}"
+        value = completed_input(ws, server, ref, argument["name"], key, label, dict(arguments))
+        if argument["description"]:
+            st.caption(safe(argument["description"]))
         if value:
             arguments[argument["name"]] = value
     missing = [

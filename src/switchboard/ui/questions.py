@@ -28,34 +28,35 @@ def render_questions(ws: Workspace, view: TurnView) -> None:
 
 
 def render_elicitation(ws: Workspace, question: dict[str, Any]) -> None:
-    """A server's question as a form: Accept (with the fields filled in), Decline, Cancel."""
+    """A server's question as a form: Accept (with the fields filled in, and only once every
+    required one is), Decline, Cancel. Each field redraws as it is filled, so Accept knows."""
     ident, schema = question["id"], question.get("schema") or {}
-    if question.get("url"):  # URL mode: the page first (its button cannot be in the form)
+    if question.get("url"):  # URL mode: the page first
         page = {"url": question["url"], "openable": question.get("openable")}
         render_pages([page], f"question-{ident}")
-    with st.form(f"question-{ident}", border=True):
+    with st.container(border=True):
         markdown(f"❓ **{question['server']} asks:** {question['message']}")
         if question.get("shared"):
             st.caption(SHARED)
         if question.get("url"):
             st.caption(OPEN_THEN_ACCEPT)
         value = schema_form(schema, key=f"q-{ident}") if schema.get("properties") else {}
-        accept, decline, cancel = st.columns(3)
-        accepted = accept.form_submit_button("Accept", type="primary", key=f"accept-{ident}")
-        declined = decline.form_submit_button("Decline", key=f"decline-{ident}")
-        cancelled = cancel.form_submit_button("Cancel", key=f"cancel-{ident}")
-    if accepted:
-        if value is None:  # raw JSON that does not parse: its error is shown above
-            return
-        missing = missing_required(schema, value)
+        missing = missing_required(schema, value) if value is not None else []
         if missing:
-            st.error(safe(f"Please fill in: {', '.join(missing)}."))
-            return
-        ws.chat.answer(ident, Action.ACCEPT, value)
-        st.rerun()
-    if declined or cancelled:
-        ws.chat.answer(ident, Action.DECLINE if declined else Action.CANCEL)
-        st.rerun()
+            st.caption(safe(f"Required before Accept: {', '.join(missing)}"))
+        accept, decline, cancel = st.columns(3)
+        blocked = value is None or bool(missing)
+        # Read on the click's own run: a field typed just before the click is in `value`.
+        accepted = accept.button("Accept", type="primary", key=f"accept-{ident}", disabled=blocked)
+        if accepted and not blocked:
+            ws.chat.answer(ident, Action.ACCEPT, value)
+            st.rerun()
+        decline.button(
+            "Decline", key=f"decline-{ident}", on_click=ws.chat.answer, args=(ident, Action.DECLINE)
+        )
+        cancel.button(
+            "Cancel", key=f"cancel-{ident}", on_click=ws.chat.answer, args=(ident, Action.CANCEL)
+        )
 
 
 def render_approval(ws: Workspace, question: dict[str, Any]) -> None:

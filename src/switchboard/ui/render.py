@@ -174,11 +174,10 @@ def render_tool_call(view: TurnView, live: bool, key: str, expanded: bool) -> No
         st.json(call.get("arguments", {}), expanded=1)
         if view.progress and not result:
             render_progress(view.progress)
-        for question in view.questions:
-            answered = view.answers.get(question["id"])
-            markdown(f"❓ **{question['server']} asks:** {question['message']}")
-            if answered:
-                st.caption(safe(f"You answered: {answered}"))
+        for question in view.questions:  # an open one is its form, drawn once, below
+            if answered := view.answers.get(question["id"]):
+                asked = f"❓ {question['server']} asked: {question['message']}"
+                st.caption(safe(f"{asked} — you answered: {answered}"))
     if result:
         render_result(result, live, key)
 

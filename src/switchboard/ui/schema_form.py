@@ -119,7 +119,7 @@ def _field(
     label = title + (" *" if required else "")
     hint = FORMAT_HINTS.get(schema.get("format", ""), "")
     described = " ".join(t for t in (str(schema.get("description", "")), hint) if t)
-    help_text = safe(described) if described else None
+    help_text = None  # the description is shown under the field, not behind an icon
     wkey = key + ":" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in path)
     current = prefill if prefill is not OMIT else schema.get("default", OMIT)
     current = OMIT if current is None else current
@@ -141,18 +141,21 @@ def _field(
     elif kind == "object" and "properties" in schema:
         with st.container(border=True):
             st.markdown(f"**{title}**" + (" \\*" if required else ""))
-            if help_text:
-                st.caption(help_text)
+            if described:
+                st.caption(safe(described))
+            described = ""
             value = _object_fields(schema, root, seen, key, path, current)
     elif kind == "array" and _choices(items):
         value = _select(st.multiselect, label, _choices(items), current, help_text, wkey)
     elif kind == "array" and _kind(items) in ("string", "integer", "number", "boolean"):
         lines = current if isinstance(current, list) else []
         text = "\n".join(_label(v) for v in lines)
-        help_text = " ".join(t for t in (help_text, "One item per line.") if t)
-        value = _items(st.text_area(label, text, help=help_text, key=wkey), _kind(items) or "")
+        described = " ".join(t for t in (described, "One item per line.") if t)
+        value = _items(st.text_area(label, text, key=wkey), _kind(items) or "")
     else:
         value = _json_input(label, current, help_text, wkey)
+    if described:
+        st.caption(safe(described))
 
     if value is OMIT or value is None or value in ("", []) or (value == {} and not required):
         return None if nullable and required else OMIT

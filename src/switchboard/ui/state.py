@@ -170,10 +170,14 @@ def current_conversation(ws: Workspace) -> Conversation:
             open_conversation(found)
             return found
         st.toast("That conversation is not on this server any more; starting a new one.")
+    return start_conversation(ws, default_counterpart(ws))
+
+
+def default_counterpart(ws: Workspace) -> str:
+    """Who a new conversation is with: the assistant when a model is configured (or there is
+    no agent), else the first agent."""
     agents = ws.agents(owner())
-    if ws.model(owner()).configured or not agents:
-        return start_conversation(ws, ASSISTANT)
-    return start_conversation(ws, agents[0].name)
+    return ASSISTANT if ws.model(owner()).configured or not agents else agents[0].name
 
 
 def start_conversation(ws: Workspace, counterpart: str) -> Conversation:
