@@ -1,11 +1,13 @@
-"""An MCP tool call as a person makes it in a real browser: from the MCP servers page to the
-chat, where its progress shows while it runs and its result when it is done; an image from
-server-everything that Pillow refuses, drawn by the browser now and on a revisit."""
+"""An MCP tool run as a person makes it in a real browser: on the MCP servers page, its
+progress beside the form while it runs and its result when it is done, then into a
+conversation of its own; an image from server-everything that Pillow refuses, drawn by the
+browser beside the form, in that conversation, and on a revisit."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -24,24 +26,35 @@ from tests.support.browser import (
 from tests.support.everything import TOOLS, config_entry
 
 pytestmark = pytest.mark.browser
+TINY_IMAGE_TITLE = "Get Tiny Image Tool"
 
 
-def test_a_tool_call_shows_its_progress_then_its_result(page: Page) -> None:
+def choose_tool(page: Page, search: str, title: str) -> None:
+    """Search the tool list and pick the tool titled `title`."""
+    page.get_by_label("Search tools").fill(search)
+    page.get_by_label("Search tools").press("Enter")
+    page.get_by_test_id("stRadio").get_by_text(title, exact=True).click()
+    expect(page.get_by_test_id("stMarkdown").get_by_text(title, exact=True)).to_be_visible()
+    expect(idle(page)).to_have_count(1, timeout=STEP)  # the form is the chosen tool's
+
+
+def test_a_tool_run_shows_its_progress_then_its_result_beside_the_form(page: Page) -> None:
     page.get_by_role("link", name="MCP servers").click()
     server = page.get_by_test_id("stExpander").filter(has_text="Demo MCP")
     expect(server.first).to_contain_text("ready", timeout=STREAM)
-    page.get_by_test_id("stSelectbox").filter(has_text="Tool").click()
-    page.get_by_role("option", name="count", exact=True).click()
-    expect(page.get_by_text("Steps", exact=True)).to_be_visible(timeout=STEP)
-    page.get_by_role("button", name="▶ Call in the chat").click()
-
-    bubble = assistant_bubbles(page).last
-    expect(bubble).to_contain_text("Demo MCP · count", timeout=STEP)
-    progress = bubble.get_by_test_id("stProgress")
+    choose_tool(page, "progress", "Count with progress")
+    expect(page.get_by_text("How many steps")).to_be_visible(timeout=STEP)
+    page.get_by_role("button", name="▶ Run").click()
+    progress = page.get_by_test_id("stProgress")
     expect(progress).to_be_visible(timeout=STEP)  # while it runs
     expect(progress).to_contain_text("of 10", timeout=STEP)
-    expect(bubble).to_contain_text("Counted to 10", timeout=STREAM)  # when it is done
-    expect(bubble.get_by_test_id("stProgress")).to_have_count(0, timeout=STEP)
+    expect(page.get_by_text("Counted to 10")).to_be_visible(timeout=STREAM)  # when it is done
+    expect(page.get_by_test_id("stProgress")).to_have_count(0, timeout=STEP)
+    expect(page.get_by_text(re.compile(r"✅ done · [\d:]+ · [\d,]+ ms"))).to_be_visible()
+    page.get_by_role("button", name="💬 Send to a new conversation").click()
+    bubble = assistant_bubbles(page).last
+    expect(bubble).to_contain_text("Counted to 10", timeout=STEP)
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("🔧 count · Demo MCP")
 
 
 @pytest.fixture(scope="module")
@@ -69,12 +82,14 @@ def test_server_everythings_tiny_image_is_drawn_and_survives_a_revisit(
         expect(server.first).to_contain_text("ready", timeout=STREAM)
         # Some tools are registered after the handshake: wait until all are listed.
         expect(page.get_by_text(f"Tools ({len(TOOLS)})")).to_be_visible(timeout=STREAM)
-        page.get_by_test_id("stSelectbox").filter(has_text="Tool").click()
-        page.keyboard.type("tiny")  # the list is long: filter it
-        page.get_by_role("option", name="get-tiny-image", exact=True).click()
-        expect(page.get_by_text("Get Tiny Image Tool")).to_be_visible(timeout=STEP)
-        expect(idle(page)).to_have_count(1, timeout=STEP)  # the form is the chosen tool's
-        page.get_by_role("button", name="▶ Call in the chat").click()
+        choose_tool(page, "tiny", TINY_IMAGE_TITLE)
+        page.get_by_role("button", name="▶ Run").click()
+        beside = page.get_by_test_id("stVerticalBlock").filter(
+            has=page.get_by_role("button", name="💬 Send to a new conversation")
+        )
+        expect(beside.last).to_contain_text("The image above is the MCP logo.", timeout=STREAM)
+        assert_drawn(beside.last)
+        page.get_by_role("button", name="💬 Send to a new conversation").click()
         bubble = assistant_bubbles(page).last
         expect(bubble).to_contain_text("The image above is the MCP logo.", timeout=STREAM)
         assert_drawn(bubble)
