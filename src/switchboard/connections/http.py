@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import ssl
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 
 import httpx
 
@@ -71,22 +71,37 @@ def make_http_client(
         origin_of(origin_url), headers, inner, max_body, read_leniently
     )
 
-    async def log_request(request: httpx.Request) -> None:
+    hooks = WireHooks(wire, transport.origin, headers.keys())
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=TIMEOUT,
+        follow_redirects=True,
+        event_hooks={"request": [hooks.request], "response": [hooks.response]},
+    )
+
+
+class WireHooks:
+    """The client's event hooks: each request and its response logged as one exchange (a
+    stream's events join it as they are read); the pinned headers masked."""
+
+    def __init__(self, wire: WireLog, origin: Origin, pinned: Iterable[str]) -> None:
+        self._wire, self._origin, self._pinned = wire, origin, tuple(pinned)
+
+    async def request(self, request: httpx.Request) -> None:
         shown = dict(request.headers)
-        if origin_of(request.url) == transport.origin:
-            shown.update({name: MASK for name in headers})
+        if origin_of(request.url) == self._origin:
+            shown.update({name: MASK for name in self._pinned})
         try:
             body = request.content.decode("utf-8", "replace")
         except httpx.RequestNotRead:  # a streamed body (a redirected request has one)
             body = "(a streamed body)"
-        key = request.extensions[WIRE_KEY] = wire.new_key("http")
+        key = request.extensions[WIRE_KEY] = self._wire.new_key("http")
         title, method = f"{request.method} {request.url}", asked(request, body)
-        wire.record_headers(
+        self._wire.record_headers(
             Direction.REQUEST, title, shown, body, key=key, role=Role.CALL, method=method
         )
 
-    async def log_response(response: httpx.Response) -> None:
-        body = ""
+    async def response(self, response: httpx.Response) -> None:
         key = response.request.extensions.get(WIRE_KEY)
         if "text/event-stream" in response.headers.get("content-type", ""):
             body = "(event stream: each event is logged as it arrives)"
@@ -96,22 +111,10 @@ def make_http_client(
             body = response.text
         title = f"{response.status_code} {response.reason_phrase} ← {response.request.url}"
         status = str(response.status_code)
-        wire.record_headers(
-            Direction.RESPONSE,
-            title,
-            dict(response.headers),
-            body,
-            key=key,
-            role=Role.ANSWER,
-            status=status,
+        exchange = {"key": key, "role": Role.ANSWER, "status": status}
+        self._wire.record_headers(
+            Direction.RESPONSE, title, dict(response.headers), body, **exchange
         )
-
-    return httpx.AsyncClient(
-        transport=transport,
-        timeout=TIMEOUT,
-        follow_redirects=True,
-        event_hooks={"request": [log_request], "response": [log_response]},
-    )
 
 
 def asked(request: httpx.Request, body: str) -> str:

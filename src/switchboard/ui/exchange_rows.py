@@ -9,11 +9,17 @@ from typing import Any
 
 import streamlit as st
 
-from switchboard.connections.exchanges import Exchange, Row
-from switchboard.connections.replay import curl_command, draft_of, jsonrpc_text
-from switchboard.connections.wire import Direction, WireEntry
-from switchboard.connections.wire_checks import findings
 from switchboard.ui.remote_content import safe
+from switchboard.workspace import (
+    Direction,
+    Exchange,
+    Row,
+    WireEntry,
+    curl_command,
+    draft_of,
+    findings,
+    jsonrpc_text,
+)
 
 ARROWS = {
     Direction.REQUEST: "→",

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from switchboard.connections.exchanges import Exchange
 from switchboard.ui.exchange_rows import exported, render_row
 from switchboard.ui.remote_content import safe
 from switchboard.ui.replay_panel import replay_panel
 from switchboard.ui.state import owner, workspace
-from switchboard.workspace import WireSource
-from switchboard.workspace.inspection import source_key
+from switchboard.workspace import Exchange, WireSource, source_key
 
 SHOWN = 200
 ICONS = {WireSource.AGENT: "🛰️", WireSource.SERVER: "🧰", WireSource.MODEL: "🧠"}

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from switchboard.connections.exchanges import Exchange
-from switchboard.connections.owner import CallError
-from switchboard.connections.replay import Draft, Replayed, draft_of
 from switchboard.ui.exchange_rows import REPLAY_KEY, row_id
 from switchboard.ui.remote_content import safe
 from switchboard.ui.state import owner, stop_check, workspace
-from switchboard.workspace.inspection import Source, source_key
+from switchboard.workspace import CallError, Draft, Exchange, Replayed, Source, draft_of, source_key
 
 ANSWER_KEY = "inspect-replayed"  # session state: (row id, what the last replay got)
 

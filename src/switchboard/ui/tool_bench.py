@@ -11,8 +11,8 @@ from typing import Any
 import streamlit as st
 
 from switchboard.chat.conversation import Conversation
+from switchboard.chat.events import Kind
 from switchboard.chat.turns import TurnView
-from switchboard.connections.updates import Kind
 from switchboard.ui.item_list import Item, item_list
 from switchboard.ui.links import PageName, switch_to
 from switchboard.ui.questions import render_questions

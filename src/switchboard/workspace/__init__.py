@@ -24,10 +24,14 @@ from switchboard.config import (
     resolve_config_path,
 )
 from switchboard.connections.cards import CardInfo
+from switchboard.connections.exchanges import Exchange, Row
 from switchboard.connections.mcp_server import LOG_LEVELS
 from switchboard.connections.owner import CallError, Status
+from switchboard.connections.replay import Draft, Replayed, curl_command, draft_of, jsonrpc_text
 from switchboard.connections.wire import Direction, WireEntry
+from switchboard.connections.wire_checks import findings
 from switchboard.workspace.access import NotAllowed
+from switchboard.workspace.inspection import Source, source_key
 from switchboard.workspace.pending import Pending, StopCheck
 from switchboard.workspace.views import AgentView, ModelView, ServerView, Target, WireSource
 from switchboard.workspace.workspace import Workspace
@@ -51,21 +55,31 @@ __all__ = [
     "ConversationBusy",
     "ConversationImportError",
     "Direction",
+    "Draft",
+    "Exchange",
     "ModelView",
     "NotAllowed",
     "Pending",
+    "Replayed",
+    "Row",
     "ServerView",
     "Settings",
+    "Source",
     "Status",
     "StopCheck",
     "Target",
     "WireEntry",
     "WireSource",
     "Workspace",
+    "curl_command",
+    "draft_of",
+    "findings",
     "from_json",
+    "jsonrpc_text",
     "load_settings",
     "parse_pasted_servers",
     "resolve_config_path",
+    "source_key",
     "to_json",
     "to_markdown",
 ]
