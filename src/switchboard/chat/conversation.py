@@ -117,6 +117,11 @@ class Conversation:
                     return self._views[number].task_id
         return None
 
+    def holds_task(self, task_id: str) -> bool:
+        """Whether any turn of this conversation was in task `task_id`."""
+        with self._lock:
+            return any(task_id in (v.task_id, v.resumed_task) for v in self._views.values())
+
     def open_turns(self) -> list[tuple[int, str]]:
         """(turn, task id or "") of every turn that has not ended: after a restart, the turns
         the app was in the middle of."""

@@ -122,11 +122,15 @@ class ChatService:
 
     def resume(self, conversation_id: str) -> int | None:
         """Listen again to the last task (after Stop or a lost connection); None if none."""
-        conversation = self._conversation(conversation_id)
-        task_id = conversation.last_task()
+        task_id = self._conversation(conversation_id).last_task()
         if task_id is None or self.is_running(conversation_id):
             return None
-        self._claim(conversation)
+        return self.follow(conversation_id, task_id)
+
+    def follow(self, conversation_id: str, task_id: str) -> int:
+        """Listen to one of the agent's tasks in the conversation (a task opened from the
+        task explorer, or the last one after Stop): resubscribe, else poll it."""
+        conversation = self._claimed(conversation_id)
         turn = conversation.next_turn()
         conversation.record(turn, Kind.RESUME, {"task_id": task_id})
         self._start(conversation, turn, Resume(task_id))

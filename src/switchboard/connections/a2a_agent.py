@@ -38,6 +38,15 @@ from switchboard.connections.a2a_oauth import signed_in
 from switchboard.connections.a2a_person import PersonSignIn, Prompt
 from switchboard.connections.a2a_retries import Retries
 from switchboard.connections.a2a_schemes import SchemeRow, findings, in_words, rows
+from switchboard.connections.a2a_tasks import (
+    NO_LIST,
+    OPEN_BY_ID,
+    TaskDetails,
+    TaskPage,
+    details,
+    list_request,
+    summary,
+)
 from switchboard.connections.cards import CardError, CardInfo, fetch_card, prefer_interfaces
 from switchboard.connections.deep_json import ReadTail, tail_kept
 from switchboard.connections.fold import Reply
@@ -216,6 +225,26 @@ class AgentConnection(Connection):
             raise call_error(exc, task_id, self.security) from exc
         self.wire.record(Direction.EVENT, f"GetTask {task_id}", task)
         return task_update(task)
+
+    async def list_tasks(self, context_id: str = "", state: str = "", token: str = "") -> TaskPage:
+        """ListTasks (A2A 1.0): one page of the agent's tasks, filtered by context and state."""
+        client = await self.owner.session(CONNECT_WAIT)
+        try:
+            found = await client.list_tasks(list_request(context_id, state, token))
+        except A2AError as exc:
+            raise call_error(exc, None, self.security) from exc
+        except NotImplementedError as exc:  # the SDK's 0.3 transports: no such method
+            raise CallError(f"{self.name} speaks {self.protocol}: {NO_LIST}", OPEN_BY_ID) from exc
+        tasks = [summary(task) for task in found.tasks]
+        return TaskPage(tasks, found.next_page_token, found.total_size or None)
+
+    async def task_details(self, task_id: str) -> TaskDetails:
+        """GetTask with its whole history and artifacts."""
+        client = await self.owner.session(CONNECT_WAIT)
+        try:
+            return details(await client.get_task(GetTaskRequest(id=task_id.strip())))
+        except A2AError as exc:
+            raise call_error(exc, task_id, self.security) from exc
 
     async def replay(self, draft: Draft) -> Replayed:
         """Send a logged request again, as edited: with this agent's client, only to it."""

@@ -11,10 +11,12 @@ from switchboard.ui.links import PageName
 from switchboard.ui.mcp_page import mcp_page
 from switchboard.ui.sign_in_page import oauth_callback_page
 from switchboard.ui.state import require_login
+from switchboard.ui.tasks_page import tasks_page
 
 PAGES = {
     PageName.CHAT: st.Page(chat_page, title="Chat", icon="💬", url_path="chat", default=True),
     PageName.AGENTS: st.Page(agents_page, title="Agents", icon="🛰️", url_path="agents"),
+    PageName.TASKS: st.Page(tasks_page, title="Tasks", icon="📋", url_path="tasks"),
     PageName.MCP: st.Page(mcp_page, title="MCP servers", icon="🧰", url_path="mcp"),
     PageName.ASSISTANT: st.Page(assistant_page, title="Assistant", icon="🧠", url_path="assistant"),
     PageName.INSPECTOR: st.Page(inspector_page, title="Inspector", icon="🔎", url_path="inspector"),

@@ -13,6 +13,7 @@ class PageName(StrEnum):
 
     CHAT = "chat"
     AGENTS = "agents"
+    TASKS = "tasks"
     MCP = "mcp"
     ASSISTANT = "assistant"
     INSPECTOR = "inspector"

@@ -23,6 +23,7 @@ from switchboard.config import (
     parse_pasted_servers,
     resolve_config_path,
 )
+from switchboard.connections.a2a_tasks import TaskDetails, TaskPage, states
 from switchboard.connections.cards import CardInfo
 from switchboard.connections.exchanges import Exchange, Row
 from switchboard.connections.mcp_server import LOG_LEVELS
@@ -68,6 +69,8 @@ __all__ = [
     "Status",
     "StopCheck",
     "Target",
+    "TaskDetails",
+    "TaskPage",
     "WireEntry",
     "WireSource",
     "Workspace",
@@ -80,6 +83,7 @@ __all__ = [
     "parse_pasted_servers",
     "resolve_config_path",
     "source_key",
+    "states",
     "to_json",
     "to_markdown",
 ]

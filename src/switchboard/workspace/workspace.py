@@ -41,6 +41,7 @@ from switchboard.workspace.models import ModelDesk
 from switchboard.workspace.pending import Pending, StopCheck, call_for
 from switchboard.workspace.signing import SignInDesk
 from switchboard.workspace.subscriptions import ResourceSubscriptions
+from switchboard.workspace.tasks import TaskDesk
 from switchboard.workspace.tool_bench import ToolBench
 from switchboard.workspace.views import (
     AgentView,
@@ -87,6 +88,7 @@ class Workspace:
         counterparts = Counterparts(self.registry, self.assistant)
         self.chat = ChatService(self.runtime, self.store, counterparts, self._secrets)
         self.bench = ToolBench(self.chat, self.store)
+        self.tasks = TaskDesk(self.runtime, self.registry, self.chat, self.store)
         self.subscriptions = ResourceSubscriptions(self.runtime, self.registry, self.access)
         self.demo = EmbeddedDemo(self.runtime)
         self.runtime.add_closer(self.demo.stop)
