@@ -18,7 +18,7 @@ from tests.support.a2a_js import js_agent
 from tests.support.apps import APP, app_workspace, assistant_text, close_workspace, step_marks
 from tests.support.everything import config_entry, tiny_image
 from tests.support.hostile_agent import parrot
-from tests.support.servers import serve_app
+from tests.support.servers import free_port, serve_app
 from tests.support.turns import wait_for, wait_turn
 
 TOKEN = "tok-0123456789-abcdefghij"
@@ -160,6 +160,9 @@ def test_talk_to_offers_a_person_the_shared_agents_and_their_own(
 
     assert talk_to(ada) == ["Assistant", "Demo Agent", "Ada's own"]
     assert talk_to(grace) == ["Assistant", "Demo Agent"]
+    failed = ws.new_agent(f"http://127.0.0.1:{free_port()}", ada, name="Down").wait(30)
+    assert failed.status == "failed"
+    assert talk_to(ada) == ["Assistant", "Demo Agent", "Ada's own"], "not until it works"
 
 
 def test_plain_text_keeps_its_lines_and_is_not_read_as_markdown(

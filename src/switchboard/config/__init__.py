@@ -51,6 +51,7 @@ from switchboard.config.settings import (
     SchemeCredentials,
     Settings,
 )
+from switchboard.config.settings_data import agent_from_data, server_from_data, settings_data
 from switchboard.config.values import check_http_url, expand, same_origin
 
 __all__ = [
@@ -79,6 +80,7 @@ __all__ = [
     "McpServerSettings",
     "SchemeCredentials",
     "Settings",
+    "agent_from_data",
     "check_http_url",
     "expand",
     "llm_from_env",
@@ -92,4 +94,6 @@ __all__ = [
     "parse_settings",
     "resolve_config_path",
     "same_origin",
+    "server_from_data",
+    "settings_data",
 ]

@@ -118,6 +118,13 @@ class Registry:
         await connection.connect()
         return connection
 
+    def original(self, connection: C) -> C:
+        """The shared connection a person's copy copies (else `connection` itself)."""
+        if not connection.copy_of_shared:
+            return connection
+        find = self.agent if isinstance(connection, AgentConnection) else self.server
+        return find(connection.name) or connection  # type: ignore[return-value]
+
     def rename(self, connection: AgentConnection, name: str) -> bool:
         """Give a registered agent another name, unless its owner sees one of that name."""
         with self._lock:

@@ -23,6 +23,7 @@ class Item(StrEnum):
 
     TOKENS = "tokens"  # the OAuth token response (access, refresh, expiry)
     CLIENT = "client"  # the registered (or configured) OAuth client
+    SETTINGS = "settings"  # a connection the person added in the UI, headers and all
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class Vault(Protocol):
     def forget(self, owner: str, kind: str, name: str) -> None:
         """Drop every item of that person for that counterpart (sign out)."""
 
+    def keys(self, kind: str) -> list[VaultKey]:
+        """Every key of that kind, of every person."""
+
 
 class MemoryVault:
     """A `Vault` in this process's memory (tests; no store)."""
@@ -67,3 +71,7 @@ class MemoryVault:
         with self._lock:
             for key in [k for k in self._items if (k.owner, k.kind, k.name) == (owner, kind, name)]:
                 del self._items[key]
+
+    def keys(self, kind: str) -> list[VaultKey]:
+        with self._lock:
+            return [key for key in self._items if key.kind == kind]

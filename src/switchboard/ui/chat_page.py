@@ -265,8 +265,9 @@ def draw_welcome(ws: Workspace, conversation: Conversation, card: CardInfo) -> N
 def render_sidebar(ws: Workspace, conversation: Conversation) -> None:
     """Whom to talk to, a new conversation, and the conversations of this server."""
     with st.sidebar:
-        names = [ASSISTANT, *(agent.name for agent in ws.agents(owner()))]
         current = conversation.counterpart
+        working = [a.name for a in ws.agents(owner()) if a.status == Status.READY]
+        names = [ASSISTANT, *working, *([current] if current not in (ASSISTANT, *working) else [])]
         key = f"talk-to-{conversation.id}"
         st.selectbox(
             "Talk to",

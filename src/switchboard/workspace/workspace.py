@@ -37,6 +37,7 @@ from switchboard.runtime import Runtime
 from switchboard.workspace.access import Access, reachable, url_guard
 from switchboard.workspace.demo import DEMO_MCP, EmbeddedDemo
 from switchboard.workspace.inspection import InspectorDesk
+from switchboard.workspace.kept import KeptConnections
 from switchboard.workspace.models import ModelDesk
 from switchboard.workspace.pending import Pending, StopCheck, call_for
 from switchboard.workspace.signing import SignInDesk
@@ -89,6 +90,7 @@ class Workspace:
         self.chat = ChatService(self.runtime, self.store, counterparts, self._secrets)
         self.bench = ToolBench(self.chat, self.store)
         self.tasks = TaskDesk(self.runtime, self.registry, self.chat, self.store)
+        self.kept = KeptConnections(self.store.vault)  # what people added in the UI
         self.subscriptions = ResourceSubscriptions(self.runtime, self.registry, self.access)
         self.demo = EmbeddedDemo(self.runtime)
         self.runtime.add_closer(self.demo.stop)
@@ -112,6 +114,10 @@ class Workspace:
             workspace.add_agent(agent)
         for server in settings.mcp_servers:
             workspace.add_server(server)
+        workspace.kept.restore(
+            lambda agent, user: workspace.add_agent(agent, owner=user, guard=workspace.urls),
+            lambda server, user: workspace.add_server(server, owner=user, guard=workspace.urls),
+        )
         for conversation in workspace.store.unfinished():
             workspace.chat.recover(conversation)
         return workspace
@@ -263,7 +269,8 @@ class Workspace:
         """Close and forget an agent (its conversations stay); NotAllowed as above."""
         agent = self.access.changeable(self.registry.agent(name, user), user)
         if agent is not None:
-            self.runtime.submit(self.registry.remove(self._original(agent)))
+            self.kept.drop(agent)
+            self.runtime.submit(self.registry.remove(self.registry.original(agent)))
 
     # Requests: MCP servers
 
@@ -285,7 +292,7 @@ class Workspace:
         if settings.url:
             reachable(self.urls, settings.url, f"{settings.name}: url")
         existing = self.access.changeable(self.registry.server(settings.name, user), user)
-        owner = self._original(existing).user if existing is not None else user
+        owner = self.registry.original(existing).user if existing is not None else user
         return self.add_server(settings, True, owner, self.urls)
 
     def change_server(
@@ -300,7 +307,7 @@ class Workspace:
         if sign_out:  # before the new connection exists: a page may start it at once
             server.sign_out()
         if changes:  # to the shared one, when this is a person's copy of it
-            server = self._original(server)
+            server = self.registry.original(server)
         settings = replace(server.settings, **changes)
         connection = self.registry.add_server(settings, True, server.user, server.guard)
         return Pending(self.runtime.submit(self._connect_server(connection)))
@@ -316,7 +323,8 @@ class Workspace:
         """Close and forget an MCP server; NotAllowed as above."""
         server = self.access.changeable(self.registry.server(name, user), user)
         if server is not None:
-            self.runtime.submit(self.registry.remove(self._original(server)))
+            self.kept.drop(server)
+            self.runtime.submit(self.registry.remove(self.registry.original(server)))
 
     def read_resource(
         self, server: str, uri: str, user: str, stop_check: StopCheck | None = None
@@ -355,24 +363,19 @@ class Workspace:
         """Every configured secret value: connections' headers, env and ${VAR}s, model keys."""
         return [*self.registry.secrets(), *self.assistant.seats.secrets()]
 
-    def _original(self, connection: C) -> C:
-        """The shared connection a person's copy copies (else `connection` itself)."""
-        if not connection.copy_of_shared:
-            return connection
-        agent = isinstance(connection, AgentConnection)
-        find = self.registry.agent if agent else self.registry.server
-        return find(connection.name) or connection  # type: ignore[return-value]
-
     # On the loop
 
     async def _connect_agent(self, connection: AgentConnection, name_from_card: bool) -> AgentView:
         await self.registry.connect(connection)
+        was = connection.name
         if name_from_card and connection.card and connection.card.name:
             self.registry.rename(connection, connection.card.name)
+        await self.kept.connected(connection, was)
         return AgentView.of(connection)
 
     async def _connect_server(self, connection: McpConnection) -> ServerView:
         await self.registry.connect(connection)
+        await self.kept.connected(connection)
         return ServerView.of(connection)
 
     def _mcp(self, name: str, user: str) -> McpConnection:

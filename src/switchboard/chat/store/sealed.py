@@ -64,6 +64,14 @@ class SealedVault:
                 del self._cache[key]
         self._rows.delete(owner, kind, name)
 
+    def keys(self, kind: str) -> list[VaultKey]:
+        """Every key of that kind ([] when the database cannot be read: said once)."""
+        try:
+            return self._rows.keys(kind)
+        except VaultError as error:
+            self._warn("read", str(error))
+            return []
+
     def _open(self, key: VaultKey, sealed: str) -> bytes | None:
         keys = self._keys.reading()
         try:

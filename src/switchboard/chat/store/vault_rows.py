@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from switchboard.chat.store.journal import reason
 from switchboard.chat.store.schema import vault
-from switchboard.connections.vault import MemoryVault, VaultError, VaultKey
+from switchboard.connections.vault import Item, MemoryVault, VaultError, VaultKey
 
 
 class Rows(Protocol):
@@ -26,6 +26,9 @@ class Rows(Protocol):
 
     def delete(self, owner: str, kind: str, name: str) -> None:
         """Drop every item of (owner, kind, name)."""
+
+    def keys(self, kind: str) -> list[VaultKey]:
+        """Every key of that kind."""
 
 
 class MemoryRows:
@@ -43,6 +46,9 @@ class MemoryRows:
 
     def delete(self, owner: str, kind: str, name: str) -> None:
         self._values.forget(owner, kind, name)
+
+    def keys(self, kind: str) -> list[VaultKey]:
+        return self._values.keys(kind)
 
 
 class SqlRows:
@@ -80,6 +86,17 @@ class SqlRows:
                 conn.execute(sa.delete(vault).where(*where))
         except sa.exc.SQLAlchemyError as error:
             raise VaultError(f"Cannot sign out in {self._where}: {reason(error)}.") from error
+
+    def keys(self, kind: str) -> list[VaultKey]:
+        """Every key of that kind; a database error raises VaultError."""
+        query = sa.select(vault.c.owner, vault.c.name, vault.c.item).where(vault.c.kind == kind)
+        try:
+            with self._engine.connect() as conn:
+                found = conn.execute(query).all()
+        except sa.exc.SQLAlchemyError as error:
+            raise VaultError(f"Cannot read {self._where}: {reason(error)}.") from error
+        known = {item.value for item in Item}  # a newer replica's item: not ours to read
+        return [VaultKey(o, kind, name, Item(item)) for o, name, item in found if item in known]
 
 
 def _upsert(conn: sa.Connection, row: dict[str, Any]) -> Any:
