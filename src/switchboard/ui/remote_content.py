@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from switchboard.ui.line_breaks import kept_lines
 from switchboard.ui.markdown_guard import INLINE_IMAGE, Guarded, guard, host_of
 
 HOSTS_KEY = "remote-hosts"  # session state: hosts the person allowed
@@ -46,7 +47,7 @@ def safe(text: str) -> str:
 def markdown(text: str) -> None:
     """A counterpart's markdown, drawn safely; a note when a link in it was made inert."""
     guarded = _guarded(text)
-    st.markdown(guarded.text)
+    st.markdown(kept_lines(guarded.text))
     if guarded.flattened:
         st.caption(FLATTENED_NOTE)
 

@@ -56,3 +56,13 @@ def test_a_bare_failure_shows_the_reason_given_before(page: Page) -> None:
     bubble = assistant_bubbles(page).first
     expect(status_label(bubble)).to_contain_text("failed", timeout=STEP)
     expect(status_label(bubble)).to_contain_text("The index is gone, so no answer.")
+
+
+def test_streamed_progress_lines_show_as_lines(page: Page) -> None:
+    """The JS agent streams "step i of N\\n" appends as text without a media type: markdown,
+    whose single newlines would join the steps into one line."""
+    send(page, "steps 5 20")
+    content = assistant_bubbles(page).first.get_by_test_id("stChatMessageContent")
+    expect(content).to_contain_text("step 5 of 5", timeout=STEP)
+    lines = [line for line in content.inner_text().splitlines() if line.startswith("step ")]
+    assert lines == [f"step {i} of 5" for i in range(1, 6)]
