@@ -118,6 +118,8 @@ def test_resume_after_stop_shows_the_whole_answer_once(app: AppTest, config: Pat
     assert [line for line in lines if line.startswith("step ")] == [
         f"step {i} of 40" for i in range(1, 41)
     ]
+    assert [m.name for m in app.chat_message] == ["user", "assistant"], "one turn, one bubble"
+    assert step_marks(app) == [("completed", "complete")], "its first part is not left working"
 
 
 def test_a_reload_opens_the_same_conversation_from_the_url(app: AppTest, config: Path) -> None:

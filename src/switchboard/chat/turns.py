@@ -8,19 +8,21 @@ conversation's own facts) and the script side (the pages) fold through the same 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from switchboard.chat.events import Event
 from switchboard.connections.fold import Artifact, Reply, text_of
-from switchboard.connections.updates import Kind
+from switchboard.connections.updates import Kind, Level
 
 __all__ = [
     "Artifact",
     "StepView",
     "TurnView",
     "data_attachment",
+    "fold_bubbles",
     "fold_turns",
     "pending_task",
     "text_of",
@@ -57,6 +59,12 @@ class TurnView(Reply):
     steps: dict[str, StepView] = field(default_factory=dict)
     ended: bool = False
     end_reason: str = ""
+    continued: list[int] = field(default_factory=list)  # later turns drawn as part of this one
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        """The turns this view holds: its own, then those that continue it."""
+        return (self.turn, *self.continued)
 
     def apply_event(self, event: Event) -> None:
         """Fold one event into the view. Events of a step go to that step, except the
@@ -170,3 +178,28 @@ def fold_turns(events: Iterable[Event]) -> list[TurnView]:
             view = turns[event.turn] = TurnView(turn=event.turn)
         view.apply_event(event)
     return [turns[number] for number in sorted(turns)]
+
+
+def fold_bubbles(events: Iterable[Event]) -> list[TurnView]:
+    """The turns as the chat draws them: a turn that only listens again to the task of the
+    turn before it (Resume after Stop) continues that turn, so one answer is one bubble whose
+    state is the task's latest."""
+    events = list(events)
+    views = fold_turns(events)
+    head: dict[int, int] = {}  # a continuing turn → the turn it continues
+    for before, view in itertools.pairwise(views):
+        alone = view.resumed_task and not view.prompt and not view.tool
+        if alone and view.resumed_task in (before.task_id, before.resumed_task):
+            head[view.turn] = head.get(before.turn, before.turn)
+    if not head:
+        return views
+    joined: dict[int, TurnView] = {}
+    for event in events:
+        number = head.get(event.turn, event.turn)
+        view = joined.setdefault(number, TurnView(turn=number))
+        if number != event.turn and event.kind == Kind.RESUME:
+            view.continued.append(event.turn)
+            view.ended, view.end_reason = False, ""  # it goes on
+            view.notices = [n for n in view.notices if n.get("level") != Level.INFO]  # "Stopped…"
+        view.apply_event(event)
+    return [joined[number] for number in sorted(joined)]

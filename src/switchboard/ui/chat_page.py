@@ -8,7 +8,7 @@ import streamlit as st
 
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.events import SETTLED, Event, Kind, StepKind
-from switchboard.chat.turns import TurnView, fold_turns, pending_task
+from switchboard.chat.turns import TurnView, fold_bubbles, pending_task
 from switchboard.ui.conversations import render_conversation_list
 from switchboard.ui.links import PageName, page
 from switchboard.ui.questions import render_questions
@@ -50,7 +50,7 @@ def chat_page() -> None:
         render_header(ws, conversation)
     # One snapshot decides everything this run draws, the input's placeholder included.
     events = conversation.events()
-    views = fold_turns(events)
+    views = fold_bubbles(events)  # a resumed task's turns: one bubble
     waiting = pending_task(views) is not None
     st.chat_input(
         "Reply to the agent…" if waiting else f"Message {conversation.counterpart}",
@@ -94,12 +94,14 @@ def follow_live_turn(
 
     had_task = bool(live.task_id)
 
+    last = live.numbers[-1]
+
     def rerun_on(event: Event) -> bool:  # the end, or a new question that needs its form
-        return event.ends(live.turn) or (event.kind == Kind.QUESTION and event.turn == live.turn)
+        return event.ends(last) or (event.kind == Kind.QUESTION and event.turn == last)
 
     for batch in conversation.log.follow(offset, until=rerun_on, stop_check=stop_check()):
         for event in batch:
-            if event.turn == live.turn:
+            if event.turn == last:
                 live.apply_event(event)
         with slot.container():
             render_turn(live, live=True, key=key, steps=steps, conversation=conversation.id)
