@@ -75,8 +75,13 @@ def test_a_conversation_exports_and_imports_back_to_the_same_chat(
     other.run()
     other.button(key="import").click().run()
     assert other.query_params["c"] not in ("", original.id), "imported under a new id"
-    assert [m.name for m in other.chat_message] == ["user", "assistant"]
+    assert [m.name for m in other.chat_message] == ["assistant", "user", "assistant"]
+    (marked,) = other.chat_message[0].info
+    assert marked.icon == "📥" and marked.value.startswith("An imported copy (imported ")
     assert assistant_text(other) == assistant_text(app)
+    rows = [b.label for b in other.button if b.label.endswith("story · Demo Agent")]
+    assert rows == ["📥 story · Demo Agent", "story · Demo Agent"], "the copy is marked, first"
+    assert any(c.value.startswith("just now · imported copy") for c in other.caption)
 
 
 def test_a_conversation_survives_a_restart_of_the_app(app: AppTest, config: Path) -> None:

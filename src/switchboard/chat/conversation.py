@@ -14,6 +14,8 @@ from switchboard.connections.updates import Kind
 from switchboard.runtime import EventLog
 
 LOCAL_OWNER = "local"  # whose conversations they are when nobody signs in
+IMPORT_TURN = 0  # the turn of an import's notice, before the copy's own turns
+IMPORTED = "imported"  # that notice's flag
 
 # Where a recorded event goes besides the log (the store's writer): (sequence number, event).
 Sink = Callable[[str, int, Event], None]
@@ -116,6 +118,13 @@ class Conversation:
                 if self._views[number].task_id:
                     return self._views[number].task_id
         return None
+
+    @property
+    def imported(self) -> bool:
+        """Whether it is an imported copy (its log opens with the import's notice)."""
+        with self._lock:
+            first = self._views.get(IMPORT_TURN)
+            return first is not None and any(n.get(IMPORTED) for n in first.notices)
 
     def holds_task(self, task_id: str) -> bool:
         """Whether any turn of this conversation was in task `task_id`."""

@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from switchboard.chat.conversation import Conversation
+from switchboard.chat.conversation import IMPORT_TURN, IMPORTED, Conversation
 from switchboard.chat.events import Event
 from switchboard.chat.turns import StepView, TurnView, fold_turns, text_of
 from switchboard.connections.updates import Kind, Level, StepKind
@@ -71,6 +71,15 @@ def to_json(conversation: Conversation) -> str:
         "events": [event.to_dict() for event in conversation.events()],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def marked_imported(events: list[Event]) -> list[Event]:
+    """An import's events after a notice saying it is an imported copy (dated as the copy's
+    first event, so the conversation keeps its place in the list)."""
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    data = {"level": Level.INFO, "text": f"📥 An imported copy (imported {when}).", IMPORTED: True}
+    first = events[0].ts if events else datetime.now(UTC).timestamp()
+    return [Event(IMPORT_TURN, Kind.NOTICE, data, first), *events]
 
 
 def from_json(text: str) -> tuple[str, str, list[Event]]:

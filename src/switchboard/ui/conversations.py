@@ -49,7 +49,10 @@ def render_row(ws: Workspace, conversation: Conversation, is_current: bool) -> N
     open_column, menu_column = st.columns([5, 1], vertical_alignment="center")
     said = preview(conversation)
     open_column.button(
-        safe(f"{conversation.title or '(new conversation)'} · {conversation.counterpart}"),
+        safe(
+            ("📥 " if conversation.imported else "")
+            + f"{conversation.title or '(new conversation)'} · {conversation.counterpart}"
+        ),
         key=f"open-{conversation.id}",
         disabled=is_current,
         width="stretch",
@@ -57,7 +60,8 @@ def render_row(ws: Workspace, conversation: Conversation, is_current: bool) -> N
         args=(conversation,),
         help=safe(said) or None,
     )
-    open_column.caption(safe(f"{ago(conversation.created)}" + (f" · {said}" if said else "")))
+    copy = " · imported copy" if conversation.imported else ""
+    open_column.caption(safe(f"{ago(conversation.created)}{copy}" + (f" · {said}" if said else "")))
     with menu_column.popover("⋯", help="Rename or delete"):
         title_key = f"title-{conversation.id}"
         st.text_input("Title", value=conversation.title, key=title_key)

@@ -18,7 +18,7 @@ from switchboard.assistant import Assistant
 from switchboard.assistant.tools import Target, Toolbox
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.counterparts import Counterparts
-from switchboard.chat.export import from_json
+from switchboard.chat.export import from_json, marked_imported
 from switchboard.chat.service import ChatService
 from switchboard.chat.store import MemoryStore, Store, StoreError, open_store
 from switchboard.config import (
@@ -153,7 +153,7 @@ class Workspace:
         """A JSON export as a new conversation of `owner`'s; ConversationImportError says
         what is wrong with it."""
         counterpart, title, events = from_json(text)
-        return self.store.add(counterpart, title, events, owner)
+        return self.store.add(counterpart, title, marked_imported(events), owner)
 
     def cancel_task(self, conversation_id: str) -> Pending[None]:
         """CancelTask for the conversation's last task; the outcome lands in its log."""
