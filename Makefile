@@ -8,23 +8,26 @@ BIN    := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench browser node conformance clean
+.PHONY: run test lint format bench browser node conformance clean screenshots
 
 run: $(RUN_STAMP)
 	$(BIN)/switchboard --server.port 8501 --server.address 127.0.0.1 --server.headless true
 
 test: $(STAMP) browser node
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks scripts
+	$(BIN)/ruff check --fix src tests benchmarks scripts
+
+screenshots: $(STAMP) browser
+	$(BIN)/python -m scripts.screenshots
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

@@ -10,7 +10,17 @@ import sys
 import time
 from dataclasses import replace
 
-from benchmarks import exchange, journal, lag, mcp_calls, report, soak, streaming, submit
+from benchmarks import (
+    exchange,
+    journal,
+    lag,
+    mcp_calls,
+    report,
+    soak,
+    startup,
+    streaming,
+    submit,
+)
 from benchmarks.results import Result
 from benchmarks.servers import (
     agent_process,
@@ -21,7 +31,7 @@ from benchmarks.servers import (
     mcp_server_process,
 )
 
-NAMES = ("submit", "exchange", "streaming", "lag", "mcp_calls", "journal", "soak")
+NAMES = ("submit", "exchange", "streaming", "lag", "mcp_calls", "journal", "soak", "startup")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -63,6 +73,8 @@ def run_all(quick: bool, names: tuple[str, ...]) -> list[Result]:
         port = free_port()
         with agent_process(demo_agent_command(port), port) as demo:
             results.append(soak.run(quick, demo.url))
+    if "startup" in names:
+        results.append(startup.run(quick))
     return results
 
 

@@ -24,8 +24,7 @@ def mcp_page() -> None:
 def test_a_followed_resource_shows_its_updates_and_is_read_again(everything_config: Path) -> None:
     at = AppTest.from_function(mcp_page, default_timeout=30).run()
     assert not at.exception
-    resource = next(s for s in at.selectbox if s.label == "Resource")
-    resource.set_value(next(o for o in resource.options if o.endswith(URI))).run()
+    next(r for r in at.radio if r.label == "Resources").set_value(f"r {URI}").run()
     next(b for b in at.button if b.label == "🔔 Subscribe").click().run()
     assert not at.exception
     assert any(b.label == "🔕 Unsubscribe" for b in at.button)

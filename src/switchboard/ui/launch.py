@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
 from pathlib import Path
 
 APP = Path(__file__).parent / "app.py"
 
 
+# What the first page imports (the SDKs, the store, every page): seconds of work that would
+# otherwise fall on the first person's first page, done while the server starts.
+FIRST_PAGE = (
+    "switchboard.workspace",
+    "switchboard.ui.chat_page",
+    "switchboard.ui.agents_page",
+    "switchboard.ui.tasks_page",
+    "switchboard.ui.mcp_page",
+    "switchboard.ui.assistant_page",
+    "switchboard.ui.inspector_page",
+    "switchboard.ui.sign_in_page",
+)
+
+
 def run(streamlit_options: list[str]) -> int:
-    """`streamlit run` the app with these options; its exit status."""
+    """`streamlit run` the app with these options; its exit status. The first page's imports
+    start at once, beside the server's own start."""
     from streamlit.web import cli as streamlit_cli
+
+    threading.Thread(target=_import_first_page, name="switchboard-imports", daemon=True).start()
 
     return (
         streamlit_cli.main.main(
@@ -39,3 +58,12 @@ def unknown_option(options: list[str]) -> str | None:
             return option
         expect_value = "=" not in option
     return None
+
+
+def _import_first_page() -> None:
+    """Import the first page's modules; a failure is left to the page, which shows it."""
+    for module in FIRST_PAGE:
+        try:
+            importlib.import_module(module)
+        except Exception:
+            return

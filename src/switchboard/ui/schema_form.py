@@ -119,7 +119,6 @@ def _field(
     label = title + (" *" if required else "")
     hint = FORMAT_HINTS.get(schema.get("format", ""), "")
     described = " ".join(t for t in (str(schema.get("description", "")), hint) if t)
-    help_text = None  # the description is shown under the field, not behind an icon
     wkey = key + ":" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in path)
     current = prefill if prefill is not OMIT else schema.get("default", OMIT)
     current = OMIT if current is None else current
@@ -128,16 +127,16 @@ def _field(
     items = _normalize(schema.get("items", {}), root, seen)[0] if kind == "array" else {}
 
     if choices:
-        value = _select(st.selectbox, label, choices, current, help_text, wkey)
+        value = _select(st.selectbox, label, choices, current, wkey)
     elif kind == "boolean":
-        value = st.checkbox(label, value=current is True, help=help_text, key=wkey)
+        value = st.checkbox(label, value=current is True, key=wkey)
         # An unticked optional box says nothing, unless a default or earlier value said False.
         if not value and not required and current is OMIT:
             return OMIT
     elif kind == "string":
-        value = _text_input(schema, label, current, help_text, wkey)
+        value = _text_input(schema, label, current, wkey)
     elif kind in ("integer", "number"):
-        value = _number_input(schema, kind == "integer", label, help_text, wkey, current)
+        value = _number_input(schema, kind == "integer", label, wkey, current)
     elif kind == "object" and "properties" in schema:
         with st.container(border=True):
             st.markdown(f"**{title}**" + (" \\*" if required else ""))
@@ -146,14 +145,15 @@ def _field(
             described = ""
             value = _object_fields(schema, root, seen, key, path, current)
     elif kind == "array" and _choices(items):
-        value = _select(st.multiselect, label, _choices(items), current, help_text, wkey)
+        value = _select(st.multiselect, label, _choices(items), current, wkey)
     elif kind == "array" and _kind(items) in ("string", "integer", "number", "boolean"):
         lines = current if isinstance(current, list) else []
         text = "\n".join(_label(v) for v in lines)
         described = " ".join(t for t in (described, "One item per line.") if t)
         value = _items(st.text_area(label, text, key=wkey), _kind(items) or "")
     else:
-        value = _json_input(label, current, help_text, wkey)
+        described = " ".join(t for t in (described, "As JSON.") if t)
+        value = _json_input(label, current, wkey)
     if described:
         st.caption(safe(described))
 
@@ -162,20 +162,19 @@ def _field(
     return value
 
 
-def _text_input(schema: dict, label: str, current: Any, help_text: str | None, key: str) -> str:
+def _text_input(schema: dict, label: str, current: Any, key: str) -> str:
     """A string: one line, or a text area for long or `textarea` strings."""
     max_chars = schema.get("maxLength")
     text = "" if current is OMIT else str(current)[:max_chars]
     long = schema.get("format") == "textarea" or (max_chars or 0) > LONG_TEXT
     widget = st.text_area if long else st.text_input
-    return widget(label, text, max_chars=max_chars, help=help_text, key=key)
+    return widget(label, text, max_chars=max_chars, key=key)
 
 
-def _json_input(label: str, current: Any, help_text: str | None, key: str) -> Any:
+def _json_input(label: str, current: Any, key: str) -> Any:
     """Anything else, as JSON text; OMIT (with the parse error shown) when it is not JSON."""
     text = "" if current is OMIT else json.dumps(current, indent=2)
-    help_text = " ".join(t for t in (help_text, "As JSON.") if t)
-    source = st.text_area(label, text, help=help_text, key=key)
+    source = st.text_area(label, text, key=key)
     value, error = _parse_json(source) if source.strip() else (None, "")
     if error:
         st.error(error)
@@ -183,9 +182,7 @@ def _json_input(label: str, current: Any, help_text: str | None, key: str) -> An
     return value
 
 
-def _select(
-    widget: Any, label: str, choices: list, current: Any, help_text: str | None, key: str
-) -> Any:
+def _select(widget: Any, label: str, choices: list, current: Any, key: str) -> Any:
     """A selectbox (one choice) or multiselect (a list) showing each choice's label."""
     options = [value for value, _ in choices]
     names = {json.dumps(value): name for value, name in choices}
@@ -199,14 +196,13 @@ def _select(
         options,
         format_func=lambda v: names.get(json.dumps(v), _label(v)),
         placeholder="Choose an option",
-        help=help_text,
         key=key,
         **preset,
     )
 
 
 def _number_input(
-    schema: dict, integer: bool, label: str, help_text: str | None, key: str, current: Any
+    schema: dict, integer: bool, label: str, key: str, current: Any
 ) -> int | float | None:
     """A number input within the schema's bounds, stepping by 1 for integers."""
     cast = int if integer else float
@@ -237,7 +233,6 @@ def _number_input(
         value=value,
         step=step,
         placeholder="",
-        help=help_text,
         key=key,
     )
 

@@ -1,0 +1,114 @@
+"""The screenshots in docs/screenshots: the MCP servers page, the inspector and the task
+explorer at 1440 by 900 and 390 by 844 pixels, from the app on its embedded demo, in real
+Chromium.
+
+Usage, from the project root: .venv/bin/python -m scripts.screenshots (or `make screenshots`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from playwright.sync_api import Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screenshots"
+SIZES = {"1440": (1440, 900), "390": (390, 844)}
+WAIT = 30_000  # ms for any one thing to show
+
+
+def main() -> int:
+    """Start the app, make a little history, take each page at each size."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    with app() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+        )
+        for name, (width, height) in SIZES.items():
+            page = browser.new_page(viewport={"width": width, "height": height})
+            take_all(page, url, name)
+            page.close()
+        browser.close()
+    print(f"wrote {len(SIZES) * 3} screenshots to {OUT.relative_to(ROOT)}")
+    return 0
+
+
+def take_all(page: Page, url: str, size: str) -> None:
+    page.goto(url)
+    chat(page, "story", "was appended to one artifact.")
+    chat(page, "ask", "Which colour")
+    page.goto(url + "/mcp")
+    expect(page.get_by_text("Add two numbers").first).to_be_visible(timeout=WAIT)
+    page.get_by_label("A *").fill("2")
+    page.get_by_label("B *").fill("40")
+    page.get_by_label("B *").press("Enter")
+    page.get_by_role("button", name="▶ Run").click()
+    expect(page.get_by_text("✅ done").first).to_be_visible(timeout=WAIT)
+    shot(page, f"mcp-{size}")
+    page.goto(url + "/inspector")
+    row = page.get_by_test_id("stExpander").filter(has_text="SendStreamingMessage").first
+    row.get_by_text("SendStreamingMessage").first.click()
+    expect(row.get_by_text("stream event").first).to_be_visible(timeout=WAIT)
+    shot(page, f"inspector-{size}")
+    page.goto(url + "/tasks")
+    details = page.get_by_role("button", name="Details").first
+    details.click()
+    expect(page.get_by_text("History (").first).to_be_visible(timeout=WAIT)
+    shot(page, f"tasks-{size}")
+
+
+def chat(page: Page, prompt: str, answer: str) -> None:
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(prompt)
+    box.press("Enter")
+    expect(page.get_by_text(answer).last).to_be_visible(timeout=WAIT)
+    idle(page)
+
+
+def shot(page: Page, name: str) -> None:
+    idle(page)
+    page.mouse.move(0, 0)
+    page.screenshot(path=OUT / f"{name}.png")
+
+
+def idle(page: Page) -> None:
+    settled = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    expect(settled).to_have_count(1, timeout=WAIT)
+
+
+@contextlib.contextmanager
+def app() -> Iterator[str]:
+    """The app on the embedded demo, in an empty directory, until the block ends."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with tempfile.TemporaryDirectory() as workdir:
+        command = [sys.executable, "-m", "switchboard", "--server.port", str(port)]
+        command += ["--server.headless", "true", "--server.address", "127.0.0.1"]
+        env = {"PATH": "/usr/bin:/bin", "HOME": workdir, "SWITCHBOARD_DATA_DIR": workdir}
+        process = subprocess.Popen(command, cwd=workdir, env=env)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(600):
+                with (
+                    contextlib.suppress(OSError),
+                    urllib.request.urlopen(base + "/_stcore/health", timeout=2),
+                ):
+                    break
+                time.sleep(0.1)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(15)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
