@@ -8,20 +8,23 @@ loop only. The API key goes to the configured endpoint and nowhere else; it is n
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
-import openai
-from openai import AsyncOpenAI, DefaultAsyncHttpx2Client
 
 from switchboard.config import LlmSettings
 from switchboard.connections.owner import Breakage, CallError, Owner, Status
 from switchboard.connections.redaction import Redactor
 from switchboard.connections.url_guard import GuardedTransport2, UrlGuard
 from switchboard.connections.wire import Direction, Role, WireLog
+
+if TYPE_CHECKING:  # the SDK itself is imported on first use: half a second saved at start-up
+    import openai
+    from openai import AsyncOpenAI
 
 NO_KEY = "no-key"  # local servers (Ollama, vLLM, LM Studio) want some key, and ignore it
 OPEN_WAIT = 10.0  # seconds a request waits for the client being made
@@ -40,6 +43,7 @@ class Model:
     """One endpoint and model. `stream` yields text deltas, then the round's tool calls."""
 
     def __init__(self, settings: LlmSettings, guard: UrlGuard | None = None) -> None:
+        importlib.import_module("openai")  # here, in the caller's thread: never on the loop
         self.settings = settings
         self.guard = guard  # where requests may go (an endpoint entered in the UI)
         self.wire = WireLog(Redactor([settings.api_key] if settings.api_key else []))
@@ -56,6 +60,8 @@ class Model:
     ) -> AsyncIterator[str | ModelToolCall]:
         """One model round: text as it streams, then every tool call, whole. Closing the
         generator (Stop) closes the HTTP stream, so the server stops generating."""
+        import openai
+
         request: dict[str, Any] = {"model": self.settings.model, "messages": messages}
         if tools:
             request["tools"] = tools
@@ -97,6 +103,8 @@ class Model:
 
     async def complete(self, messages: list[dict[str, Any]], max_tokens: int | None) -> Any:
         """One answer, not streamed (for sampling requests): the SDK's ChatCompletion."""
+        import openai
+
         request: dict[str, Any] = {"model": self.settings.model, "messages": messages}
         if max_tokens:
             request["max_tokens"] = max_tokens
@@ -114,6 +122,8 @@ class Model:
 
     async def models(self) -> list[str]:
         """The model ids the endpoint offers ([] when it has no /models list)."""
+        import openai
+
         client = await self.owner.session(OPEN_WAIT)
         try:
             listed = await client.models.list()
@@ -126,6 +136,8 @@ class Model:
         await self.owner.close()
 
     async def _open(self, stack: contextlib.AsyncExitStack, _breakage: Breakage) -> AsyncOpenAI:
+        from openai import AsyncOpenAI, DefaultAsyncHttpx2Client
+
         guarded = None
         if self.guard is not None:
             transport = GuardedTransport2(httpx2.AsyncHTTPTransport(), self.guard)
@@ -147,6 +159,8 @@ def describe_failure(exc: BaseException) -> str:
 
 def describe_error(exc: openai.OpenAIError, settings: LlmSettings) -> CallError:
     """What went wrong with the model, in words, and what to do about it."""
+    import openai
+
     where = settings.endpoint
     if isinstance(exc, openai.APITimeoutError):
         return CallError(

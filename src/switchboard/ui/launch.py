@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 from pathlib import Path
 
 APP = Path(__file__).parent / "app.py"
-
+SERVER_WAIT = 60.0  # seconds the workspace's early opening waits for Streamlit's server
 
 # What the first page imports (the SDKs, the store, every page): seconds of work that would
-# otherwise fall on the first person's first page, done while the server starts.
+# otherwise fall on the first person's first page.
 FIRST_PAGE = (
     "switchboard.workspace",
     "switchboard.ui.chat_page",
@@ -25,10 +26,12 @@ FIRST_PAGE = (
 
 def run(streamlit_options: list[str]) -> int:
     """`streamlit run` the app with these options; its exit status. The first page's imports
-    start at once, beside the server's own start."""
+    come first (the health check turns ok only once the app can answer a page soon), and
+    the workspace opens as soon as the server runs, before anyone asks for a page."""
     from streamlit.web import cli as streamlit_cli
 
-    threading.Thread(target=_import_first_page, name="switchboard-imports", daemon=True).start()
+    if _import_first_page():
+        threading.Thread(target=_prepare, name="switchboard-prepare", daemon=True).start()
 
     return (
         streamlit_cli.main.main(
@@ -60,10 +63,26 @@ def unknown_option(options: list[str]) -> str | None:
     return None
 
 
-def _import_first_page() -> None:
-    """Import the first page's modules; a failure is left to the page, which shows it."""
+def _import_first_page() -> bool:
+    """Import the first page's modules; False (the failure left to the first page, which
+    shows it) when one cannot be."""
     for module in FIRST_PAGE:
         try:
             importlib.import_module(module)
         except Exception:
+            return False
+    return True
+
+
+def _prepare() -> None:
+    """Once Streamlit's server exists (its options read), open the workspace."""
+    from streamlit import runtime
+
+    from switchboard.ui.state import prepare_workspace
+
+    deadline = time.monotonic() + SERVER_WAIT
+    while not runtime.exists():
+        if time.monotonic() > deadline:
             return
+        time.sleep(0.02)
+    prepare_workspace()

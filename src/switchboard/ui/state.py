@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import concurrent.futures
 import contextlib
 import gc
 import ipaddress
@@ -68,6 +69,41 @@ def workspace() -> Workspace:
     on_release=lambda ws: ws.close_soon(),
 )
 def _workspace(config_path: str) -> Workspace:
+    prepared = _take_prepared(config_path)
+    return prepared if prepared is not None else _open_workspace(config_path)
+
+
+# The workspace opened as the server starts (`prepare_workspace`), for the first page to take.
+_PREPARED: dict[str, concurrent.futures.Future[Workspace]] = {}
+PREPARED_WAIT = 60.0  # seconds the first page waits for the workspace being prepared
+
+
+def prepare_workspace() -> None:
+    """Open the workspace before the first page asks for it (once the server runs: its
+    options are read), so the first person's first page does not wait for the loop, the
+    store and the connections to start."""
+    path = resolve_config_path()
+    key = str(path) if path else ""
+    future: concurrent.futures.Future[Workspace] = concurrent.futures.Future()
+    _PREPARED[key] = future
+    try:
+        future.set_result(_open_workspace(key))
+    except Exception as error:
+        future.set_exception(error)
+
+
+def _take_prepared(config_path: str) -> Workspace | None:
+    """The prepared workspace for this config, once (a later rebuild opens a new one)."""
+    future = _PREPARED.pop(config_path, None)
+    if future is None:
+        return None
+    try:
+        return future.result(PREPARED_WAIT)
+    except Exception:
+        return None
+
+
+def _open_workspace(config_path: str) -> Workspace:
     settings = load_settings(Path(config_path) if config_path else None, env=environment())
     if not settings.secret_key:  # SWITCHBOARD_SECRET_KEY first, else secrets.toml's secret_key
         settings = replace(settings, secret_key=streamlit_secret("secret_key"))
