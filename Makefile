@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench browser node conformance clean screenshots
+.PHONY: run test lint format bench browser emoji-font node conformance clean screenshots
 
 run: $(RUN_STAMP)
 	$(BIN)/switchboard --server.port 8501 --server.address 127.0.0.1 --server.headless true
@@ -26,7 +26,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks scripts
 	$(BIN)/ruff check --fix src tests benchmarks scripts
 
-screenshots: $(STAMP) browser
+screenshots: $(STAMP) emoji-font
 	$(BIN)/python -m scripts.screenshots
 
 bench: $(STAMP)
@@ -38,6 +38,13 @@ browser:
 		echo "Installing chromium for the browser tests…"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+# The screenshots show the app's emoji as a person's browser does: Debian's colour emoji font.
+emoji-font: browser
+	@if [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get install -y -qq fonts-noto-color-emoji; \
 	fi
 
 # Third-party counterparts for the interop tests (server-everything, @a2a-js/sdk, the MCP

@@ -54,9 +54,11 @@ def take_all(page: Page, url: str, size: str) -> None:
     expect(page.get_by_text("✅ done").first).to_be_visible(timeout=WAIT)
     shot(page, f"mcp-{size}")
     page.goto(url + "/inspector")
+    expect(page.get_by_text("Counterparts")).to_be_visible(timeout=WAIT)
     row = page.get_by_test_id("stExpander").filter(has_text="SendStreamingMessage").first
     row.get_by_text("SendStreamingMessage").first.click()
     expect(row.get_by_text("stream event").first).to_be_visible(timeout=WAIT)
+    expect(row.locator("code").get_by_text('"jsonrpc"').first).to_be_visible(timeout=WAIT)
     shot(page, f"inspector-{size}")
     page.goto(url + "/tasks")
     details = page.get_by_role("button", name="Details").first
@@ -74,8 +76,10 @@ def chat(page: Page, prompt: str, answer: str) -> None:
 
 
 def shot(page: Page, name: str) -> None:
+    """The viewport as it is once the page has settled (no pointer over anything)."""
+    page.mouse.move(1, 1)
     idle(page)
-    page.mouse.move(0, 0)
+    page.wait_for_timeout(500)  # let fonts, highlighting and tooltips settle: a picture only
     page.screenshot(path=OUT / f"{name}.png")
 
 

@@ -25,11 +25,12 @@ def inspector_page() -> None:
     if not sources:
         st.info("No connections yet.")
         return
-    top = st.columns([3, 3, 2, 1, 1], vertical_alignment="bottom")
+    top = st.columns(3, vertical_alignment="bottom")
     chosen = top[0].multiselect("Counterparts", list(sources), key="inspect-sources")
     search = top[2].text_input("Search", key="inspect-search", placeholder="text in a message")
-    errors = top[3].toggle("Errors only", key="inspect-errors")
-    live = top[4].toggle("Live", key="inspect-live", help="Refresh every second.")
+    switches = st.columns([1, 1, 4])
+    errors = switches[0].toggle("Errors only", key="inspect-errors")
+    live = switches[1].toggle("Live", key="inspect-live", help="Refresh every second.")
     picked = [sources[label] for label in chosen] or list(sources.values())
     for kind, name in picked:
         if kind is WireSource.AGENT:

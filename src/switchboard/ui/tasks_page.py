@@ -74,7 +74,7 @@ def task_rows(filters: tuple[str, str, str], pages: list[TaskPage]) -> None:
     st.caption(f"{len(tasks)} tasks" + (f" of {total}" if total and total > len(tasks) else ""))
     for task in tasks:
         with st.container(border=True):
-            line, details, opened = st.columns([6, 1, 1], vertical_alignment="center")
+            line, details, opened = st.columns([4, 1, 1], vertical_alignment="center")
             line.markdown(safe(row_text(task)))
             details.button(
                 "Details",

@@ -88,7 +88,6 @@ def tool_form(ws: Workspace, server: ServerView, tool: dict[str, Any]) -> None:
         key=f"{key}-run",
         type="primary",
         disabled=arguments is None or bool(missing),
-        help="Calls the tool here; its result shows beside the form.",
     ):
         ws.bench.run(owner(), server.name, tool["name"], arguments or {})
         st.rerun()
