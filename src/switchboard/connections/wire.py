@@ -82,6 +82,7 @@ class WireEntry:
     role: Role | None = None
     method: str = ""  # what was asked: a JSON-RPC method, or an HTTP method and path
     status: str = ""  # an answer's outcome: an HTTP status, "ok", "error -32602"…
+    checked: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # memo
 
     def seen_by(self, user: str) -> bool:
         """Whether `user` may read it: the connection's own traffic, or their own."""

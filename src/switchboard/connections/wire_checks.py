@@ -43,6 +43,13 @@ def findings(entry: WireEntry, asked: str = "", version: str = "") -> list[str] 
     `version` the MCP protocol version in use."""
     if entry.direction not in (Direction.RESPONSE, Direction.EVENT):
         return None
+    asked_of = (asked, version)
+    if asked_of not in entry.checked:  # an entry is checked once, however often it is drawn
+        entry.checked[asked_of] = _checked(entry, asked, version)
+    return entry.checked[asked_of]
+
+
+def _checked(entry: WireEntry, asked: str, version: str) -> list[str] | None:
     payload = entry.payload
     if isinstance(payload, Message):
         return _a2a_findings(payload)

@@ -50,7 +50,7 @@ def inspector_page() -> None:
         count.caption(f"{len(shown)} of {len(found)} exchanges{more}")
         download.download_button(
             "Export JSON",
-            exported(shown),
+            lambda: exported(shown),  # made when asked for, not on every redraw
             file_name="switchboard-inspector.json",
             mime="application/json",
             key="inspect-export",
