@@ -21,9 +21,9 @@ CARD_NAME = "Switchboard Demo Agent"
 
 
 @contextmanager
-def opened(data: Path) -> Iterator[Workspace]:
+def opened(data: Path, exposed: bool = False) -> Iterator[Workspace]:
     """The app's workspace on the data directory, as a start of the app opens it."""
-    ws = Workspace.open(Settings(source="test", data_dir=str(data)))
+    ws = Workspace.open(Settings(source="test", data_dir=str(data)), exposed=exposed)
     try:
         yield ws
     finally:
@@ -92,3 +92,16 @@ def test_an_agent_that_fails_on_the_way_back_stays_to_retry_or_remove(tmp_path: 
         wait_for(lambda: ws.agents(ADA) == [])
     with opened(data) as ws:
         assert ws.agents(ADA) == []
+
+
+def test_a_kept_stdio_server_is_not_started_once_the_app_is_exposed(tmp_path: Path) -> None:
+    """It runs a command on this host: allowed from the UI only on loopback (or when the
+    config says so), then as now."""
+    data = tmp_path / "data"
+    server = McpServerSettings("tools", DEMO_MCP.transport, DEMO_MCP.command, DEMO_MCP.args)
+    with opened(data) as ws:
+        assert ws.new_server(server, ADA).wait(WAIT).status == "ready"
+    with opened(data, exposed=True) as ws:
+        assert ws.servers(ADA) == []
+    with opened(data) as ws:
+        assert [s.name for s in ws.servers(ADA)] == ["tools"], "kept, for when it is allowed"

@@ -89,6 +89,7 @@ def exported(rows: list[Exchange]) -> str:
 
 
 def stamp(ts: float) -> str:
+    """A time of day to the millisecond."""
     return time.strftime("%H:%M:%S", time.localtime(ts)) + f".{int(ts * 1000) % 1000:03d}"
 
 

@@ -55,6 +55,7 @@ def tools_panel(ws: Workspace, server: ServerView) -> None:
 
 
 def describe_tool(tool: dict[str, Any]) -> None:
+    """The tool's title and name, description, annotations."""
     markdown(
         f"**{tool['title'] or tool['name']}**" + (f" `{tool['name']}`" if tool["title"] else "")
     )

@@ -62,14 +62,22 @@ class KeptConnections:
         if self.keeps(connection):
             await asyncio.get_running_loop().run_in_executor(None, self._rekeep, connection, was)
 
-    def restore(self, add_agent: Adder, add_server: Adder) -> None:
+    def restore(self, add_agent: Adder, add_server: Adder, stdio: bool = True) -> None:
         """Bring every kept connection back for its owner; one that cannot be (its name is
-        taken now, or it cannot be read) is skipped with a warning."""
+        taken now, it cannot be read, or it is a command to run and `stdio` servers from the
+        UI are not allowed now) is skipped with a warning."""
         for kind, read, add in (
             (AGENT, agent_from_data, add_agent),
             (SERVER, server_from_data, add_server),
         ):
             for key, data in self._read(kind):
+                if kind == SERVER and data.get("transport") == "stdio" and not stdio:
+                    log.warning(
+                        "kept server %s of %s not started: stdio from the UI is off now",
+                        key.name,
+                        key.owner,
+                    )
+                    continue
                 try:
                     add(read(data), key.owner)
                 except (TypeError, ValueError, KeyError) as error:

@@ -114,9 +114,11 @@ class Workspace:
             workspace.add_agent(agent)
         for server in settings.mcp_servers:
             workspace.add_server(server)
+        stdio = settings.allow_stdio_from_ui
         workspace.kept.restore(
             lambda agent, user: workspace.add_agent(agent, owner=user, guard=workspace.urls),
             lambda server, user: workspace.add_server(server, owner=user, guard=workspace.urls),
+            stdio=not exposed if stdio is None else stdio,  # as the MCP page allows it now
         )
         for conversation in workspace.store.unfinished():
             workspace.chat.recover(conversation)
