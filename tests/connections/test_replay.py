@@ -4,18 +4,22 @@
 from __future__ import annotations
 
 import json
+import shlex
+import subprocess
 from dataclasses import replace
 
 import pytest
 
+from switchboard.config import McpServerSettings
 from switchboard.connections.exchanges import Exchange, exchanges
 from switchboard.connections.owner import CallError
-from switchboard.connections.replay import Draft, curl_command, draft_of
+from switchboard.connections.replay import Draft, curl_command, draft_of, mcp_curl
 from switchboard.connections.wire import WireLog
+from switchboard.demo.mcp_server import http_app
 from switchboard.workspace import Workspace
 from switchboard.workspace.demo import DEMO_MCP
 from tests.support.recorded_agent import serve_recorded
-from tests.support.servers import free_port
+from tests.support.servers import free_port, serve_app
 from tests.support.turns import WAIT, call, connect, connect_server, run_turn
 
 TOKEN = "s3cr3t-bearer-token-0123456789"
@@ -90,3 +94,22 @@ def test_an_mcp_replay_says_what_is_wrong_with_it(workspace: Workspace) -> None:
     unknown = workspace.runtime.call(server.replay(Draft("tools/unknown", body="{}")), WAIT)
     assert unknown.status.startswith("error -32601")
     assert server.status == "ready"
+
+
+def test_an_mcp_requests_curl_command_runs_against_the_server(workspace: Workspace) -> None:
+    """Over streamable HTTP in the 2026-07-28 era a request stands alone: the command the
+    inspector offers, run as it is, gets the same answer."""
+    with serve_app(lambda _: http_app()) as base:
+        settings = McpServerSettings("web", "http", url=base + "/mcp")
+        server = connect_server(workspace, settings)
+        call(workspace, server, "add", a=20, b=22)
+        row = last_call(server.wire, "tools/call")
+        draft = draft_of(row.first)
+        assert draft is not None
+        command = mcp_curl(draft, base + "/mcp", server.protocol_version)
+        ran = subprocess.run([*shlex.split(command), "-s"], capture_output=True, timeout=WAIT)
+    assert ran.returncode == 0, ran.stderr
+    lines = ran.stdout.decode().splitlines()  # JSON, or one event of a stream
+    (body,) = [line.removeprefix("data:") for line in lines if line.startswith(("{", "data:"))]
+    answer = json.loads(body)
+    assert answer["result"]["structuredContent"] == {"result": 42}

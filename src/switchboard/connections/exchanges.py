@@ -29,6 +29,7 @@ class Exchange:
     first: WireEntry
     source: str = ""  # the connection's label
     protocol: str = ""  # the MCP protocol version its messages are checked against
+    endpoint: str = ""  # where an MCP server over HTTP is (secrets masked), for curl
     answer: WireEntry | None = None
     events: list[WireEntry] = field(default_factory=list)
 
@@ -82,7 +83,9 @@ class Exchange:
         return [self.first, *([self.answer] if self.answer else []), *self.events]
 
 
-def exchanges(entries: Iterable[WireEntry], source: str = "", protocol: str = "") -> list[Exchange]:
+def exchanges(
+    entries: Iterable[WireEntry], source: str = "", protocol: str = "", endpoint: str = ""
+) -> list[Exchange]:
     """The entries (oldest first) as rows, oldest first: an answer joins the latest call with
     its key (an MCP session's ids start again after a reconnect), an event the exchange whose
     stream it came from."""
@@ -91,12 +94,12 @@ def exchanges(entries: Iterable[WireEntry], source: str = "", protocol: str = ""
     for entry in entries:
         call = open_calls.get(entry.key) if entry.key else None
         if entry.role is Role.CALL and entry.key:
-            open_calls[entry.key] = Exchange(entry, source, protocol)
+            open_calls[entry.key] = Exchange(entry, source, protocol, endpoint)
             rows.append(open_calls[entry.key])
         elif call is not None and entry.role is Role.ANSWER and call.answer is None:
             call.answer = entry
         elif call is not None and entry.direction in (Direction.EVENT, Direction.ERROR):
             call.events.append(entry)
         else:
-            rows.append(Exchange(entry, source, protocol))
+            rows.append(Exchange(entry, source, protocol, endpoint))
     return rows

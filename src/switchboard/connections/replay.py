@@ -84,6 +84,21 @@ def curl_command(draft: Draft) -> str:
     return " ".join(parts)
 
 
+def mcp_curl(draft: Draft, endpoint: str, protocol: str) -> str:
+    """An MCP request as a curl command for a streamable HTTP server, with the routing
+    headers the 2026-07-28 era reads (a handshake-era server also wants its session's
+    Mcp-Session-Id, and the server's own credentials are left for the person to add)."""
+    params = json.loads(draft.body or "{}")
+    headers = [("Content-Type", "application/json")]
+    headers.append(("Accept", "application/json, text/event-stream"))
+    if protocol:
+        headers.append(("MCP-Protocol-Version", protocol))
+    headers.append(("Mcp-Method", draft.method))
+    if name := params.get("name") or params.get("uri"):
+        headers.append(("Mcp-Name", str(name)))
+    return curl_command(Draft("POST", endpoint, tuple(headers), jsonrpc_text(draft)))
+
+
 def jsonrpc_text(draft: Draft) -> str:
     """An MCP draft as the JSON-RPC request it sends."""
     params = json.loads(draft.body or "{}")

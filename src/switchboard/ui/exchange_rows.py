@@ -19,6 +19,7 @@ from switchboard.workspace import (
     draft_of,
     findings,
     jsonrpc_text,
+    mcp_curl,
 )
 
 ARROWS = {
@@ -74,6 +75,9 @@ def render_row(row: Exchange, where: str, editable: bool) -> None:
         else:
             st.caption("As JSON-RPC")
             st.code(jsonrpc_text(draft), language="json")
+            if row.endpoint:
+                st.caption("As a curl command (add the server's credentials, if it has any)")
+                st.code(mcp_curl(draft, row.endpoint, row.protocol), language="bash")
         if editable:
             st.button(
                 "Edit and replay",

@@ -28,7 +28,14 @@ from switchboard.connections.cards import CardInfo
 from switchboard.connections.exchanges import Exchange, Row
 from switchboard.connections.mcp_server import LOG_LEVELS
 from switchboard.connections.owner import CallError, Status
-from switchboard.connections.replay import Draft, Replayed, curl_command, draft_of, jsonrpc_text
+from switchboard.connections.replay import (
+    Draft,
+    Replayed,
+    curl_command,
+    draft_of,
+    jsonrpc_text,
+    mcp_curl,
+)
 from switchboard.connections.wire import Direction, WireEntry
 from switchboard.connections.wire_checks import findings
 from switchboard.workspace.access import NotAllowed
@@ -80,6 +87,7 @@ __all__ = [
     "from_json",
     "jsonrpc_text",
     "load_settings",
+    "mcp_curl",
     "parse_pasted_servers",
     "resolve_config_path",
     "source_key",

@@ -37,8 +37,14 @@ class InspectorDesk:
         rows: list[Exchange] = []
         for source in chosen:
             if (log := logs.get(source)) is not None:
-                rows += exchanges(log.seen_by(user), source_key(source), log.protocol)
+                key, endpoint = source_key(source), self._endpoint(source, user)
+                rows += exchanges(log.seen_by(user), key, log.protocol, endpoint)
         return sorted(rows, key=lambda row: row.ts)
+
+    def _endpoint(self, source: Source, user: str) -> str:
+        """An MCP server's URL when it is reached over HTTP (masked), else ""."""
+        server = self._registry.server(source[1], user) if source[0] is WireSource.SERVER else None
+        return server.target if server is not None and server.settings.url else ""
 
     def card_findings(self, name: str, user: str) -> list[str] | None:
         """Where the agent's card departs from the A2A spec; None before it was read."""
