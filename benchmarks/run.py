@@ -16,6 +16,7 @@ from benchmarks import (
     lag,
     mcp_calls,
     report,
+    reruns,
     soak,
     startup,
     streaming,
@@ -31,7 +32,17 @@ from benchmarks.servers import (
     mcp_server_process,
 )
 
-NAMES = ("submit", "exchange", "streaming", "lag", "mcp_calls", "journal", "soak", "startup")
+NAMES = (
+    "submit",
+    "exchange",
+    "streaming",
+    "lag",
+    "mcp_calls",
+    "journal",
+    "soak",
+    "startup",
+    "reruns",
+)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -75,6 +86,10 @@ def run_all(quick: bool, names: tuple[str, ...]) -> list[Result]:
             results.append(soak.run(quick, demo.url))
     if "startup" in names:
         results.append(startup.run(quick))
+    if "reruns" in names:
+        port = free_port()
+        with agent_process(demo_agent_command(port), port) as demo:
+            results.append(reruns.run(quick, demo.url))
     return results
 
 

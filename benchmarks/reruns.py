@@ -1,0 +1,95 @@
+"""A rerun's cost against a conversation's length: the chat page's script run (AppTest) on a
+conversation of a few turns and of hundreds, made of real demo-agent turns copied."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from benchmarks.results import Result
+from switchboard.chat.events import Event
+from switchboard.ui import state
+from switchboard.ui.launch import APP
+from switchboard.workspace import Workspace
+
+AGENT = "Demo Agent"
+WAIT = 60.0
+
+
+def run(quick: bool, agent_url: str) -> Result:
+    """Median script time of a rerun for each length, and the ratio of the longest to the
+    shortest (the goal: a rerun that does not grow with the conversation)."""
+    result = Result(
+        "9. Reruns against a conversation's length",
+        "The chat page's script run, as AppTest runs it (median of 7 reruns after one to "
+        "warm up), on a conversation of 5 turns and on longer ones, each made of a real "
+        "`hello` turn and a real `story` turn of the demo agent (its own process) copied "
+        "under new turn numbers, so every turn is drawn as a real one is.",
+    )
+    lengths = (5, 100) if quick else (5, 100, 500)
+    with tempfile.TemporaryDirectory() as workdir:
+        ws = workspace(Path(workdir), agent_url)
+        try:
+            pair = real_turns(ws)
+            times = {n: rerun_seconds(conversation_of(ws, pair, n)) for n in lengths}
+        finally:
+            state.forget_workspace().close()
+    for n, seconds in times.items():
+        result.add(f"{n} turns: one rerun (median of 7)", 1000 * seconds, "ms")
+    longest = max(lengths)
+    ratio = times[longest] / times[lengths[0]]
+    result.add(f"{longest} turns / 5 turns", ratio, "×")
+    result.target(f"a rerun of {longest} turns ≤ 1.3× one of 5", ratio, 1.3, "×")
+    return result
+
+
+def workspace(workdir: Path, agent_url: str) -> Workspace:
+    """The app's workspace on a config naming the demo agent, in a data directory of its own."""
+    config = workdir / "switchboard.json"
+    config.write_text(json.dumps({"agents": [{"name": AGENT, "url": agent_url}]}))
+    os.environ["SWITCHBOARD_CONFIG"] = str(config)
+    os.environ["SWITCHBOARD_DATA_DIR"] = str(workdir / "data")
+    ws = state.workspace()
+    ws.await_connections([AGENT], WAIT)
+    return ws
+
+
+def real_turns(ws: Workspace) -> list[Event]:
+    """The events of one `hello` and one `story` turn, as the demo agent answered them."""
+    conversation = ws.chat.new_conversation(AGENT)
+    for prompt in ("hello", "story"):
+        turn = ws.chat.send(conversation.id, prompt)
+        for _ in conversation.log.follow(0, until=lambda e, t=turn: e.ends(t), timeout=WAIT):
+            pass
+    return conversation.events()
+
+
+def conversation_of(ws: Workspace, pair: list[Event], turns: int) -> str:
+    """A stored conversation of `turns` turns (the pair repeated); its id."""
+    events = [
+        Event(event.turn + 2 * copy, event.kind, event.data, event.ts)
+        for copy in range((turns + 1) // 2)
+        for event in pair
+        if event.turn + 2 * copy <= turns
+    ]
+    stored = ws.store.add(AGENT, f"{turns} turns", events)
+    return stored.id
+
+
+def rerun_seconds(conversation_id: str) -> float:
+    """The median time of one rerun of the chat page on that conversation."""
+    at = AppTest.from_file(str(APP), default_timeout=WAIT)
+    at.query_params["c"] = conversation_id
+    at.run()
+    runs = []
+    for _ in range(7):
+        started = time.perf_counter()
+        at.run()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
