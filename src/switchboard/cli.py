@@ -128,7 +128,14 @@ def demo_mcp(args: list[str]) -> int:
     parser.add_argument("--transport", choices=("stdio", "http", "sse"), default="stdio")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--background",
+        action="store_true",
+        help="run at a lower CPU priority (the app's embedded demo: its pages come first)",
+    )
     options = parser.parse_args(args)
+    if options.background:
+        os.nice(10)  # before the imports: they are most of its start
     from switchboard.demo.mcp_server import main as serve_demo
 
     serve_demo(transport=options.transport, port=options.port, host=options.host)

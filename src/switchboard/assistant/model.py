@@ -43,7 +43,8 @@ class Model:
     """One endpoint and model. `stream` yields text deltas, then the round's tool calls."""
 
     def __init__(self, settings: LlmSettings, guard: UrlGuard | None = None) -> None:
-        importlib.import_module("openai")  # here, in the caller's thread: never on the loop
+        if settings.configured or settings.base_url:  # it will be asked: import the SDK here,
+            importlib.import_module("openai")  # in the caller's thread, never on the loop
         self.settings = settings
         self.guard = guard  # where requests may go (an endpoint entered in the UI)
         self.wire = WireLog(Redactor([settings.api_key] if settings.api_key else []))

@@ -14,7 +14,7 @@ from switchboard.runtime import Runtime
 DEMO_AGENT_NAME = "Demo Agent"
 DEMO_MCP_NAME = "Demo MCP"
 DEMO_MCP = McpServerSettings(
-    DEMO_MCP_NAME, "stdio", sys.executable, ("-m", "switchboard", "demo-mcp")
+    DEMO_MCP_NAME, "stdio", sys.executable, ("-m", "switchboard", "demo-mcp", "--background")
 )
 
 
