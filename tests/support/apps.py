@@ -9,7 +9,7 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 from switchboard.ui import state
-from switchboard.ui.step_box import ICONS
+from switchboard.ui.step_box import ICONS, Mark
 from switchboard.workspace import Workspace
 
 APP = str(Path(__file__).parents[2] / "src" / "switchboard" / "ui" / "app.py")
@@ -54,6 +54,10 @@ def page_text(at: AppTest) -> str:
     return "\n".join([*(e.label for e in labelled), *(str(e.value) for e in valued)])
 
 
+# The marks drawn as Streamlit's status box draws them, by the state it would say.
+DRAWN = {ICONS[Mark.DONE]: Mark.DONE.value, ICONS[Mark.FAILED]: Mark.FAILED.value}
+
+
 def step_marks(at: AppTest) -> list[tuple[str, str]]:
     """Each step box of the page, in order: its label and its one mark (a status box's state,
     running / complete / error, drawn by Streamlit; another box's icon, e.g. ❓ or 🛑)."""
@@ -63,7 +67,7 @@ def step_marks(at: AppTest) -> list[tuple[str, str]]:
         if node.type == "status":
             found.append((node.label, node.state))
         elif node.type == "expander" and node.icon in ICONS.values():
-            found.append((node.label, node.icon))
+            found.append((node.label, DRAWN.get(node.icon, node.icon)))
         for child in getattr(node, "children", {}).values():
             walk(child)
 

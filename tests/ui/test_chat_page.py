@@ -19,7 +19,7 @@ from tests.support.apps import APP, app_workspace, assistant_text, close_workspa
 from tests.support.everything import config_entry, tiny_image
 from tests.support.hostile_agent import parrot
 from tests.support.servers import free_port, serve_app
-from tests.support.turns import wait_for, wait_turn
+from tests.support.turns import run_turn, wait_for, wait_turn
 
 TOKEN = "tok-0123456789-abcdefghij"
 
@@ -267,3 +267,33 @@ def test_server_everythings_tiny_image_shows_and_the_page_survives_revisits(
             assert "The image above is the MCP logo." in assistant_text(visit)
     finally:
         close_workspace()
+
+
+def test_a_long_conversation_opens_on_its_newest_turns_and_shows_earlier_ones_on_request(
+    app: AppTest, config: Path
+) -> None:
+    """A rerun draws the newest turns only (its cost does not grow with the conversation);
+    the rest is one click away, and the store keeps all of it."""
+    from switchboard.chat.events import Event
+    from switchboard.ui.chat_page import MORE_TURNS, SHOWN_TURNS
+
+    ws = app_workspace()
+    conversation = ws.store.get(app.query_params["c"])
+    assert conversation is not None
+    run_turn(ws, conversation, "hello")
+    one = conversation.events()
+    turns = SHOWN_TURNS + MORE_TURNS + 3
+    events = [Event(n, e.kind, e.data, e.ts) for n in range(1, turns + 1) for e in one]
+    long = ws.store.add("Demo Agent", "long", events)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["c"] = long.id
+    at.run()
+    assert len([m for m in at.chat_message if m.name == "user"]) == SHOWN_TURNS
+    earlier = next(b for b in at.button if b.label.startswith("⬆ Show earlier turns"))
+    assert earlier.label == f"⬆ Show earlier turns ({turns - SHOWN_TURNS} not shown)"
+    earlier.click().run()
+    assert len([m for m in at.chat_message if m.name == "user"]) == SHOWN_TURNS + MORE_TURNS
+    next(b for b in at.button if b.label.startswith("⬆ Show earlier turns")).click().run()
+    assert len([m for m in at.chat_message if m.name == "user"]) == turns
+    assert not [b for b in at.button if b.label.startswith("⬆ Show earlier turns")]
+    assert len(ws.store.get(long.id).turns()) == turns, "the store has all of it"

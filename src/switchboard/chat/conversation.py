@@ -120,6 +120,13 @@ class Conversation:
         return None
 
     @property
+    def last_prompt(self) -> str:
+        """What the person said last ("" before they said anything), from the folded turns."""
+        with self._lock:
+            newest = max(self._views, default=None)
+            return self._views[newest].prompt if newest is not None else ""
+
+    @property
     def imported(self) -> bool:
         """Whether it is an imported copy (its log opens with the import's notice)."""
         with self._lock:

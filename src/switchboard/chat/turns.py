@@ -26,6 +26,7 @@ __all__ = [
     "fold_turns",
     "pending_task",
     "text_of",
+    "turn_numbers",
 ]
 
 
@@ -180,11 +181,16 @@ def fold_turns(events: Iterable[Event]) -> list[TurnView]:
     return [turns[number] for number in sorted(turns)]
 
 
-def fold_bubbles(events: Iterable[Event]) -> list[TurnView]:
-    """The turns as the chat draws them: a turn that only listens again to the task of the
-    turn before it (Resume after Stop) continues that turn, so one answer is one bubble whose
-    state is the task's latest."""
-    events = list(events)
+def turn_numbers(events: Iterable[Event]) -> list[int]:
+    """The turns these events are in, in order."""
+    return sorted({event.turn for event in events})
+
+
+def fold_bubbles(events: Iterable[Event], since: int = 0) -> list[TurnView]:
+    """The turns from turn `since` on as the chat draws them: a turn that only listens again
+    to the task of the turn before it (Resume after Stop) continues that turn, so one answer
+    is one bubble whose state is the task's latest."""
+    events = [event for event in events if event.turn >= since] if since else list(events)
     views = fold_turns(events)
     head: dict[int, int] = {}  # a continuing turn → the turn it continues
     for before, view in itertools.pairwise(views):

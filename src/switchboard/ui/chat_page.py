@@ -8,7 +8,7 @@ import streamlit as st
 
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.events import SETTLED, Event, Kind, StepKind
-from switchboard.chat.turns import TurnView, fold_bubbles, pending_task
+from switchboard.chat.turns import TurnView, fold_bubbles, pending_task, turn_numbers
 from switchboard.ui.conversations import render_conversation_list
 from switchboard.ui.links import PageName, page
 from switchboard.ui.questions import render_questions
@@ -37,6 +37,10 @@ from switchboard.workspace import (
 COALESCE = 0.03  # seconds to let more events arrive before redrawing the live bubble
 
 
+SHOWN_TURNS = 6  # turns a conversation opens with (a screenful and more); older ones on request
+MORE_TURNS = 20  # turns each "Show earlier" adds
+
+
 def chat_page() -> None:
     """The chat with the current conversation's counterpart."""
     ws = workspace()
@@ -50,7 +54,11 @@ def chat_page() -> None:
         render_header(ws, conversation)
     # One snapshot decides everything this run draws, the input's placeholder included.
     events = conversation.events()
-    views = fold_bubbles(events)  # a resumed task's turns: one bubble
+    shown, numbers = shown_turns(conversation.id), turn_numbers(events)
+    # The newest turns only, and one more (the turn a resumed one may continue): a rerun
+    # folds and draws what it shows, however long the conversation.
+    since = numbers[-shown - 1] if len(numbers) > shown else 0
+    views = fold_bubbles(events, since)  # a resumed task's turns: one bubble
     waiting = pending_task(views) is not None
     st.chat_input(
         "Reply to the agent…" if waiting else f"Message {conversation.counterpart}",
@@ -61,7 +69,7 @@ def chat_page() -> None:
     if not views and not assisted:
         render_welcome(ws, conversation)
     live = views[-1] if views and not views[-1].ended else None
-    for view in views:
+    for view in windowed(views, shown, len(numbers), conversation.id):
         if view is not live:
             render_exchange(ws, view, conversation.id, current=view is views[-1])
     if live is None:
@@ -69,6 +77,25 @@ def chat_page() -> None:
         render_data_editor(ws, conversation.id)
         return
     follow_live_turn(ws, conversation, live, offset=len(events))
+
+
+def shown_turns(conversation_id: str) -> int:
+    """How many of the newest turns this session draws of the conversation."""
+    return int(st.session_state.get(f"shown-turns-{conversation_id}", SHOWN_TURNS))
+
+
+def windowed(views: list[TurnView], shown: int, total: int, conversation_id: str) -> list[TurnView]:
+    """The `shown` newest of the conversation's `total` turns, and "Show earlier", which draws
+    MORE_TURNS more each time (search, export and the store always have all of it)."""
+    if total <= shown:
+        return views
+    st.button(
+        f"⬆ Show earlier turns ({total - shown} not shown)",
+        key=f"earlier-{conversation_id}",
+        on_click=st.session_state.__setitem__,
+        args=(f"shown-turns-{conversation_id}", shown + MORE_TURNS),
+    )
+    return views[-shown:]
 
 
 def follow_live_turn(

@@ -35,8 +35,7 @@ def ago(created: float, now: float | None = None) -> str:
 
 def preview(conversation: Conversation) -> str:
     """The last thing the person said in it, on one line and cut short."""
-    turns = conversation.turns()
-    said = " ".join((turns[-1].prompt if turns else "").split())
+    said = " ".join(conversation.last_prompt.split())
     if len(said) <= PREVIEW_CHARS:
         return said
     return said[:PREVIEW_CHARS].rstrip() + "…"

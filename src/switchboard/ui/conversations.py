@@ -98,12 +98,13 @@ def render_import(ws: Workspace) -> None:
 
 
 def render_export(conversation: Conversation) -> None:
-    """Download the conversation as Markdown (to read) or JSON (to import again)."""
+    """Download the conversation as Markdown (to read) or JSON (to import again), each made
+    when asked for (not on every rerun: a long conversation is long to write)."""
     stem = f"switchboard-{conversation.id}"
     markdown, data = st.columns(2)
     markdown.download_button(
         "⬇ Markdown",
-        to_markdown(conversation),
+        lambda: to_markdown(conversation),
         file_name=f"{stem}.md",
         mime="text/markdown",
         key="export-md",
@@ -111,7 +112,7 @@ def render_export(conversation: Conversation) -> None:
     )
     data.download_button(
         "⬇ JSON",
-        to_json(conversation),
+        lambda: to_json(conversation),
         file_name=f"{stem}.json",
         mime="application/json",
         key="export-json",

@@ -27,9 +27,14 @@ class Mark(StrEnum):
     PAUSED = "paused"  # no longer listened to: it may still run
 
 
-ICONS = {Mark.ASKS: "❓", Mark.SIGN_IN: "🔐", Mark.CANCELED: "🛑", Mark.PAUSED: "⏸️"}
-# What Streamlit's status box draws itself (spinner, tick, error mark): no icon of ours beside.
-STATUS_MARKS = (Mark.RUNNING, Mark.DONE, Mark.FAILED)
+ICONS = {
+    Mark.DONE: ":material/check:",  # the tick and error mark Streamlit's status box draws
+    Mark.FAILED: ":material/error:",
+    Mark.ASKS: "❓",
+    Mark.SIGN_IN: "🔐",
+    Mark.CANCELED: "🛑",
+    Mark.PAUSED: "⏸️",
+}
 
 STATE_MARKS = {
     TaskState.SUBMITTED: Mark.RUNNING,
@@ -57,8 +62,11 @@ STATE_ICONS = {
 
 
 def step_box(label: str, mark: Mark, expanded: bool = False) -> AbstractContextManager[object]:
-    """A collapsible box titled `label` with `mark`, to draw the step's details in."""
-    if mark in STATUS_MARKS:
+    """A collapsible box titled `label` with `mark`, to draw the step's details in: a status
+    box with its spinner while the step runs; else an expander with the mark as its icon
+    (Streamlit's status box waits 50 ms each time one is made: every finished turn of a long
+    conversation would cost that on every rerun)."""
+    if mark is Mark.RUNNING:
         return HeldStatus(st.status(safe(label), state=mark.value, expanded=expanded))
     return st.expander(safe(label), expanded=expanded, icon=ICONS[mark])
 
