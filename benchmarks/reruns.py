@@ -13,7 +13,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.results import Result
-from switchboard.chat.events import Event
+from switchboard.chat.events import Event, Kind
 from switchboard.ui import state
 from switchboard.ui.launch import APP
 from switchboard.workspace import Workspace
@@ -30,7 +30,8 @@ def run(quick: bool, agent_url: str) -> Result:
         "The chat page's script run, as AppTest runs it (median of 7 reruns after one to "
         "warm up), on a conversation of 5 turns and on longer ones, each made of a real "
         "`hello` turn and a real `story` turn of the demo agent (its own process) copied "
-        "under new turn numbers, so every turn is drawn as a real one is.",
+        "under new turn numbers, so every turn is drawn as a real one is; and on one `story` "
+        "turn whose artifact is 20 MB of text, or 20,000 content blocks.",
     )
     lengths = (5, 100) if quick else (5, 100, 500)
     with tempfile.TemporaryDirectory() as workdir:
@@ -38,10 +39,24 @@ def run(quick: bool, agent_url: str) -> Result:
         try:
             pair = real_turns(ws)
             times = {n: rerun_seconds(conversation_of(ws, pair, n)) for n in lengths}
+            line = "x" * 99 + "\n"
+            large = {
+                "a 20 MB artifact": [{"type": "text", "text": line * (20 * 1024 * 1024 // 100)}],
+                "20,000 content blocks": [
+                    {"type": "data", "data": {"block": i}} for i in range(20_000)
+                ],
+            }
+            sizes = {
+                what: rerun_seconds(one_artifact(ws, pair, parts)) for what, parts in large.items()
+            }
         finally:
             state.forget_workspace().close()
     for n, seconds in times.items():
         result.add(f"{n} turns: one rerun (median of 7)", 1000 * seconds, "ms")
+    for what, seconds in sizes.items():
+        result.add(f"one turn with {what}: one rerun (median of 7)", 1000 * seconds, "ms")
+        result.add(f"{what} / 5 turns", seconds / times[lengths[0]], "×")
+        result.target(f"a rerun with {what} ≤ 1.3× one of 5 turns", seconds / times[5], 1.3, "×")
     longest = max(lengths)
     ratio = times[longest] / times[lengths[0]]
     result.add(f"{longest} turns / 5 turns", ratio, "×")
@@ -80,6 +95,22 @@ def conversation_of(ws: Workspace, pair: list[Event], turns: int) -> str:
     ]
     stored = ws.store.add(AGENT, f"{turns} turns", events)
     return stored.id
+
+
+def one_artifact(ws: Workspace, pair: list[Event], parts: list[dict]) -> str:
+    """A conversation of the real `story` turn whose artifact is `parts`; its id."""
+    story = max(event.turn for event in pair)
+    events, placed = [], False
+    for event in pair:
+        if event.turn != story:
+            continue
+        if event.kind == Kind.ARTIFACT:
+            if placed:
+                continue
+            event = Event(1, event.kind, {**event.data, "parts": parts, "append": False}, event.ts)
+            placed = True
+        events.append(Event(1, event.kind, event.data, event.ts))
+    return ws.store.add(AGENT, "large", events).id
 
 
 def rerun_seconds(conversation_id: str) -> float:

@@ -297,3 +297,45 @@ def test_a_long_conversation_opens_on_its_newest_turns_and_shows_earlier_ones_on
     assert len([m for m in at.chat_message if m.name == "user"]) == turns
     assert not [b for b in at.button if b.label.startswith("⬆ Show earlier turns")]
     assert len(ws.store.get(long.id).turns()) == turns, "the store has all of it"
+
+
+@pytest.mark.parametrize(
+    ("parts", "said"),
+    [
+        ([{"type": "text", "text": ("x" * 99 + "\n") * 200_000}], "of 20,000,000 characters."),
+        (
+            [{"type": "data", "data": {"block": i}} for i in range(20_000)],
+            "Showing 200 of 20,000 parts.",
+        ),
+    ],
+    ids=["a 20 MB text", "20,000 blocks"],
+)
+def test_large_content_is_drawn_in_part_and_offered_whole(
+    app: AppTest, config: Path, parts: list, said: str
+) -> None:
+    """What is drawn is bounded (a rerun costs what its first screenfuls cost); the whole is
+    a download."""
+    from switchboard.chat.events import Event
+
+    ws = app_workspace()
+    conversation = ws.store.get(app.query_params["c"])
+    assert conversation is not None
+    run_turn(ws, conversation, "story")
+    events, placed = [], False
+    for event in conversation.events():
+        if event.kind == "artifact":
+            if placed:
+                continue
+            event = Event(event.turn, event.kind, {**event.data, "parts": parts, "append": False})
+            placed = True
+        events.append(event)
+    large = ws.store.add("Demo Agent", "large", events)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["c"] = large.id
+    at.run()
+    assert not at.exception
+    assert any(c.value.endswith(said) for c in at.caption)
+    drawn = sum(len(str(e.value)) for e in [*at.markdown, *at.text])
+    assert drawn < 200_000, "a bounded part of it is drawn"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "⬇ The whole text" in labels or "⬇ Every part (JSON)" in labels

@@ -18,6 +18,7 @@ from switchboard.chat.events import (
     TaskState,
 )
 from switchboard.chat.turns import StepView, TurnView, text_of
+from switchboard.ui.large_content import SHOWN_PARTS, cut_text, rest_of_parts, rest_of_text
 from switchboard.ui.remote_content import markdown, media_allowed, remote_content, safe
 from switchboard.ui.step_box import STATE_ICONS, STATE_MARKS, Mark, step_box
 from switchboard.ui.url_pages import render_pages
@@ -215,13 +216,10 @@ def render_result(result: dict[str, Any], live: bool, key: str) -> None:
 def render_parts(parts: list[dict[str, Any]], live: bool, key: str) -> None:
     """Text as markdown (never raw HTML; `text/plain` as plain text), data as JSON, files by
     media type, MCP resource links and embedded resources by what they hold."""
-    for index, part in enumerate(parts):
+    for index, part in enumerate(parts[:SHOWN_PARTS]):
         kind = part.get("type")
         if kind == "text":
-            if part.get("media_type") == "text/plain" and part.get("text"):
-                st.text(part["text"])  # as sent: its line breaks and spaces kept, no markup
-            elif part.get("text"):
-                markdown(part["text"])
+            render_text(part, live, f"{key}-{index}")
         elif kind == "data":
             st.json(part.get("data"), expanded=2)
         elif kind == "file":
@@ -233,6 +231,21 @@ def render_parts(parts: list[dict[str, Any]], live: bool, key: str) -> None:
             render_resource(part, live, f"{key}-{index}")
         if part.get("annotations"):
             render_annotations(part["annotations"])
+    if len(parts) > SHOWN_PARTS:
+        rest_of_parts(parts, live, key)
+
+
+def render_text(part: dict[str, Any], live: bool, key: str) -> None:
+    """A text part: `text/plain` as sent (its line breaks and spaces kept, no markup), any
+    other as markdown; a long one up to its first SHOWN_CHARS, the whole a download."""
+    text = part.get("text") or ""
+    shown = cut_text(text)
+    if shown and part.get("media_type") == "text/plain":
+        st.text(shown)
+    elif shown:
+        markdown(shown)
+    if shown != text:
+        rest_of_text(text, shown, live, key)
 
 
 def render_annotations(annotations: dict[str, Any]) -> None:
