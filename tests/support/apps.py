@@ -55,18 +55,16 @@ def page_text(at: AppTest) -> str:
 
 
 # The marks drawn as Streamlit's status box draws them, by the state it would say.
-DRAWN = {ICONS[Mark.DONE]: Mark.DONE.value, ICONS[Mark.FAILED]: Mark.FAILED.value}
+DRAWN = {ICONS[m]: m.value for m in (Mark.RUNNING, Mark.DONE, Mark.FAILED)}
 
 
 def step_marks(at: AppTest) -> list[tuple[str, str]]:
-    """Each step box of the page, in order: its label and its one mark (a status box's state,
-    running / complete / error, drawn by Streamlit; another box's icon, e.g. ❓ or 🛑)."""
+    """Each step box of the page, in order: its label and its one mark (running / complete /
+    error for the spinner, tick and error mark; another box's icon, e.g. ❓ or 🛑)."""
     found: list[tuple[str, str]] = []
 
     def walk(node: Any) -> None:
-        if node.type == "status":
-            found.append((node.label, node.state))
-        elif node.type == "expander" and node.icon in ICONS.values():
+        if node.type == "expander" and node.icon in ICONS.values():
             found.append((node.label, DRAWN.get(node.icon, node.icon)))
         for child in getattr(node, "children", {}).values():
             walk(child)

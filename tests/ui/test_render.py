@@ -9,6 +9,7 @@ import pytest
 from PIL import Image, UnidentifiedImageError
 from streamlit.testing.v1 import AppTest
 
+from tests.support.apps import step_marks
 from tests.support.media import odd_png
 
 TOKEN = "tok-0123456789-abcdefghij"
@@ -127,8 +128,6 @@ def test_text_streamed_as_status_messages_is_drawn_whole_in_the_bubble() -> None
     assert not at.exception
     whole = "Once upon a time, in a long-distance exchange, a switchboard.\n\nIt"
     assert any(m.value == whole for m in at.markdown)
-    [status] = at.get("status")
-    assert status.label == (
-        "working — Once upon a time, in a long-distance exchange, a switchboard.…"
-    ), "the label holds its first line"
-    assert status.state == "running", "a spinner while it runs, no tick"
+    assert step_marks(at) == [
+        ("working — Once upon a time, in a long-distance exchange, a switchboard.…", "running")
+    ], "the label holds its first line; a spinner while it runs, no tick"

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from enum import StrEnum
-from typing import Literal
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from switchboard.chat.events import TaskState
 from switchboard.ui.remote_content import safe
@@ -28,7 +26,8 @@ class Mark(StrEnum):
 
 
 ICONS = {
-    Mark.DONE: ":material/check:",  # the tick and error mark Streamlit's status box draws
+    Mark.RUNNING: "spinner",  # the spinner, tick and error mark Streamlit's status box draws
+    Mark.DONE: ":material/check:",
     Mark.FAILED: ":material/error:",
     Mark.ASKS: "❓",
     Mark.SIGN_IN: "🔐",
@@ -62,24 +61,8 @@ STATE_ICONS = {
 
 
 def step_box(label: str, mark: Mark, expanded: bool = False) -> AbstractContextManager[object]:
-    """A collapsible box titled `label` with `mark`, to draw the step's details in: a status
-    box with its spinner while the step runs; else an expander with the mark as its icon
-    (Streamlit's status box waits 50 ms each time one is made: every finished turn of a long
-    conversation would cost that on every rerun)."""
-    if mark is Mark.RUNNING:
-        return HeldStatus(st.status(safe(label), state=mark.value, expanded=expanded))
+    """A collapsible box titled `label` with `mark` as its icon, to draw the step's details
+    in. An expander, not Streamlit's status box (whose spinner, tick and error mark it shows
+    alike): that one waits 50 ms each time it is made, which every finished turn of a long
+    conversation would cost on every rerun, and a live turn on every redraw."""
     return st.expander(safe(label), expanded=expanded, icon=ICONS[mark])
-
-
-class HeldStatus:
-    """A status box entered as a plain container: leaving Streamlit's own `with` marks a
-    running box complete (a tick on a step still running) after a 50 ms sleep."""
-
-    def __init__(self, box: DeltaGenerator) -> None:
-        self.box = box
-
-    def __enter__(self) -> DeltaGenerator:
-        return DeltaGenerator.__enter__(self.box)
-
-    def __exit__(self, *exc: object) -> Literal[False]:
-        return DeltaGenerator.__exit__(self.box, *exc)  # type: ignore[arg-type]
