@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import socket
+import time
 
 import uvicorn
 from a2a.helpers import new_task_from_user_message, new_text_part
@@ -33,11 +35,15 @@ def parse_prompt(text: str) -> tuple[int, float, int]:
     return int(count), float(delay_ms) / 1000, max(1, int(size))
 
 
+TIMES: list[str] = []  # the file (`--times`) each task's timestamps are appended to
+
+
 class StreamingExecutor(AgentExecutor):
     """Creates a task, marks it working, streams the chunks into one artifact, completes."""
 
     async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
-        """Stream the chunks the prompt asks for."""
+        """Stream the chunks the prompt asks for (and, with `--times`, say when)."""
+        received = time.time()
         count, delay, size = parse_prompt(context.get_user_input())
         assert context.message is not None
         task = new_task_from_user_message(context.message)
@@ -45,6 +51,7 @@ class StreamingExecutor(AgentExecutor):
         updater = TaskUpdater(event_queue, task.id, task.context_id)
         await updater.start_work()
         chunk = "x" * (size - 1) + "\n"
+        sent: list[float] = []
         for i in range(count):
             await asyncio.sleep(delay)
             await updater.add_artifact(
@@ -54,12 +61,21 @@ class StreamingExecutor(AgentExecutor):
                 append=i > 0,
                 last_chunk=i == count - 1,
             )
+            sent.append(time.time())
         await updater.complete()
+        if TIMES and sent:
+            line = {"prompt": context.get_user_input(), "received": received}
+            await asyncio.to_thread(_append, {**line, "first": sent[0], "last": sent[-1]})
 
     async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
         """Mark the task canceled."""
         assert context.task_id is not None and context.context_id is not None
         await TaskUpdater(event_queue, context.task_id, context.context_id).cancel()
+
+
+def _append(record: dict[str, object]) -> None:
+    with open(TIMES[0], "a", encoding="utf-8") as times:
+        times.write(json.dumps(record) + "\n")
 
 
 def build_app(base_url: str) -> Starlette:
@@ -95,7 +111,11 @@ def main() -> None:
     """Serve the agent on 127.0.0.1 until terminated."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.fast_agent")
     parser.add_argument("--port", type=int, required=True)
-    port = parser.parse_args().port
+    parser.add_argument("--times", default="", help="append each task's timestamps here")
+    options = parser.parse_args()
+    port = options.port
+    if options.times:
+        TIMES.append(options.times)
     sock = socket.create_server(("127.0.0.1", port))
     # Accepted sockets inherit this; asyncio only sets it itself for proto=IPPROTO_TCP sockets,
     # and without it Nagle holds back small SSE writes on reused connections (~40 ms).

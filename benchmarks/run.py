@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from benchmarks import (
     exchange,
+    first_chunk,
     journal,
     lag,
     mcp_calls,
@@ -42,6 +43,7 @@ NAMES = (
     "soak",
     "startup",
     "reruns",
+    "first_chunk",
 )
 
 
@@ -90,6 +92,8 @@ def run_all(quick: bool, names: tuple[str, ...]) -> list[Result]:
         port = free_port()
         with agent_process(demo_agent_command(port), port) as demo:
             results.append(reruns.run(quick, demo.url))
+    if "first_chunk" in names:
+        results.append(first_chunk.run(quick))
     return results
 
 

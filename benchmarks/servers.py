@@ -34,9 +34,11 @@ def demo_agent_command(port: int) -> list[str]:
     return [sys.executable, "-m", "switchboard", "demo-agent", "--port", str(port)]
 
 
-def fast_agent_command(port: int) -> list[str]:
-    """The benchmark-only streaming agent (`benchmarks.fast_agent`)."""
-    return [sys.executable, "-m", "benchmarks.fast_agent", "--port", str(port)]
+def fast_agent_command(port: int, times: str = "") -> list[str]:
+    """The benchmark-only streaming agent (`benchmarks.fast_agent`); with `times`, it appends
+    each task's timestamps to that file."""
+    command = [sys.executable, "-m", "benchmarks.fast_agent", "--port", str(port)]
+    return [*command, "--times", times] if times else command
 
 
 def demo_mcp_command(transport: str = "stdio") -> list[str]:

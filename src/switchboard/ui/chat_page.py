@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.events import SETTLED, Event, Kind, StepKind
@@ -110,7 +111,7 @@ def follow_live_turn(
         slot = st.empty()
     with slot.container():
         render_turn(live, live=True, key=key, steps=steps, conversation=conversation.id)
-    render_controls(ws, conversation, live, running=True)
+    cancel = render_controls(ws, conversation, live, running=True)
     render_data_editor(ws, conversation.id)
     if live.open_questions:
         # Draw the questions and let the run end (an answer reruns); a watcher reruns the page
@@ -132,8 +133,9 @@ def follow_live_turn(
                 live.apply_event(event)
         with slot.container():
             render_turn(live, live=True, key=key, steps=steps, conversation=conversation.id)
-        if live.task_id and not had_task:
-            break  # the task exists now: rerun, so Cancel task is drawn while it streams
+        if live.task_id and not had_task and cancel is not None:
+            had_task = True  # the task exists now: Cancel task, drawn while it streams
+            cancel_button(ws, conversation.id, cancel)
         time.sleep(COALESCE)
     st.rerun()
 
@@ -176,14 +178,15 @@ def render_exchange(ws: Workspace, view: TurnView, conversation_id: str, current
 
 def render_controls(
     ws: Workspace, conversation: Conversation, last: TurnView | None, running: bool
-) -> None:
+) -> DeltaGenerator | None:
     """Stop (stop listening) and Cancel task (CancelTask) while a turn runs; Resume and Cancel
-    task after the person stopped listening to a task that was not finished."""
+    task after the person stopped listening to a task that was not finished. While a turn
+    runs, the place of Cancel task (it is drawn there once the task exists)."""
     if last is None or (not last.task_id and not running):
-        return
+        return None
     unfinished = last.task_id and last.state not in SETTLED
     if not running and not unfinished:
-        return
+        return None
     columns = st.columns([1, 1, 4])
     if running:
         columns[0].button(
@@ -201,14 +204,21 @@ def render_controls(
             on_click=attempt,
             args=(ws.chat.resume, conversation.id),
         )
+    place = columns[1].empty()
     if last.task_id:
-        columns[1].button(
-            "✖ Cancel task",
-            key="cancel-task",
-            help="Ask the agent to cancel the task (A2A CancelTask).",
-            on_click=cancel_task,
-            args=(ws, conversation.id),
-        )
+        cancel_button(ws, conversation.id, place)
+    return place
+
+
+def cancel_button(ws: Workspace, conversation_id: str, place: DeltaGenerator) -> None:
+    """Cancel task, in its place."""
+    place.button(
+        "✖ Cancel task",
+        key="cancel-task",
+        help="Ask the agent to cancel the task (A2A CancelTask).",
+        on_click=cancel_task,
+        args=(ws, conversation_id),
+    )
 
 
 def cancel_task(ws: Workspace, conversation_id: str) -> None:

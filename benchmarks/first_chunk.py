@@ -1,0 +1,135 @@
+"""Enter → first chunk visible, in real Chromium: the app on the benchmark agent (its own
+process, which notes when each request arrives and each chunk leaves), a page that notes
+when the answer's first line and its last appear (a MutationObserver), split into
+Enter → request, the agent's own time, and chunk → visible."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, sync_playwright
+
+from benchmarks.fast_agent import prompt
+from benchmarks.results import Result
+from benchmarks.servers import agent_process, fast_agent_command, free_port, stop
+from benchmarks.startup import CHROMIUM, PAGE_TIMEOUT, SERVER_FLAGS, wait_healthy
+
+CHUNKS, DELAY_MS, SIZE = 20, 10, 16  # a fast stream: 20 lines, 10 ms apart
+# Notes, in the page's clock (wall-clock ms, as the agent's), when the newest assistant bubble
+# first holds one chunk line, and when it holds them all.
+WATCH = """
+([chunk, count]) => {
+  window.__seen = {};
+  const bubbles = () => document.querySelectorAll('[data-testid="stChatMessage"]');
+  new MutationObserver(() => {
+    const all = bubbles();
+    const last = all[all.length - 1];
+    if (!last) return;
+    const lines = (last.innerText.match(new RegExp(chunk, "g")) || []).length;
+    if (lines >= 1 && !window.__seen.first) window.__seen.first = Date.now();
+    if (lines >= count && !window.__seen.all) window.__seen.all = Date.now();
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}
+"""
+
+
+def run(quick: bool) -> Result:
+    """p50 of each split over the trials."""
+    result = Result(
+        "10. Enter → first chunk visible (browser)",
+        f"Chromium types a prompt into the chat and presses Enter; the benchmark agent (its own "
+        f"process) streams {CHUNKS} lines {DELAY_MS} ms apart and notes when the request "
+        "arrived and when its first and last chunks left; a MutationObserver in the page notes "
+        "when the bubble first shows a line and when it shows all of them. Clocks: both are "
+        "this machine's wall clock. p50 over the trials, each in a fresh conversation.",
+    )
+    trials = 8 if quick else 24
+    with tempfile.TemporaryDirectory() as workdir:
+        times = Path(workdir) / "times.jsonl"
+        port = free_port()
+        with agent_process(fast_agent_command(port, str(times)), port) as agent:
+            seen = browse(Path(workdir), agent.url, trials)
+        noted = [json.loads(line) for line in times.read_text().splitlines()]
+    rows = split(seen, {n["prompt"].split()[-1]: n for n in noted})
+    for name, values in rows.items():
+        result.add(f"{name} (p50 of {len(values)})", 1000 * statistics.median(values), "ms")
+    over = 1000 * statistics.median(rows["Enter → first chunk visible, over the agent's own"])
+    result.target("Enter → first chunk visible ≤ 100 ms over the agent's own", over, 100, "ms")
+    full = 1000 * statistics.median(rows["last chunk sent → whole answer visible"])
+    result.target("whole answer visible ≤ 100 ms after the agent's last chunk", full, 100, "ms")
+    return result
+
+
+def browse(workdir: Path, agent_url: str, trials: int) -> dict[str, dict[str, float]]:
+    """Run the trials; the page's times by trial mark."""
+    config = workdir / "switchboard.json"
+    config.write_text(json.dumps({"agents": [{"name": "Fast", "url": agent_url}]}))
+    port = free_port()
+    env = {**os.environ, "SWITCHBOARD_CONFIG": str(config), "SWITCHBOARD_DATA_DIR": str(workdir)}
+    command = [sys.executable, "-m", "switchboard", "--server.port", str(port), *SERVER_FLAGS]
+    process = subprocess.Popen(
+        command, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    seen: dict[str, dict[str, float]] = {}
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_healthy(base, time.perf_counter())
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            page = browser.new_page()
+            for index in range(trials + 1):
+                mark = f"t{index}"
+                times = one_trial(page, base, prompt(CHUNKS, DELAY_MS, SIZE) + f" {mark}")
+                if index:  # the first warms the page and the connection up
+                    seen[mark] = times
+            browser.close()
+    finally:
+        stop(process)
+    return seen
+
+
+def one_trial(page: Page, base: str, text: str) -> dict[str, float]:
+    """A fresh conversation, the prompt sent with Enter; when it was sent and seen."""
+    page.goto(base, timeout=PAGE_TIMEOUT)  # a new session: a new conversation
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.wait_for(state="visible", timeout=PAGE_TIMEOUT)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    box.fill(text)
+    page.evaluate(WATCH, ["x" * (SIZE - 1), CHUNKS])
+    enter = page.evaluate("() => Date.now()")
+    box.press("Enter")
+    page.wait_for_function("() => window.__seen && window.__seen.all", timeout=PAGE_TIMEOUT)
+    seen: dict[str, Any] = page.evaluate("() => window.__seen")
+    return {"enter": enter / 1000, "first": seen["first"] / 1000, "all": seen["all"] / 1000}
+
+
+def split(seen: dict[str, dict[str, float]], noted: dict[str, dict]) -> dict[str, list[float]]:
+    """Each trial's splits, in seconds, by name."""
+    rows: dict[str, list[float]] = {
+        "Enter → request at the agent": [],
+        "agent: request → first chunk sent": [],
+        "first chunk sent → visible": [],
+        "Enter → first chunk visible, over the agent's own": [],
+        "last chunk sent → whole answer visible": [],
+    }
+    for mark, page in seen.items():
+        agent = noted.get(mark)
+        if agent is None:
+            continue
+        own = agent["first"] - agent["received"]
+        rows["Enter → request at the agent"].append(agent["received"] - page["enter"])
+        rows["agent: request → first chunk sent"].append(own)
+        rows["first chunk sent → visible"].append(page["first"] - agent["first"])
+        rows["Enter → first chunk visible, over the agent's own"].append(
+            page["first"] - page["enter"] - own
+        )
+        rows["last chunk sent → whole answer visible"].append(page["all"] - agent["last"])
+    return rows
