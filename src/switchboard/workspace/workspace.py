@@ -53,7 +53,6 @@ from switchboard.workspace.views import (
 )
 
 T = TypeVar("T")
-C = TypeVar("C", AgentConnection, McpConnection)
 REQUEST_WAIT = 30.0  # seconds a page waits for a server's answer
 
 
