@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,8 +18,8 @@ from playwright.sync_api import Page, sync_playwright
 
 from benchmarks.fast_agent import prompt
 from benchmarks.results import Result
-from benchmarks.servers import agent_process, fast_agent_command, free_port, stop
-from benchmarks.startup import CHROMIUM, PAGE_TIMEOUT, SERVER_FLAGS, wait_healthy
+from benchmarks.servers import agent_process, fast_agent_command, free_port
+from benchmarks.startup import CHROMIUM, PAGE_TIMEOUT, SERVER_FLAGS, launched, wait_healthy
 
 CHUNKS, DELAY_MS, SIZE = 20, 10, 16  # a fast stream: 20 lines, 10 ms apart
 # Notes, in the page's clock (wall-clock ms, as the agent's), when the newest assistant bubble
@@ -75,24 +74,17 @@ def browse(workdir: Path, agent_url: str, trials: int) -> dict[str, dict[str, fl
     port = free_port()
     env = {**os.environ, "SWITCHBOARD_CONFIG": str(config), "SWITCHBOARD_DATA_DIR": str(workdir)}
     command = [sys.executable, "-m", "switchboard", "--server.port", str(port), *SERVER_FLAGS]
-    process = subprocess.Popen(
-        command, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
     seen: dict[str, dict[str, float]] = {}
-    try:
-        base = f"http://127.0.0.1:{port}"
+    with launched(command, workdir, env) as base, sync_playwright() as playwright:
         wait_healthy(base, time.perf_counter())
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_page()
-            for index in range(trials + 1):
-                mark = f"t{index}"
-                times = one_trial(page, base, prompt(CHUNKS, DELAY_MS, SIZE) + f" {mark}")
-                if index:  # the first warms the page and the connection up
-                    seen[mark] = times
-            browser.close()
-    finally:
-        stop(process)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        for index in range(trials + 1):
+            mark = f"t{index}"
+            times = one_trial(page, base, prompt(CHUNKS, DELAY_MS, SIZE) + f" {mark}")
+            if index:  # the first warms the page and the connection up
+                seen[mark] = times
+        browser.close()
     return seen
 
 

@@ -26,7 +26,7 @@ from benchmarks import (
 from benchmarks.results import Result
 from benchmarks.servers import (
     agent_process,
-    demo_agent_command,
+    demo_agent,
     demo_mcp_command,
     fast_agent_command,
     free_port,
@@ -67,8 +67,7 @@ def run_all(quick: bool, names: tuple[str, ...]) -> list[Result]:
     if "submit" in names:
         results.append(submit.run(quick))
     if "exchange" in names:
-        port = free_port()
-        with agent_process(demo_agent_command(port), port) as demo:
+        with demo_agent() as demo:
             results.append(exchange.run(quick, demo.url))
     if "streaming" in names or "lag" in names:
         port = free_port()
@@ -83,14 +82,12 @@ def run_all(quick: bool, names: tuple[str, ...]) -> list[Result]:
     if "journal" in names:
         results.append(journal.run(quick))
     if "soak" in names:
-        port = free_port()
-        with agent_process(demo_agent_command(port), port) as demo:
+        with demo_agent() as demo:
             results.append(soak.run(quick, demo.url))
     if "startup" in names:
         results.append(startup.run(quick))
     if "reruns" in names:
-        port = free_port()
-        with agent_process(demo_agent_command(port), port) as demo:
+        with demo_agent() as demo:
             results.append(reruns.run(quick, demo.url))
     if "first_chunk" in names:
         results.append(first_chunk.run(quick))

@@ -65,6 +65,14 @@ class AgentProcess:
 
 
 @contextlib.contextmanager
+def demo_agent() -> Iterator[AgentProcess]:
+    """The bundled demo agent in its own process, on a free port."""
+    port = free_port()
+    with agent_process(demo_agent_command(port), port) as demo:
+        yield demo
+
+
+@contextlib.contextmanager
 def agent_process(command: list[str], port: int) -> Iterator[AgentProcess]:
     """Start an agent process, wait for its card, yield it; stop it at the end."""
     # Its stderr (the SDK logs every abandoned stream) is kept aside, shown only on failure.

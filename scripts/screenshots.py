@@ -8,15 +8,14 @@ Usage, from the project root: .venv/bin/python -m scripts.screenshots (or `make 
 from __future__ import annotations
 
 import contextlib
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from benchmarks.servers import free_port
+from benchmarks.startup import SERVER_FLAGS, launched, wait_healthy
 from playwright.sync_api import Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,27 +90,12 @@ def idle(page: Page) -> None:
 @contextlib.contextmanager
 def app() -> Iterator[str]:
     """The app on the embedded demo, in an empty directory, until the block ends."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     with tempfile.TemporaryDirectory() as workdir:
-        command = [sys.executable, "-m", "switchboard", "--server.port", str(port)]
-        command += ["--server.headless", "true", "--server.address", "127.0.0.1"]
-        env = {"PATH": "/usr/bin:/bin", "HOME": workdir, "SWITCHBOARD_DATA_DIR": workdir}
-        process = subprocess.Popen(command, cwd=workdir, env=env)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(600):
-                with (
-                    contextlib.suppress(OSError),
-                    urllib.request.urlopen(base + "/_stcore/health", timeout=2),
-                ):
-                    break
-                time.sleep(0.1)
+        command = [sys.executable, "-m", "switchboard", "--server.port", str(free_port())]
+        env = {"PATH": "/usr/bin:/bin", "SWITCHBOARD_DATA_DIR": workdir}
+        with launched([*command, *SERVER_FLAGS], Path(workdir), env) as base:
+            wait_healthy(base, time.perf_counter())
             yield base
-        finally:
-            process.terminate()
-            process.wait(15)
 
 
 if __name__ == "__main__":
