@@ -38,10 +38,11 @@ def inspector_page() -> None:
     rows = ws.inspector.exchanges(user, picked)
     methods = top[1].multiselect("Methods", sorted({r.method for r in rows}), key="inspect-methods")
     labels = {source_key(source): label for label, source in sources.items()}
+    unread = [rows]  # this run's read, taken once: the fragment's own reruns read the log anew
 
     @st.fragment(run_every=1.0 if live else None)
     def exchanges() -> None:
-        found = ws.inspector.exchanges(user, picked)
+        found = unread.pop() if unread else ws.inspector.exchanges(user, picked)
         if replay_panel(found, sources):
             found = ws.inspector.exchanges(user, picked)
         shown = [r for r in found if _matches(r, methods, errors, search.strip().lower())]
