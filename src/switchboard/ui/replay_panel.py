@@ -19,17 +19,18 @@ def replay_panel(rows: list[Exchange], sources: dict[str, Source]) -> bool:
     chosen = st.session_state.get(REPLAY_KEY)
     row = next((r for r in rows if row_id(r) == chosen), None)
     draft = draft_of(row.first) if row is not None else None
-    if row is None or draft is None or row.source not in _names(sources):
+    source = _names(sources).get(row.source) if row is not None else None
+    if draft is None or source is None:
         return False
     with st.container(border=True):
-        st.markdown(safe(f"**Replay** `{draft.method}` to {_names(sources)[row.source][1]}"))
+        st.markdown(safe(f"**Replay** `{draft.method}` to {source[1]}"))
         edited = _edited(draft, chosen)
         send, close = st.columns([1, 5])
         sent = send.button("Send", type="primary", key=f"{chosen}-send")
         pop = st.session_state.pop
         close.button("Close", key=f"{chosen}-close", on_click=pop, args=(REPLAY_KEY,))
         if sent and edited is not None:
-            _send(_names(sources)[row.source], edited, chosen)
+            _send(source, edited, chosen)
         answer = st.session_state.get(ANSWER_KEY)
         if answer and answer[0] == chosen:
             _shown(answer[1])

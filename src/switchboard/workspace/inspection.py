@@ -60,13 +60,8 @@ class InspectorDesk:
     ) -> Replayed:
         """Send `draft` to the connection again for `user`; its answer lands in the log too."""
         kind, name = source
-        connection = (
-            self._registry.agent(name, user)
-            if kind is WireSource.AGENT
-            else self._registry.server(name, user)
-            if kind is WireSource.SERVER
-            else None
-        )
+        find = {WireSource.AGENT: self._registry.agent, WireSource.SERVER: self._registry.server}
+        connection = find[kind](name, user) if kind in find else None  # the model: no replay
         if connection is None:
             raise CallError(f"{name} cannot be sent a request again from here.")
         return call_for(self._runtime, user, connection.replay(draft), REPLAY_WAIT, stop_check)
