@@ -3,7 +3,9 @@ every exchange logged."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 
@@ -23,6 +25,9 @@ TIMEOUT = httpx.Timeout(10.0, read=None)
 # Many conversations stream from one agent at once: keep their connections for reuse.
 LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=100)
 MAX_BYTES = "switchboard.max_bytes"  # a request's own cap on its response (request extension)
+PARSED_BODY = 65_536  # characters of a request body parsed for its JSON-RPC method
+HEAD = 4096  # characters of a larger body searched for it
+NAMED_METHOD = re.compile(r'"method"\s*:\s*"([^"\\]+)"')
 WIRE_KEY = "switchboard.wire_key"  # the exchange a request was logged as (request extension)
 
 
@@ -118,15 +123,15 @@ class WireHooks:
 
 
 def asked(request: httpx.Request, body: str) -> str:
-    """What a request asks, for the inspector: its JSON-RPC method, else method and path."""
-    if body.startswith("{") and '"method"' in body:
-        try:
+    """What a request asks, for the inspector: its JSON-RPC method, else method and path. A
+    large body (a message with files) is not parsed on the loop: its head names the method."""
+    method = None
+    if body.startswith("{") and len(body) <= PARSED_BODY:
+        with contextlib.suppress(ValueError):
             method = json.loads(body).get("method")
-        except ValueError:
-            method = None
-        if isinstance(method, str):
-            return method
-    return f"{request.method} {request.url.path}"
+    elif body.startswith("{") and (named := NAMED_METHOD.search(body, 0, HEAD)) is not None:
+        method = named.group(1)
+    return method if isinstance(method, str) else f"{request.method} {request.url.path}"
 
 
 class ByOrigin(httpx.AsyncBaseTransport):
