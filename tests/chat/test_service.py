@@ -4,12 +4,17 @@ versions over both bindings, through the workspace's runtime, connections and ch
 from __future__ import annotations
 
 import base64
+import gc
 import threading
+import weakref
+from pathlib import Path
 
 import pytest
 
+from switchboard.chat.store.cache import KEPT
+from switchboard.config import Settings
 from switchboard.demo.agent import build_app
-from switchboard.workspace import Workspace
+from switchboard.workspace import LOCAL_OWNER, Workspace
 from tests.support.servers import CuttingProxy, free_port, serve_app
 from tests.support.turns import connect, run_turn, wait_for, wait_turn
 
@@ -241,3 +246,24 @@ def test_each_person_reads_only_their_own_turns_in_a_shared_agents_wire_log(
         seen = " ".join(e.title + e.body for e in agent.wire.seen_by(user))
         assert f"from {user}" in seen and f"from {other}" not in seen
         assert "agent-card.json" in seen, "the card fetch is the connection's own: everyone's"
+
+
+def test_an_ended_turn_lets_its_conversation_leave_memory(tmp_path: Path, demo_agent: str) -> None:
+    """With conversations on disk, one whose turn has ended and that nobody shows any more is
+    not held by the chat service: it leaves memory once others are more recent, and comes back
+    from the store whole."""
+    ws = Workspace(Settings(source="test", data_dir=str(tmp_path)))
+    try:
+        agent = connect(ws, demo_agent)
+        conversation = ws.chat.new_conversation(agent.name)
+        run_turn(ws, conversation, "hello")
+        kept_id, events, gone = conversation.id, conversation.events(), weakref.ref(conversation)
+        del conversation
+        for n in range(KEPT):
+            ws.chat.new_conversation(agent.name).record(1, "user", {"text": f"other {n}"})
+        gc.collect()
+        assert gone() is None, "neither running, shown nor recent: not in memory"
+        again = ws.conversation(kept_id, LOCAL_OWNER)
+        assert again is not None and again.events() == events
+    finally:
+        ws.close()

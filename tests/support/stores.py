@@ -9,6 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from switchboard.chat.store import DB_FILE, SqlStore
+from switchboard.chat.store.cache import KEPT
 
 WAIT = 30.0  # upper bound for any single wait; never a pass condition
 
@@ -22,10 +23,15 @@ class Opener:
         self.url = url  # "" for SQLite
         self._stores: list[SqlStore] = []
 
-    def __call__(self, secret_key: str = "") -> SqlStore:
-        """A store on the test's database; `secret_key` seals its vault."""
+    def __call__(self, secret_key: str = "", kept: int = KEPT) -> SqlStore:
+        """A store on the test's database; `secret_key` seals its vault; it keeps `kept`
+        conversations in memory that nobody holds."""
         store = SqlStore(
-            self.data_dir, url=self.url or None, lock_timeout=0.5, secret_key=secret_key
+            self.data_dir,
+            url=self.url or None,
+            lock_timeout=0.5,
+            secret_key=secret_key,
+            kept=kept,
         )
         self._stores.append(store)
         return store

@@ -29,9 +29,9 @@ def test_how_long_ago_in_words() -> None:
 
 def test_the_preview_is_the_last_prompt_on_one_line_cut_short() -> None:
     conversation = Conversation("c", "agent")
-    assert preview(conversation) == ""
+    assert preview(conversation.summary()) == ""
     conversation.record(1, "user", {"text": "first"})
     conversation.record(2, "user", {"text": "second\nline " + "x" * 80})
-    shown = preview(conversation)
+    shown = preview(conversation.summary())
     assert shown.startswith("second line xxx"), "the last prompt, on one line"
     assert len(shown) == 61 and shown.endswith("…")

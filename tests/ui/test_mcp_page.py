@@ -132,7 +132,9 @@ def test_earlier_runs_stay_on_the_page_and_one_goes_to_a_conversation_of_its_own
     assert {j.value for j in at.json} >= {'{"result": 11}', '{"result": 12}'}
     sends = [b for b in at.button if b.label == "💬 Send to a new conversation"]
     sends[-1].click().run()  # the earlier run's
-    (conversation,) = app_workspace().store.list()
+    (listed,) = app_workspace().store.list()
+    conversation = app_workspace().store.get(listed.id)
+    assert conversation is not None
     assert conversation.title == "🔧 add · demo" and conversation.counterpart == "Demo Agent"
     assert conversation.turns()[0].result["structured"] == {"result": 11}
 
@@ -198,8 +200,8 @@ def test_a_prompt_renders_with_completion_and_goes_to_the_chat(config: Path) -> 
     next(t for t in at.text_input if t.label == "code *").set_value("x = 1").run()
     assert any("x = 1" in m.value for message in at.chat_message for m in message.markdown)
     next(b for b in at.button if b.label == "💬 Send to the chat").click().run()
-    conversation = app_workspace().store.list()[0]
-    assert "x = 1" in conversation.turns()[0].prompt
+    conversation = app_workspace().store.get(app_workspace().store.list()[0].id)
+    assert conversation is not None and "x = 1" in conversation.turns()[0].prompt
 
 
 def test_the_log_view_filters_by_level(config: Path) -> None:
@@ -323,8 +325,11 @@ def test_a_read_resource_is_attached_to_the_conversation(config: Path) -> None:
     at = page(config)
     next(b for b in at.button if b.label == "📖 Read").click().run()  # the first: the README
     next(b for b in at.button if b.label.startswith("📎 Attach")).click().run()
-    (conversation,) = app_workspace().store.list()
-    assert conversation.pending_attachments()[0]["uri"] == "demo://readme"
+    (listed,) = app_workspace().store.list()
+    conversation = app_workspace().store.get(listed.id)
+    assert (
+        conversation is not None and conversation.pending_attachments()[0]["uri"] == "demo://readme"
+    )
 
 
 def test_one_session_serves_many_reruns_and_calls(config: Path) -> None:

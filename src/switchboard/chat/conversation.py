@@ -21,6 +21,20 @@ IMPORTED = "imported"  # that notice's flag
 Sink = Callable[[str, int, Event], None]
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What the conversation list shows of a conversation, read without its events (so a
+    list of thousands costs a few rows, not every log)."""
+
+    id: str
+    counterpart: str
+    title: str
+    created: float
+    owner: str = LOCAL_OWNER
+    last_prompt: str = ""  # what the person said last
+    imported: bool = False  # an imported copy
+
+
 @dataclass(eq=False)
 class Conversation:
     """One conversation with one counterpart. Its log is the single source of truth. Each
@@ -133,6 +147,18 @@ class Conversation:
             first = self._views.get(IMPORT_TURN)
             return first is not None and any(n.get(IMPORTED) for n in first.notices)
 
+    def summary(self) -> Summary:
+        """The conversation as the list shows it."""
+        return Summary(
+            self.id,
+            self.counterpart,
+            self.title,
+            self.created,
+            self.owner,
+            self.last_prompt,
+            self.imported,
+        )
+
     def holds_task(self, task_id: str) -> bool:
         """Whether any turn of this conversation was in task `task_id`."""
         with self._lock:
@@ -168,6 +194,13 @@ class Conversation:
 
 def matches(conversation: Conversation, search: str) -> bool:
     """True when the title or one of the person's prompts contains `search` (any case)."""
-    needle = search.casefold()
     prompts = (e.data.get("text", "") for e in conversation.events() if e.kind == Kind.USER)
-    return any(needle in text.casefold() for text in (conversation.title, *prompts))
+    return said_in(search, conversation.title, prompts)
+
+
+def said_in(search: str, title: str, prompts: Iterable[Any]) -> bool:
+    """True when `title` or one of `prompts` contains `search`, in any case (the one rule of
+    the conversation search, for logs in memory and rows in a database alike)."""
+    needle = search.casefold()
+    texts = (title, *(p for p in prompts if isinstance(p, str)))
+    return any(needle in text.casefold() for text in texts)

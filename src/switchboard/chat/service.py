@@ -162,13 +162,6 @@ class ChatService:
         self._start(conversation, 1, ToolCall(server, tool, arguments))
         return conversation
 
-    def forget(self, conversation_id: str) -> None:
-        """Drop the bookkeeping of an ended turn nobody shows any more (an old run)."""
-        with self._lock:
-            turn = self._turns.get(conversation_id)
-            if turn is not None and turn.ended:
-                del self._turns[conversation_id]
-
     def attach(self, conversation_id: str, server: str, contents: list[dict[str, Any]]) -> int:
         """Attach a resource's contents to the conversation: shown in the chat, and sent with
         the next message as further parts."""
@@ -310,6 +303,9 @@ class ChatService:
             data = {"level": Level.INFO, "text": notice}
             turn.conversation.record(turn.number, Kind.NOTICE, data)
         turn.conversation.record(turn.number, Kind.TURN_END, {"reason": reason})
+        with self._lock:  # an ended turn holds nothing: its conversation may leave memory
+            if self._turns.get(turn.conversation.id) is turn:
+                del self._turns[turn.conversation.id]
         if self.store.shared:  # off the loop: the shared database is a round trip away
             self.runtime.loop.run_in_executor(None, self.store.release, turn.conversation.id)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import time
 
-from switchboard.chat.conversation import Conversation
+from switchboard.chat.conversation import Summary
 
 PREVIEW_CHARS = 60
 
@@ -33,7 +33,7 @@ def ago(created: float, now: float | None = None) -> str:
     return f"{int(seconds // 60)} min ago"
 
 
-def preview(conversation: Conversation) -> str:
+def preview(conversation: Summary) -> str:
     """The last thing the person said in it, on one line and cut short."""
     said = " ".join(conversation.last_prompt.split())
     if len(said) <= PREVIEW_CHARS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from switchboard.chat.conversation import Conversation
+from switchboard.chat.conversation import Conversation, Summary
 from switchboard.ui.conversation_rows import ago, day_of, preview
 from switchboard.ui.remote_content import safe
 from switchboard.ui.state import CONVERSATION_PARAM, open_conversation, owner
@@ -32,7 +32,7 @@ def render_conversation_list(ws: Workspace, current: Conversation | None) -> Non
         placeholder="Search titles and prompts",
         label_visibility="collapsed",
     )
-    shown = ws.conversations(owner(), search)[:SHOWN]
+    shown = ws.conversations(owner(), search, limit=SHOWN)
     if search and not shown:
         st.caption("No conversation matches.")
     day = ""
@@ -43,7 +43,7 @@ def render_conversation_list(ws: Workspace, current: Conversation | None) -> Non
         render_row(ws, other, current is not None and other.id == current.id)
 
 
-def render_row(ws: Workspace, conversation: Conversation, is_current: bool) -> None:
+def render_row(ws: Workspace, conversation: Summary, is_current: bool) -> None:
     """One conversation: open it (title, counterpart, how long ago, what was last said), and
     a menu to rename or delete it."""
     open_column, menu_column = st.columns([5, 1], vertical_alignment="center")

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from switchboard.chat.conversation import Conversation
+from switchboard.chat.conversation import Conversation, Summary
 from switchboard.workspace import (
     APP_SECRET_ENVS,
     ASSISTANT,
@@ -223,7 +223,7 @@ def start_conversation(ws: Workspace, counterpart: str) -> Conversation:
     return conversation
 
 
-def open_conversation(conversation: Conversation) -> None:
+def open_conversation(conversation: Conversation | Summary) -> None:
     """Make `conversation` current: in the URL (so a reload finds it) and in the session."""
     st.session_state["conversation"] = conversation.id
     if st.query_params.get(CONVERSATION_PARAM) != conversation.id:

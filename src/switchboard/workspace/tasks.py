@@ -48,10 +48,10 @@ class TaskDesk:
         """The conversation of `user`'s that holds the task, else a new one with the agent;
         a task still going (`state` not terminal) is listened to there at once."""
         self._agent(agent, user)
-        held = [c for c in self._store.list(user) if c.holds_task(task_id)]
-        conversation = held[0] if held else self._chat.new_conversation(agent, user)
+        held = self._store.with_task(task_id, user)
+        conversation = held or self._chat.new_conversation(agent, user)
         going = state not in TERMINAL and not self._chat.is_running(conversation.id)
-        if going or not held:  # a new conversation gets an ended task's last state, once
+        if going or held is None:  # a new conversation gets an ended task's last state, once
             self._chat.follow(conversation.id, task_id)
         return conversation
 

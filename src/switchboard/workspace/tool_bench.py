@@ -35,7 +35,6 @@ class ToolBench:
             dropped = [shelf.pop() for _ in range(len(shelf) - KEPT_RUNS)]
         for old in dropped:
             self._chat.stop(old.id)
-            self._chat.forget(old.id)
         return started
 
     def runs(self, user: str, server: str, tool: str) -> list[Conversation]:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from switchboard.assistant import Assistant
 from switchboard.assistant.tools import Target, Toolbox
-from switchboard.chat.conversation import Conversation
+from switchboard.chat.conversation import Conversation, Summary
 from switchboard.chat.counterparts import Counterparts
 from switchboard.chat.export import from_json, marked_imported
 from switchboard.chat.service import ChatService
@@ -142,9 +142,11 @@ class Workspace:
         """`owner`'s conversation with this id, if there is one."""
         return self.store.get(conversation_id, owner)
 
-    def conversations(self, owner: str, search: str = "") -> list[Conversation]:
-        """`owner`'s conversations, newest first, matching `search`."""
-        return self.store.list(owner, search)
+    def conversations(
+        self, owner: str, search: str = "", limit: int | None = None
+    ) -> list[Summary]:
+        """`owner`'s conversations, newest first, matching `search` (at most `limit`)."""
+        return self.store.list(owner, search, limit)
 
     def rename(self, conversation_id: str, title: str) -> None:
         """Give a conversation the title the person typed (a blank one changes nothing)."""

@@ -71,9 +71,9 @@ def test_a_database_file_deleted_while_the_app_runs_is_made_again(tmp_path: Path
     store.close(WAIT)
     again = SqlStore(tmp_path)
     try:
-        listed = again.list()
-        assert sorted(c.title for c in listed) == [f"c{n}" for n in range(8)]
-        assert all([e.kind for e in c.events()] == ["user", "notice"] for c in listed)
+        listed = [again.get(s.id) for s in again.list()]
+        assert sorted(c.title for c in listed if c) == [f"c{n}" for n in range(8)]
+        assert all([e.kind for e in c.events()] == ["user", "notice"] for c in listed if c)
     finally:
         again.close(WAIT)
 

@@ -6,7 +6,7 @@ import time
 import uuid
 from typing import Protocol
 
-from switchboard.chat.conversation import LOCAL_OWNER, Conversation
+from switchboard.chat.conversation import LOCAL_OWNER, Conversation, Summary
 from switchboard.chat.events import Event
 from switchboard.connections.vault import Vault
 from switchboard.runtime import EventLog
@@ -34,8 +34,14 @@ class Store(Protocol):
     def get(self, conversation_id: str, owner: str | None = LOCAL_OWNER) -> Conversation | None:
         """The conversation, or None (unknown, or someone else's; `owner` None: anyone's)."""
 
-    def list(self, owner: str = LOCAL_OWNER, search: str = "") -> list[Conversation]:
-        """Newest first; `search` matches titles and the person's prompts, in any case."""
+    def list(
+        self, owner: str = LOCAL_OWNER, search: str = "", limit: int | None = None
+    ) -> list[Summary]:
+        """Newest first, at most `limit`; `search` matches titles and the person's prompts, in
+        any case. Summaries only: `get` loads a conversation."""
+
+    def with_task(self, task_id: str, owner: str = LOCAL_OWNER) -> Conversation | None:
+        """`owner`'s newest conversation that was in task `task_id`, if any."""
 
     def rename(self, conversation_id: str, title: str) -> None:
         """Give the conversation a new title (a blank one keeps the old title)."""

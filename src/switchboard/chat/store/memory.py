@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from switchboard.chat.conversation import Conversation, matches
+from switchboard.chat.conversation import Conversation, Summary, matches
 from switchboard.chat.events import Event
 from switchboard.chat.store.base import LOCAL_OWNER, imported, new_id
 from switchboard.chat.store.sealed import memory_vault
@@ -33,13 +33,13 @@ class MemoryStore:
             found = self._conversations.get(conversation_id)
         return found[1] if found and owner in (None, found[0]) else None
 
-    def list(self, owner: str = LOCAL_OWNER, search: str = "") -> list[Conversation]:
-        with self._lock:
-            # A conversation is listed once it holds something (as the SQL store writes it).
-            mine = [c for who, c in self._conversations.values() if who == owner and c.seq]
-        if search:
-            mine = [c for c in mine if matches(c, search)]
-        return sorted(mine, key=lambda c: c.created, reverse=True)
+    def list(
+        self, owner: str = LOCAL_OWNER, search: str = "", limit: int | None = None
+    ) -> list[Summary]:
+        return [c.summary() for c in self._mine(owner, search)][:limit]
+
+    def with_task(self, task_id: str, owner: str = LOCAL_OWNER) -> Conversation | None:
+        return next((c for c in self._mine(owner) if c.holds_task(task_id)), None)
 
     def rename(self, conversation_id: str, title: str) -> None:
         conversation = self.get(conversation_id, owner=None)
@@ -72,6 +72,15 @@ class MemoryStore:
 
     def close(self, timeout: float = 10.0) -> None:
         """Nothing to release."""
+
+    def _mine(self, owner: str, search: str = "") -> list[Conversation]:
+        """`owner`'s conversations, newest first, matching `search`."""
+        with self._lock:
+            # A conversation is listed once it holds something (as the SQL store writes it).
+            mine = [c for who, c in self._conversations.values() if who == owner and c.seq]
+        if search:
+            mine = [c for c in mine if matches(c, search)]
+        return sorted(mine, key=lambda c: c.created, reverse=True)
 
     def _keep(self, conversation: Conversation, owner: str) -> Conversation:
         conversation.owner = owner

@@ -1,9 +1,11 @@
 """The durable store: SQLite in a data directory, or PostgreSQL by URL.
 
-Conversations are loaded once per process and kept, so every caller shares one log; each
-event recorded on them goes to the writer thread (through the journal), so recording never
-waits on the database. With PostgreSQL several replicas may share the database: a cached
-conversation catches up on what others wrote when it is opened, and turns are claimed.
+A conversation is loaded when asked for and is one object for as long as anyone holds it, so
+every caller shares one log; the most recently used are kept besides, the rest leave memory
+(see cache.py). The list reads rows, not logs (see summaries.py). Each event recorded goes to
+the writer thread (through the journal), so recording never waits on the database. With
+PostgreSQL several replicas may share the database: a cached conversation catches up on what
+others wrote when it is opened, and turns are claimed.
 """
 
 from __future__ import annotations
@@ -17,21 +19,22 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from switchboard.chat.conversation import Conversation, matches
+from switchboard.chat.conversation import Conversation, Summary
 from switchboard.chat.events import Event
 from switchboard.chat.store.base import LOCAL_OWNER, StoreError, imported, new_id
+from switchboard.chat.store.cache import KEPT, ConversationCache
 from switchboard.chat.store.claims import Claims
 from switchboard.chat.store.engines import engine, open_advice, server_target, sqlite_target
 from switchboard.chat.store.journal import Journal, reason
 from switchboard.chat.store.rows import Op, conversation_row, event_row, row_event
 from switchboard.chat.store.schema import conversations, events, migrate
 from switchboard.chat.store.sealed import sql_vault
+from switchboard.chat.store.summaries import chunks, summaries, with_text
 from switchboard.chat.store.writer import Writer
 from switchboard.connections.updates import Kind
 from switchboard.runtime import EventLog
 
 log = logging.getLogger(__name__)
-CHUNK = 500  # conversation ids per query when loading events
 
 
 class SqlStore:
@@ -45,6 +48,7 @@ class SqlStore:
         lock_timeout: float = 5.0,
         read_timeout: float = 10.0,
         secret_key: str = "",  # seals the vault (see chat.store.keys)
+        kept: int = KEPT,  # conversations kept in memory though nobody holds them
     ) -> None:
         watch = None
         if url is not None:
@@ -58,7 +62,7 @@ class SqlStore:
         self._read_timeout = read_timeout
         journal = self._open(data_dir)
         self._writer = Writer(self._engine, self.where, journal, watch, self._everything)
-        self._cache: dict[str, tuple[str, Conversation]] = {}
+        self._cache = ConversationCache(kept)
         self._deleted: set[str] = set()
         self._lock = threading.Lock()
         self._last_created = 0.0
@@ -81,28 +85,42 @@ class SqlStore:
 
     def get(self, conversation_id: str, owner: str | None = LOCAL_OWNER) -> Conversation | None:
         """The conversation with all its events, or None (unknown, or someone else's)."""
-        with self._lock:
-            found = self._cache.get(conversation_id)
+        found = self._cache.get(conversation_id)
         if found is None:
             self.flush(self._read_timeout)
             query = sa.select(conversations).where(conversations.c.id == conversation_id)
             found = self._load(query).get(conversation_id)
         elif self.shared:
-            self._catch_up(found[1])
-        return found[1] if found is not None and owner in (None, found[0]) else None
+            self._catch_up(found)
+        return found if found is not None and owner in (None, found.owner) else None
 
-    def list(self, owner: str = LOCAL_OWNER, search: str = "") -> list[Conversation]:
-        """Newest first; `search` matches titles and the person's prompts, in any case."""
+    def list(
+        self, owner: str = LOCAL_OWNER, search: str = "", limit: int | None = None
+    ) -> list[Summary]:
+        """Newest first; `search` matches titles and the person's prompts, in any case; read
+        from the rows (no conversation is loaded)."""
         self.flush(self._read_timeout)
-        query = (
-            sa.select(conversations)
-            .where(conversations.c.owner == owner)
-            .order_by(conversations.c.created.desc())
-        )
-        mine = [c for who, c in self._load(query).values() if who == owner]
-        if search:
-            mine = [c for c in mine if matches(c, search)]
-        return sorted(mine, key=lambda c: c.created, reverse=True)
+        try:
+            with self._engine.connect() as conn:
+                listed = summaries(conn, owner, search, limit)
+        except sa.exc.SQLAlchemyError as error:
+            raise StoreError(self._unreadable(error)) from error
+        with self._lock:
+            return [s for s in listed if s.id not in self._deleted]
+
+    def with_task(self, task_id: str, owner: str = LOCAL_OWNER) -> Conversation | None:
+        """`owner`'s newest conversation that was in task `task_id`, if any."""
+        self.flush(self._read_timeout)
+        try:
+            with self._engine.connect() as conn:
+                candidates = with_text(conn, owner, task_id)
+        except sa.exc.SQLAlchemyError as error:
+            raise StoreError(self._unreadable(error)) from error
+        for conversation_id in candidates:
+            conversation = self.get(conversation_id, owner)
+            if conversation is not None and conversation.holds_task(task_id):
+                return conversation
+        return None
 
     def unfinished(self) -> list[Conversation]:
         """Conversations (of every owner) with a turn that started but never ended: after a
@@ -118,13 +136,11 @@ class SqlStore:
         query = sa.select(conversations).where(
             conversations.c.id.in_(sa.select(open_turns.c.conversation_id))
         )
-        return [conversation for _, conversation in self._load(query).values()]
+        return list(self._load(query).values())
 
     def rename(self, conversation_id: str, title: str) -> None:
         """Give the conversation a new title (a blank one keeps the old title)."""
-        with self._lock:
-            cached = self._cache.get(conversation_id)
-        conversation = cached[1] if cached else self.get(conversation_id, owner=None)
+        conversation = self._cache.get(conversation_id) or self.get(conversation_id, owner=None)
         if conversation is not None and title.strip():
             conversation.title = title.strip()
             self._writer.put(("title", conversation_id, conversation.title))
@@ -132,9 +148,9 @@ class SqlStore:
     def delete(self, conversation_id: str) -> None:
         """Forget the conversation and its events; events still recorded on it are not kept."""
         with self._lock:
-            found = self._cache.pop(conversation_id, None)
+            found = self._cache.pop(conversation_id)
             if found is not None:  # first, so nothing it records later is written after this
-                found[1].attach(None)
+                found.attach(None)
             self._deleted.add(conversation_id)
             self._writer.put(("delete", conversation_id))
 
@@ -163,9 +179,7 @@ class SqlStore:
 
     def close(self, timeout: float = 10.0) -> None:
         """Write what is queued, stop the writer thread and close the database."""
-        with self._lock:
-            cached = [c for _, c in self._cache.values()]
-        for conversation in cached:
+        for conversation in self._cache.values():
             conversation.attach(None)
         self._writer.close(timeout)
         self._claims.close()
@@ -199,23 +213,20 @@ class SqlStore:
     def _everything(self) -> list[Op]:
         """What writes every conversation this process holds, from the start (to make a
         vanished database again)."""
-        with self._lock:
-            cached = list(self._cache.values())
         ops: list[Op] = []
-        for owner, conversation in cached:
+        for conversation in self._cache.values():
             events = conversation.events()
             if not events:  # never written (see _keep)
                 continue
-            ops.append(("conversation", conversation_row(conversation, owner)))
+            ops.append(("conversation", conversation_row(conversation, conversation.owner)))
             ops += [("event", event_row(conversation.id, n, e)) for n, e in enumerate(events)]
         return ops
 
     def _sink(self, conversation_id: str, seq: int, event: Event) -> None:
         if seq == 0:  # its first event: only now is the conversation written
-            with self._lock:
-                kept = self._cache.get(conversation_id)
+            kept = self._cache.get(conversation_id)
             if kept is not None:
-                self._writer.put(("conversation", conversation_row(kept[1], kept[0])))
+                self._writer.put(("conversation", conversation_row(kept, kept.owner)))
         self._writer.put(("event", event_row(conversation_id, seq, event)))
 
     def _keep(self, conversation: Conversation, owner: str) -> Conversation:
@@ -223,8 +234,7 @@ class SqlStore:
         then on it writes what it records. One that never records anything is never
         written (a visit that sends nothing leaves no row)."""
         conversation.owner = owner
-        with self._lock:
-            self._cache[conversation.id] = (owner, conversation)
+        self._cache.put(conversation)
         for seq, event in enumerate(conversation.events()):
             self._sink(conversation.id, seq, event)
         conversation.attach(self._sink)
@@ -254,37 +264,36 @@ class SqlStore:
         if title is not None:
             conversation.title = title
 
-    def _load(self, query: sa.Select[Any]) -> dict[str, tuple[str, Conversation]]:
+    def _load(self, query: sa.Select[Any]) -> dict[str, Conversation]:
         """The conversations `query` selects, each with its events, from the cache when there."""
         try:
             with self._engine.connect() as conn:
                 rows = conn.execute(query).mappings().all()
-                with self._lock:
-                    missing = [r["id"] for r in rows if r["id"] not in self._cache]
-                loaded = self._events_of(conn, missing)
+                held = {r["id"]: self._cache.get(r["id"]) for r in rows}  # kept for this call
+                loaded = self._events_of(conn, [i for i, c in held.items() if c is None])
         except sa.exc.SQLAlchemyError as error:
-            raise StoreError(
-                f"Cannot read conversations from {self.where}: {reason(error)}. "
-                "Check that the database is reachable and not locked by another program."
-            ) from error
-        found: dict[str, tuple[str, Conversation]] = {}
+            raise StoreError(self._unreadable(error)) from error
+        found: dict[str, Conversation] = {}
         for r in rows:
             with self._lock:
                 if r["id"] in self._deleted:  # deleted while we were reading
                     continue
-                cached = self._cache.get(r["id"])
-                if cached is None:
-                    cached = self._cache[r["id"]] = (r["owner"], self._revive(r, loaded[r["id"]]))
-            found[r["id"]] = cached
+            found[r["id"]] = held[r["id"]] or self._cache.put(self._revive(r, loaded[r["id"]]))
         return found
+
+    def _unreadable(self, error: sa.exc.SQLAlchemyError) -> str:
+        return (
+            f"Cannot read conversations from {self.where}: {reason(error)}. "
+            "Check that the database is reachable and not locked by another program."
+        )
 
     def _events_of(self, conn: sa.Connection, ids: list[str]) -> dict[str, list[tuple[int, Event]]]:
         """The stored events of these conversations, by conversation, in order."""
         loaded: dict[str, list[tuple[int, Event]]] = {cid: [] for cid in ids}
-        for start in range(0, len(ids), CHUNK):
+        for chunk in chunks(ids):
             selected = (
                 sa.select(events)
-                .where(events.c.conversation_id.in_(ids[start : start + CHUNK]))
+                .where(events.c.conversation_id.in_(chunk))
                 .order_by(events.c.conversation_id, events.c.seq)
             )
             for seq, event, row in readable(conn.execute(selected).mappings()):
