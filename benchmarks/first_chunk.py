@@ -22,19 +22,21 @@ from benchmarks.servers import agent_process, fast_agent_command, free_port
 from benchmarks.startup import CHROMIUM, PAGE_TIMEOUT, SERVER_FLAGS, launched, wait_healthy
 
 CHUNKS, DELAY_MS, SIZE = 20, 10, 16  # a fast stream: 20 lines, 10 ms apart
-# Notes, in the page's clock (wall-clock ms, as the agent's), when the newest assistant bubble
-# first holds one chunk line, and when it holds them all.
+# Notes, in the page's clock (wall-clock ms, as the agent's), when the answer to the prompt
+# holding `mark` (the bubble after the one that shows it) first holds one chunk line, and when
+# it holds them all.
 WATCH = """
-([chunk, count]) => {
+([chunk, count, mark]) => {
   window.__seen = {};
-  const bubbles = () => document.querySelectorAll('[data-testid="stChatMessage"]');
+  const seen = window.__seen;
   new MutationObserver(() => {
-    const all = bubbles();
-    const last = all[all.length - 1];
-    if (!last) return;
-    const lines = (last.innerText.match(new RegExp(chunk, "g")) || []).length;
-    if (lines >= 1 && !window.__seen.first) window.__seen.first = Date.now();
-    if (lines >= count && !window.__seen.all) window.__seen.all = Date.now();
+    const all = [...document.querySelectorAll('[data-testid="stChatMessage"]')];
+    const asked = all.findIndex((bubble) => bubble.innerText.includes(mark));
+    const answer = asked >= 0 ? all[asked + 1] : undefined;
+    if (!answer) return;
+    const lines = (answer.innerText.match(new RegExp(chunk, "g")) || []).length;
+    if (lines >= 1 && !seen.first) seen.first = Date.now();
+    if (lines >= count && !seen.all) seen.all = Date.now();
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
 }
 """
@@ -75,27 +77,29 @@ def browse(workdir: Path, agent_url: str, trials: int) -> dict[str, dict[str, fl
     env = {**os.environ, "SWITCHBOARD_CONFIG": str(config), "SWITCHBOARD_DATA_DIR": str(workdir)}
     command = [sys.executable, "-m", "switchboard", "--server.port", str(port), *SERVER_FLAGS]
     seen: dict[str, dict[str, float]] = {}
-    with launched(command, workdir, env) as base, sync_playwright() as playwright:
+    with launched(command, workdir, env) as app, sync_playwright() as playwright:
+        base = app.url
         wait_healthy(base, time.perf_counter())
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page()
         for index in range(trials + 1):
             mark = f"t{index}"
-            times = one_trial(page, base, prompt(CHUNKS, DELAY_MS, SIZE) + f" {mark}")
+            times = one_trial(page, base, mark)
             if index:  # the first warms the page and the connection up
                 seen[mark] = times
         browser.close()
     return seen
 
 
-def one_trial(page: Page, base: str, text: str) -> dict[str, float]:
-    """A fresh conversation, the prompt sent with Enter; when it was sent and seen."""
+def one_trial(page: Page, base: str, mark: str) -> dict[str, float]:
+    """A fresh conversation, the prompt (marked `mark`) sent with Enter; when it was sent and
+    seen."""
     page.goto(base, timeout=PAGE_TIMEOUT)  # a new session: a new conversation
     box = page.get_by_test_id("stChatInputTextArea")
     box.wait_for(state="visible", timeout=PAGE_TIMEOUT)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    box.fill(text)
-    page.evaluate(WATCH, ["x" * (SIZE - 1), CHUNKS])
+    box.fill(prompt(CHUNKS, DELAY_MS, SIZE) + f" {mark}")
+    page.evaluate(WATCH, ["x" * (SIZE - 1), CHUNKS, mark])
     enter = page.evaluate("() => Date.now()")
     box.press("Enter")
     page.wait_for_function("() => window.__seen && window.__seen.all", timeout=PAGE_TIMEOUT)

@@ -14,7 +14,7 @@ from benchmarks.clients import WAIT, freeze_heap, open_workspace
 from benchmarks.fast_agent import prompt
 from benchmarks.gcwatch import Collections, GcWatch
 from benchmarks.results import Result
-from benchmarks.servers import AgentProcess
+from benchmarks.servers import ServerProcess
 from benchmarks.stats import median, percentile
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.events import Event
@@ -168,7 +168,7 @@ class Window:
 
 
 def _measure(
-    variant: Callable[[], tuple[list[Tick], float]], watch: GcWatch, agent: AgentProcess
+    variant: Callable[[], tuple[list[Tick], float]], watch: GcWatch, agent: ServerProcess
 ) -> Window:
     load = os.getloadavg()[0]
     client, server, start = time.process_time(), agent.cpu_seconds(), time.perf_counter()
@@ -217,7 +217,7 @@ def _report(result: Result, name: str, windows: list[Window]) -> float:
     return median(p99s)
 
 
-def run(quick: bool, agent: AgentProcess) -> Result:
+def run(quick: bool, agent: ServerProcess) -> Result:
     """Idle baseline, then 50 streams started together and spread over one second."""
     result = Result(TITLE, DESCRIPTION, notes=list(NOTES))
     ws, _connection = open_workspace(agent.url, "fast")

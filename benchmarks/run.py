@@ -16,8 +16,10 @@ from benchmarks import (
     journal,
     lag,
     mcp_calls,
+    memory,
     report,
     reruns,
+    sessions,
     soak,
     startup,
     streaming,
@@ -44,6 +46,8 @@ NAMES = (
     "startup",
     "reruns",
     "first_chunk",
+    "sessions",
+    "memory",
 )
 
 
@@ -91,6 +95,10 @@ def run_all(quick: bool, names: tuple[str, ...]) -> list[Result]:
             results.append(reruns.run(quick, demo.url))
     if "first_chunk" in names:
         results.append(first_chunk.run(quick))
+    if "sessions" in names:
+        results.append(sessions.run(quick))
+    if "memory" in names:
+        results.append(memory.run(quick))
     return results
 
 

@@ -48,8 +48,8 @@ def demo_mcp_command(transport: str = "stdio") -> list[str]:
 
 
 @dataclass(frozen=True)
-class AgentProcess:
-    """A running agent: its base URL and process id."""
+class ServerProcess:
+    """A running server (an agent, an MCP server, the app): its base URL and process id."""
 
     url: str
     pid: int
@@ -63,9 +63,20 @@ class AgentProcess:
         except (OSError, IndexError, ValueError):
             return math.nan
 
+    def rss_mb(self) -> float:
+        """The process's resident memory now, in MB (NaN if unknown)."""
+        try:
+            with open(f"/proc/{self.pid}/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) / 1024
+        except (OSError, IndexError, ValueError):
+            pass
+        return math.nan
+
 
 @contextlib.contextmanager
-def demo_agent() -> Iterator[AgentProcess]:
+def demo_agent() -> Iterator[ServerProcess]:
     """The bundled demo agent in its own process, on a free port."""
     port = free_port()
     with agent_process(demo_agent_command(port), port) as demo:
@@ -73,7 +84,7 @@ def demo_agent() -> Iterator[AgentProcess]:
 
 
 @contextlib.contextmanager
-def agent_process(command: list[str], port: int) -> Iterator[AgentProcess]:
+def agent_process(command: list[str], port: int) -> Iterator[ServerProcess]:
     """Start an agent process, wait for its card, yield it; stop it at the end."""
     # Its stderr (the SDK logs every abandoned stream) is kept aside, shown only on failure.
     base = f"http://127.0.0.1:{port}"
@@ -81,7 +92,7 @@ def agent_process(command: list[str], port: int) -> Iterator[AgentProcess]:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
         try:
             wait_for_card(base, process)
-            yield AgentProcess(base, process.pid)
+            yield ServerProcess(base, process.pid)
         except BaseException:
             show_stderr(errors)
             raise
@@ -119,7 +130,7 @@ def wait_for_card(base: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def mcp_server_process(command: list[str]) -> Iterator[AgentProcess]:
+def mcp_server_process(command: list[str]) -> Iterator[ServerProcess]:
     """Start an MCP server that prints its URL (`demo-mcp --port 0`); stop it at the end."""
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, bufsize=0)
@@ -127,7 +138,7 @@ def mcp_server_process(command: list[str]) -> Iterator[AgentProcess]:
             line = read_line(process, START_TIMEOUT)
             if not line.startswith(MCP_READY):
                 raise RuntimeError(f"MCP server process said {line!r}: {process.args}")
-            yield AgentProcess(line.removeprefix(MCP_READY).strip(), process.pid)
+            yield ServerProcess(line.removeprefix(MCP_READY).strip(), process.pid)
         except BaseException:
             show_stderr(errors)
             raise

@@ -17,9 +17,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from benchmarks.results import Result
-from benchmarks.servers import free_port, stop
+from benchmarks.servers import ServerProcess, free_port, stop
 
 CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[1]
 HEALTH_TIMEOUT = 60.0
 PAGE_TIMEOUT = 60_000  # ms
 BASELINE_APP = textwrap.dedent(
@@ -82,7 +83,8 @@ def one_start(browser: object, command: list[str], workdir: Path) -> tuple[float
     port = free_port()
     env = {"SWITCHBOARD_DATA_DIR": str(workdir / "data"), "PATH": "/usr/bin:/bin"}
     started = time.perf_counter()
-    with launched([*command, "--server.port", str(port), *SERVER_FLAGS], workdir, env) as base:
+    with launched([*command, "--server.port", str(port), *SERVER_FLAGS], workdir, env) as app:
+        base = app.url
         healthy = wait_healthy(base, started)
         page = browser.new_page()  # type: ignore[attr-defined]
         try:
@@ -97,14 +99,17 @@ def one_start(browser: object, command: list[str], workdir: Path) -> tuple[float
 
 
 @contextlib.contextmanager
-def launched(command: list[str], workdir: Path, env: dict[str, str]) -> Iterator[str]:
-    """The server process until the block ends; yields its URL."""
-    environment = {**env, "HOME": str(workdir), "PYTHONPATH": ":".join(sys.path[1:])}
+def launched(command: list[str], workdir: Path, env: dict[str, str]) -> Iterator[ServerProcess]:
+    """The server process (its URL and pid) until the block ends."""
+    paths = [str(ROOT), *sys.path[1:]]  # the project's root: `-m benchmarks.…` works too
+    environment = {**env, "HOME": str(workdir), "PYTHONPATH": ":".join(paths)}
     process = subprocess.Popen(
         command, cwd=workdir, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        yield f"http://127.0.0.1:{command[command.index('--server.port') + 1]}"
+        yield ServerProcess(
+            f"http://127.0.0.1:{command[command.index('--server.port') + 1]}", process.pid
+        )
     finally:
         stop(process)
 

@@ -93,9 +93,9 @@ def app() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as workdir:
         command = [sys.executable, "-m", "switchboard", "--server.port", str(free_port())]
         env = {"PATH": "/usr/bin:/bin", "SWITCHBOARD_DATA_DIR": workdir}
-        with launched([*command, *SERVER_FLAGS], Path(workdir), env) as base:
-            wait_healthy(base, time.perf_counter())
-            yield base
+        with launched([*command, *SERVER_FLAGS], Path(workdir), env) as served:
+            wait_healthy(served.url, time.perf_counter())
+            yield served.url
 
 
 if __name__ == "__main__":
