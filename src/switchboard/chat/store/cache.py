@@ -44,10 +44,6 @@ class ConversationCache:
             self._recent.pop(conversation_id, None)
             return self._held.pop(conversation_id, None)
 
-    def __contains__(self, conversation_id: str) -> bool:
-        with self._lock:
-            return conversation_id in self._held
-
     def values(self) -> list[Conversation]:
         """Every conversation held now."""
         with self._lock:

@@ -36,7 +36,7 @@ class MemoryStore:
     def list(
         self, owner: str = LOCAL_OWNER, search: str = "", limit: int | None = None
     ) -> list[Summary]:
-        return [c.summary() for c in self._mine(owner, search)][:limit]
+        return [c.summary() for c in self._mine(owner, search)[:limit]]
 
     def with_task(self, task_id: str, owner: str = LOCAL_OWNER) -> Conversation | None:
         return next((c for c in self._mine(owner) if c.holds_task(task_id)), None)
