@@ -87,8 +87,9 @@ def run(quick: bool) -> Result:
         result.add(f"{name} (p50 of {len(values)})", scale * statistics.median(values), unit)
     result.notes.append(
         "Each rerun sends the whole page again, one message per element (a sidebar row of the "
-        "conversation list is about ten), so the count grows with the trials' conversations; "
-        "the page renders those messages in long tasks while the answer's first line waits."
+        "conversation list is two; the open one's, with its menu, about ten), so the count "
+        "grows with the trials' conversations, and the page renders them while the answer's "
+        "first line waits."
     )
     over = 1000 * statistics.median(rows["Enter → first chunk visible, over the agent's own"])
     result.target("Enter → first chunk visible ≤ 100 ms over the agent's own", over, 100, "ms")

@@ -29,10 +29,14 @@ def test_conversations_are_listed_searched_renamed_and_deleted(app: AppTest, con
     assert listed() == ["story · Demo Agent"]
     app.text_input(key="conversation-search").set_value("").run()
 
+    menus = [b.key for b in app.button if b.key and b.key.startswith(("rename-", "delete-"))]
+    assert menus == [f"rename-{second}", f"delete-{second}"], "only the open one has a menu"
+    app.button(key=f"open-{first}").click().run()
     app.text_input(key=f"title-{first}").set_value("Tales")
     app.button(key=f"rename-{first}").click().run()
     assert "Tales · Demo Agent" in listed()
 
+    app.button(key=f"open-{second}").click().run()
     app.button(key=f"delete-{second}").click().run()
     assert app.query_params["c"] not in (second, "")
     assert "hello there · Demo Agent" not in listed()

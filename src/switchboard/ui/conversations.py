@@ -1,7 +1,9 @@
 """The sidebar's conversation list: search; newest first, grouped by day, each row with how long
-ago it began and what was last said; open, rename, delete (with confirmation)."""
+ago it began and what was last said; open any, rename or delete the open one."""
 
 from __future__ import annotations
+
+from contextlib import nullcontext
 
 import streamlit as st
 
@@ -44,11 +46,21 @@ def render_conversation_list(ws: Workspace, current: Conversation | None) -> Non
 
 
 def render_row(ws: Workspace, conversation: Summary, is_current: bool) -> None:
-    """One conversation: open it (title, counterpart, how long ago, what was last said), and
-    a menu to rename or delete it."""
-    open_column, menu_column = st.columns([5, 1], vertical_alignment="center")
+    """One conversation: a button that opens it (title, counterpart) and a line saying how long
+    ago it began and what was last said. Only the open one has the menu to rename or delete it:
+    every rerun sends the whole list again, so the other rows stay two elements each."""
     said = preview(conversation)
-    open_column.button(
+    place = st.columns([5, 1], vertical_alignment="center") if is_current else None
+    with place[0] if place else nullcontext():
+        render_open(conversation, is_current, said)
+    if place:
+        with place[1].popover("⋯", help="Rename or delete this conversation"):
+            render_menu(ws, conversation)
+
+
+def render_open(conversation: Summary, is_current: bool, said: str) -> None:
+    """The row's button (title, counterpart; the preview on hover) and its line below."""
+    st.button(
         safe(
             ("📥 " if conversation.imported else "")
             + f"{conversation.title or '(new conversation)'} · {conversation.counterpart}"
@@ -61,24 +73,27 @@ def render_row(ws: Workspace, conversation: Summary, is_current: bool) -> None:
         help=safe(said) or None,
     )
     copy = " · imported copy" if conversation.imported else ""
-    open_column.caption(safe(f"{ago(conversation.created)}{copy}" + (f" · {said}" if said else "")))
-    with menu_column.popover("⋯", help="Rename or delete"):
-        title_key = f"title-{conversation.id}"
-        st.text_input("Title", value=conversation.title, key=title_key)
-        st.button(
-            "Rename",
-            key=f"rename-{conversation.id}",
-            on_click=rename,
-            args=(ws, conversation.id, title_key),
-        )
-        st.caption("Deleting cannot be undone.")
-        st.button(
-            "🗑 Delete",
-            key=f"delete-{conversation.id}",
-            type="primary",
-            on_click=delete,
-            args=(ws, conversation.id, is_current),
-        )
+    st.caption(safe(f"{ago(conversation.created)}{copy}" + (f" · {said}" if said else "")))
+
+
+def render_menu(ws: Workspace, conversation: Summary) -> None:
+    """The open conversation's menu: rename it, or delete it (which cannot be undone)."""
+    title_key = f"title-{conversation.id}"
+    st.text_input("Title", value=conversation.title, key=title_key)
+    st.button(
+        "Rename",
+        key=f"rename-{conversation.id}",
+        on_click=rename,
+        args=(ws, conversation.id, title_key),
+    )
+    st.caption("Deleting cannot be undone.")
+    st.button(
+        "🗑 Delete",
+        key=f"delete-{conversation.id}",
+        type="primary",
+        on_click=delete,
+        args=(ws, conversation.id),
+    )
 
 
 def render_import(ws: Workspace) -> None:
@@ -125,9 +140,9 @@ def rename(ws: Workspace, conversation_id: str, title_key: str) -> None:
     ws.rename(conversation_id, st.session_state.get(title_key, ""))
 
 
-def delete(ws: Workspace, conversation_id: str, is_current: bool) -> None:
-    """Button callback: delete a conversation (a running turn stops first)."""
+def delete(ws: Workspace, conversation_id: str) -> None:
+    """Button callback: delete the open conversation (a running turn stops first); the page
+    opens another."""
     ws.chat.delete(conversation_id)
-    if is_current:
-        st.session_state.pop("conversation", None)
-        st.query_params.pop(CONVERSATION_PARAM, None)
+    st.session_state.pop("conversation", None)
+    st.query_params.pop(CONVERSATION_PARAM, None)
