@@ -57,6 +57,13 @@ window.WebSocket = class extends Socket {
   }
 };
 """
+# The moment the person presses Enter: the key event as the page sees it (not when the driver
+# was asked to press it, which is a round trip earlier).
+ENTER = """
+() => document.addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && !window.__enter) window.__enter = Date.now();
+}, {capture: true})
+"""
 
 
 def run(quick: bool) -> Result:
@@ -131,12 +138,13 @@ def one_trial(page: Page, base: str, mark: str) -> dict[str, Any]:
     box.fill(prompt(CHUNKS, DELAY_MS, SIZE) + f" {mark}")
     page.evaluate(WATCH, ["x" * (SIZE - 1), CHUNKS, mark])
     page.evaluate("() => { window.__frames = []; window.__long = []; }")
-    enter = page.evaluate("() => Date.now()")
+    page.evaluate(ENTER)
     box.press("Enter")
     page.wait_for_function("() => window.__seen && window.__seen.all", timeout=PAGE_TIMEOUT)
     seen: dict[str, Any] = page.evaluate("() => window.__seen")
     frames: list[float] = page.evaluate("() => window.__frames")
     busy: list[list[float]] = page.evaluate("() => window.__long")
+    enter: float = page.evaluate("() => window.__enter")
     return {
         "enter": enter / 1000,
         "first": seen["first"] / 1000,

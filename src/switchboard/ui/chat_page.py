@@ -136,8 +136,15 @@ def follow_live_turn(
         if live.task_id and not had_task and cancel is not None:
             had_task = True  # the task exists now: Cancel task, drawn while it streams
             cancel_button(ws, conversation.id, cancel)
-        time.sleep(COALESCE)
+        if answer_begun(live):  # the first words are drawn the moment they come; later ones
+            time.sleep(COALESCE)  # wait a little, to be drawn together
     st.rerun()
+
+
+def answer_begun(view: TurnView) -> bool:
+    """Something the counterpart said is on screen (a message, an artifact, a status's words),
+    not only the task's state."""
+    return view.replied or bool(view.artifacts or view.status_parts)
 
 
 def rerun_when_log_grows(conversation: Conversation, seen: int) -> None:
