@@ -23,6 +23,9 @@ from benchmarks.startup import CHROMIUM, PAGE_TIMEOUT, SERVER_FLAGS, launched, w
 
 CHUNKS, DELAY_MS, SIZE = 20, 10, 16  # a fast stream: 20 lines, 10 ms apart
 HANDLED = "page: messages handled, Enter → first chunk visible"  # a count, not a time
+OVER = "Enter → first chunk visible, over the agent's own"
+REQUEST, VISIBLE = "Enter → request at the agent", "first chunk sent → visible"
+FLOOR_ROWS = (REQUEST, VISIBLE, OVER, "last chunk sent → whole answer visible", HANDLED)
 # Notes, in the page's clock (wall-clock ms, as the agent's), when the answer to the prompt
 # holding `mark` (the bubble after the one that shows it) first holds one chunk line, and when
 # it holds them all.
@@ -85,33 +88,66 @@ def run(quick: bool) -> Result:
         times = Path(workdir) / "times.jsonl"
         port = free_port()
         with agent_process(fast_agent_command(port, str(times)), port) as agent:
-            seen = browse(Path(workdir), agent.url, trials)
+            seen = browse(*app_command(Path(workdir), agent.url), trials, "t")
+            floor = browse(*floor_command(Path(workdir), agent.url), trials, "f")
         noted = [json.loads(line) for line in times.read_text().splitlines()]
-    rows = split(seen, {n["prompt"].split()[-1]: n for n in noted})
+    by_mark = {n["prompt"].split()[-1]: n for n in noted}
+    rows = split(seen, by_mark)
     for name, values in rows.items():
-        count = name == HANDLED
-        scale, unit = (1, "") if count else (1000, "ms")
-        result.add(f"{name} (p50 of {len(values)})", scale * statistics.median(values), unit)
+        result.add(f"{name} (p50 of {len(values)})", *p50(name, values))
+    floor_rows = split(floor, by_mark)
+    for name in FLOOR_ROWS:
+        result.add(f"baseline: {name} (p50)", *p50(name, floor_rows[name]))
+    over = 1000 * statistics.median(rows[OVER])
+    floor_over = 1000 * statistics.median(floor_rows[OVER])
+    result.add("the app over the baseline: Enter → first chunk visible", over - floor_over, "ms")
     result.notes.append(
         "Each rerun sends the whole page again, one message per element (a sidebar row of the "
-        "conversation list is two; the open one's, with its menu, about ten), so the count "
-        "grows with the trials' conversations, and the page renders them while the answer's "
-        "first line waits."
+        "conversation list is two; the open one's, with its menu, about ten), and the page "
+        "renders what it has received before the answer's first line; so while a turn runs "
+        "the controls below the bubble and the sidebar are sent after its first words "
+        "(`switchboard/ui/live_turn.py`), and the count above is what precedes them."
     )
-    over = 1000 * statistics.median(rows["Enter → first chunk visible, over the agent's own"])
+    result.notes.append(
+        "Baseline: `benchmarks/floor_app.py`, a Streamlit chat page as small as the pattern "
+        "allows (a chat input, one persistent loop with a bare SDK client, the script "
+        "following the stream and redrawing one bubble), run the same way on the same agent "
+        "right after the app: what Streamlit itself costs on this machine."
+    )
     result.target("Enter → first chunk visible ≤ 100 ms over the agent's own", over, 100, "ms")
     full = 1000 * statistics.median(rows["last chunk sent → whole answer visible"])
     result.target("whole answer visible ≤ 100 ms after the agent's last chunk", full, 100, "ms")
     return result
 
 
-def browse(workdir: Path, agent_url: str, trials: int) -> dict[str, dict[str, Any]]:
-    """Run the trials; the page's times by trial mark."""
+def p50(name: str, values: list[float]) -> tuple[float, str]:
+    """The median of a row, with its unit (a count, or seconds shown as ms)."""
+    if name == HANDLED:
+        return statistics.median(values), ""
+    return 1000 * statistics.median(values), "ms"
+
+
+def app_command(workdir: Path, agent_url: str) -> tuple[list[str], dict[str, str], Path]:
+    """The app on the agent alone (a config naming it), its data in `workdir`."""
     config = workdir / "switchboard.json"
     config.write_text(json.dumps({"agents": [{"name": "Fast", "url": agent_url}]}))
-    port = free_port()
     env = {**os.environ, "SWITCHBOARD_CONFIG": str(config), "SWITCHBOARD_DATA_DIR": str(workdir)}
-    command = [sys.executable, "-m", "switchboard", "--server.port", str(port), *SERVER_FLAGS]
+    command = [sys.executable, "-m", "switchboard", "--server.port", str(free_port())]
+    return [*command, *SERVER_FLAGS], env, workdir
+
+
+def floor_command(workdir: Path, agent_url: str) -> tuple[list[str], dict[str, str], Path]:
+    """The baseline page on the same agent."""
+    script = Path(__file__).with_name("floor_app.py")
+    command = [sys.executable, "-m", "streamlit", "run", str(script)]
+    command += ["--server.port", str(free_port()), *SERVER_FLAGS, "--", agent_url]
+    return command, dict(os.environ), workdir
+
+
+def browse(
+    command: list[str], env: dict[str, str], workdir: Path, trials: int, prefix: str
+) -> dict[str, dict[str, Any]]:
+    """Run the trials on the server `command` starts; the page's times by trial mark."""
     seen: dict[str, dict[str, Any]] = {}
     with launched(command, workdir, env) as app, sync_playwright() as playwright:
         base = app.url
@@ -120,7 +156,7 @@ def browse(workdir: Path, agent_url: str, trials: int) -> dict[str, dict[str, An
         page = browser.new_page()
         page.add_init_script(BUSY)
         for index in range(trials + 1):
-            mark = f"t{index}"
+            mark = f"{prefix}{index}"
             times = one_trial(page, base, mark)
             if index:  # the first warms the page and the connection up
                 seen[mark] = times
@@ -157,10 +193,10 @@ def one_trial(page: Page, base: str, mark: str) -> dict[str, Any]:
 def split(seen: dict[str, dict[str, Any]], noted: dict[str, dict]) -> dict[str, list[float]]:
     """Each trial's splits, in seconds, by name."""
     rows: dict[str, list[float]] = {
-        "Enter → request at the agent": [],
+        REQUEST: [],
         "agent: request → first chunk sent": [],
-        "first chunk sent → visible": [],
-        "Enter → first chunk visible, over the agent's own": [],
+        VISIBLE: [],
+        OVER: [],
         "last chunk sent → whole answer visible": [],
         HANDLED: [],
         "page: main thread in long tasks, first chunk sent → visible": [],
@@ -170,12 +206,10 @@ def split(seen: dict[str, dict[str, Any]], noted: dict[str, dict]) -> dict[str, 
         if agent is None:
             continue
         own = agent["first"] - agent["received"]
-        rows["Enter → request at the agent"].append(agent["received"] - page["enter"])
+        rows[REQUEST].append(agent["received"] - page["enter"])
         rows["agent: request → first chunk sent"].append(own)
-        rows["first chunk sent → visible"].append(page["first"] - agent["first"])
-        rows["Enter → first chunk visible, over the agent's own"].append(
-            page["first"] - page["enter"] - own
-        )
+        rows[VISIBLE].append(page["first"] - agent["first"])
+        rows[OVER].append(page["first"] - page["enter"] - own)
         rows["last chunk sent → whole answer visible"].append(page["all"] - agent["last"])
         handled = [t for t in page["frames"] if t <= page["first"]]
         rows[HANDLED].append(len(handled))

@@ -60,7 +60,7 @@ NOTES = (
 )
 CHUNK = 16
 SETTLE = 0.05  # seconds of quiet before each short stream
-COALESCE = 0.03  # the chat page's pause between redraws (switchboard.ui.chat_page.COALESCE)
+COALESCE = 0.03  # the chat page's pause between redraws (switchboard.ui.live_turn.COALESCE)
 
 
 @dataclass

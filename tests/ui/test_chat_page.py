@@ -12,10 +12,7 @@ import pytest
 from PIL import Image, UnidentifiedImageError
 from streamlit.testing.v1 import AppTest
 
-from switchboard.chat.events import Kind
 from switchboard.chat.export import to_markdown
-from switchboard.chat.turns import TurnView
-from switchboard.ui.chat_page import answer_begun
 from switchboard.workspace import Workspace
 from tests.support.a2a_js import js_agent
 from tests.support.apps import APP, app_workspace, assistant_text, close_workspace, step_marks
@@ -342,15 +339,3 @@ def test_large_content_is_drawn_in_part_and_offered_whole(
     assert drawn < 200_000, "a bounded part of it is drawn"
     labels = [b.proto.label for b in at.get("download_button")]
     assert "⬇ The whole text" in labels or "⬇ Every part (JSON)" in labels
-
-
-def test_the_answer_has_begun_once_the_counterpart_says_something() -> None:
-    view = TurnView(turn=1, prompt="story")
-    view.apply(Kind.TASK, {"task_id": "t1", "state": "submitted"})
-    view.apply(Kind.STATUS, {"task_id": "t1", "state": "working"})
-    assert not answer_begun(view), "a state alone: the first words are drawn the moment they come"
-    view.apply(Kind.ARTIFACT, {"artifact_id": "a", "parts": [{"kind": "text", "text": "Once"}]})
-    assert answer_begun(view)
-    words = TurnView(turn=1)
-    words.apply(Kind.STATUS, {"state": "working", "message": [{"kind": "text", "text": "Hm"}]})
-    assert answer_begun(words)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import time
+from functools import partial
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from switchboard.chat.conversation import Conversation
-from switchboard.chat.events import SETTLED, Event, Kind, StepKind
+from switchboard.chat.events import StepKind
 from switchboard.chat.turns import TurnView, fold_bubbles, pending_task, turn_numbers
 from switchboard.ui.conversations import render_conversation_list
 from switchboard.ui.links import PageName, page
-from switchboard.ui.questions import render_questions
+from switchboard.ui.live_turn import follow_live_turn, render_controls
 from switchboard.ui.remote_content import markdown, safe
 from switchboard.ui.render import render_turn
 from switchboard.ui.sent_data import render_data_editor, render_person
@@ -22,7 +21,6 @@ from switchboard.ui.state import (
     current_conversation,
     owner,
     start_conversation,
-    stop_check,
     workspace,
 )
 from switchboard.ui.url_pages import render_retries
@@ -35,9 +33,6 @@ from switchboard.workspace import (
     Workspace,
 )
 
-COALESCE = 0.03  # seconds to let more events arrive before redrawing the live bubble
-
-
 SHOWN_TURNS = 6  # turns a conversation opens with (a screenful and more); older ones on request
 MORE_TURNS = 20  # turns each "Show earlier" adds
 
@@ -46,7 +41,6 @@ def chat_page() -> None:
     """The chat with the current conversation's counterpart."""
     ws = workspace()
     conversation = current_conversation(ws)
-    render_sidebar(ws, conversation)
     assisted = conversation.counterpart == ASSISTANT
     await_connections(ws, None if assisted else [conversation.counterpart])
     if assisted:
@@ -74,10 +68,12 @@ def chat_page() -> None:
         if view is not live:
             render_exchange(ws, view, conversation.id, current=view is views[-1])
     if live is None:
+        render_sidebar(ws, conversation)
         render_controls(ws, conversation, views[-1] if views else None, running=False)
         render_data_editor(ws, conversation.id)
         return
-    follow_live_turn(ws, conversation, live, offset=len(events))
+    sidebar = partial(render_sidebar, ws, conversation)  # drawn after the answer's first words
+    follow_live_turn(ws, conversation, live, len(events), show_steps(), sidebar)
 
 
 def shown_turns(conversation_id: str) -> int:
@@ -97,66 +93,6 @@ def windowed(views: list[TurnView], shown: int, total: int, conversation_id: str
         args=(f"shown-turns-{conversation_id}", shown + MORE_TURNS),
     )
     return views[-shown:]
-
-
-def follow_live_turn(
-    ws: Workspace, conversation: Conversation, live: TurnView, offset: int
-) -> None:
-    """Draw the running turn and redraw it as events arrive, until it ends; then rerun so the
-    page settles. A rerun or a closed tab ends this loop via Streamlit's stop check; the turn
-    itself runs on, on the background loop."""
-    render_person(live)
-    key, steps = f"{conversation.id}-{live.turn}", show_steps()
-    with st.chat_message("assistant"):
-        slot = st.empty()
-    with slot.container():
-        render_turn(live, live=True, key=key, steps=steps, conversation=conversation.id)
-    cancel = render_controls(ws, conversation, live, running=True)
-    render_data_editor(ws, conversation.id)
-    if live.open_questions:
-        # Draw the questions and let the run end (an answer reruns); a watcher reruns the page
-        # when anything else happens meanwhile (another step, a further question).
-        render_questions(ws, live)
-        rerun_when_log_grows(conversation, offset)
-        return
-
-    had_task = bool(live.task_id)
-
-    last = live.numbers[-1]
-
-    def rerun_on(event: Event) -> bool:  # the end, or a new question that needs its form
-        return event.ends(last) or (event.kind == Kind.QUESTION and event.turn == last)
-
-    for batch in conversation.log.follow(offset, until=rerun_on, stop_check=stop_check()):
-        for event in batch:
-            if event.turn == last:
-                live.apply_event(event)
-        with slot.container():
-            render_turn(live, live=True, key=key, steps=steps, conversation=conversation.id)
-        if live.task_id and not had_task and cancel is not None:
-            had_task = True  # the task exists now: Cancel task, drawn while it streams
-            cancel_button(ws, conversation.id, cancel)
-        if answer_begun(live):  # the first words are drawn the moment they come; later ones
-            time.sleep(COALESCE)  # wait a little, to be drawn together
-    st.rerun()
-
-
-def answer_begun(view: TurnView) -> bool:
-    """Something the counterpart said is on screen (a message, an artifact, a status's words),
-    not only the task's state."""
-    return view.replied or bool(view.artifacts or view.status_parts)
-
-
-def rerun_when_log_grows(conversation: Conversation, seen: int) -> None:
-    """Check every second, without redrawing anything, whether the log has grown past what
-    this run drew; rerun the page when it has."""
-
-    @st.fragment(run_every=1.0)
-    def watcher() -> None:
-        if len(conversation.log) > seen:
-            st.rerun()
-
-    watcher()
 
 
 def send_prompt(ws: Workspace, conversation_id: str) -> None:
@@ -181,59 +117,6 @@ def render_exchange(ws: Workspace, view: TurnView, conversation_id: str, current
             conversation=conversation_id,
         )
         render_retries(ws, conversation_id, view, key)
-
-
-def render_controls(
-    ws: Workspace, conversation: Conversation, last: TurnView | None, running: bool
-) -> DeltaGenerator | None:
-    """Stop (stop listening) and Cancel task (CancelTask) while a turn runs; Resume and Cancel
-    task after the person stopped listening to a task that was not finished. While a turn
-    runs, the place of Cancel task (it is drawn there once the task exists)."""
-    if last is None or (not last.task_id and not running):
-        return None
-    unfinished = last.task_id and last.state not in SETTLED
-    if not running and not unfinished:
-        return None
-    columns = st.columns([1, 1, 4])
-    if running:
-        columns[0].button(
-            "⏹ Stop",
-            key="stop",
-            help="Stop listening. The agent's task keeps running.",
-            on_click=ws.chat.stop,
-            args=(conversation.id,),
-        )
-    else:
-        columns[0].button(
-            "▶ Resume",
-            key="resume",
-            help="Listen to the task again and get everything it produced meanwhile.",
-            on_click=attempt,
-            args=(ws.chat.resume, conversation.id),
-        )
-    place = columns[1].empty()
-    if last.task_id:
-        cancel_button(ws, conversation.id, place)
-    return place
-
-
-def cancel_button(ws: Workspace, conversation_id: str, place: DeltaGenerator) -> None:
-    """Cancel task, in its place."""
-    place.button(
-        "✖ Cancel task",
-        key="cancel-task",
-        help="Ask the agent to cancel the task (A2A CancelTask).",
-        on_click=cancel_task,
-        args=(ws, conversation_id),
-    )
-
-
-def cancel_task(ws: Workspace, conversation_id: str) -> None:
-    """Button callback: CancelTask, waiting briefly so the outcome shows in this run."""
-    try:
-        ws.cancel_task(conversation_id).wait(15, stop_check())
-    except TimeoutError:
-        st.toast("The agent has not answered the cancel request yet.")
 
 
 def render_header(ws: Workspace, conversation: Conversation) -> None:
