@@ -67,7 +67,12 @@ def follow_live_turn(
     with slot.container():
         render_turn(live, live=True, key=key, steps=steps, conversation=conversation.id)
     controls = LiveControls(ws, conversation, live)
-    rest = Deferred(lambda: (controls.draw(), sidebar()))
+
+    def draw_rest() -> None:
+        controls.draw()
+        sidebar()
+
+    rest = Deferred(draw_rest)
     if live.open_questions:
         # Draw the questions and let the run end (an answer reruns); a watcher reruns the page
         # when anything else happens meanwhile (another step, a further question).
