@@ -3,8 +3,6 @@ ago it began and what was last said; open any, rename or delete the open one."""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-
 import streamlit as st
 
 from switchboard.chat.conversation import Conversation, Summary
@@ -49,17 +47,19 @@ def render_row(ws: Workspace, conversation: Summary, is_current: bool) -> None:
     """One conversation: a button that opens it (title, counterpart) and a line saying how long
     ago it began and what was last said. Only the open one has the menu to rename or delete it:
     every rerun sends the whole list again, so the other rows stay two elements each."""
-    said = preview(conversation)
-    place = st.columns([5, 1], vertical_alignment="center") if is_current else None
-    with place[0] if place else nullcontext():
-        render_open(conversation, is_current, said)
-    if place:
-        with place[1].popover("⋯", help="Rename or delete this conversation"):
-            render_menu(ws, conversation)
+    if not is_current:
+        render_open(conversation, is_current)
+        return
+    open_column, menu_column = st.columns([5, 1], vertical_alignment="center")
+    with open_column:
+        render_open(conversation, is_current)
+    with menu_column.popover("⋯", help="Rename or delete this conversation"):
+        render_menu(ws, conversation)
 
 
-def render_open(conversation: Summary, is_current: bool, said: str) -> None:
+def render_open(conversation: Summary, is_current: bool) -> None:
     """The row's button (title, counterpart; the preview on hover) and its line below."""
+    said = preview(conversation)
     st.button(
         safe(
             ("📥 " if conversation.imported else "")

@@ -1,6 +1,5 @@
-"""Drawing that waits for the answer: a rerun sends the whole page again and the browser
-renders all of it before the answer's first words, so while a turn runs the parts that do not
-change with it (the sidebar) are drawn just after those words, or after a short wait."""
+"""A drawing put off until something else is on screen, with a bound on how long it waits
+(the live turn's controls and sidebar wait for the answer's first words: ui/live_turn.py)."""
 
 from __future__ import annotations
 
