@@ -13,6 +13,7 @@ from PIL import Image, UnidentifiedImageError
 from streamlit.testing.v1 import AppTest
 
 from switchboard.chat.export import to_markdown
+from switchboard.ui.large_content import SHOWN_PARTS
 from switchboard.workspace import Workspace
 from tests.support.a2a_js import js_agent
 from tests.support.apps import APP, app_workspace, assistant_text, close_workspace, step_marks
@@ -305,7 +306,7 @@ def test_a_long_conversation_opens_on_its_newest_turns_and_shows_earlier_ones_on
         ([{"type": "text", "text": ("x" * 99 + "\n") * 200_000}], "of 20,000,000 characters."),
         (
             [{"type": "data", "data": {"block": i}} for i in range(20_000)],
-            "Showing 200 of 20,000 parts.",
+            f"Showing {SHOWN_PARTS} of 20,000 parts.",
         ),
     ],
     ids=["a 20 MB text", "20,000 blocks"],
@@ -339,3 +340,8 @@ def test_large_content_is_drawn_in_part_and_offered_whole(
     assert drawn < 200_000, "a bounded part of it is drawn"
     labels = [b.proto.label for b in at.get("download_button")]
     assert "⬇ The whole text" in labels or "⬇ Every part (JSON)" in labels
+    more = [b for b in at.button if b.label == f"Show {SHOWN_PARTS} more"]
+    if "parts" in said:  # the window goes on by SHOWN_PARTS a press
+        more[0].click().run()
+        assert any(c.value == f"Showing {2 * SHOWN_PARTS} of 20,000 parts." for c in at.caption)
+        assert len(at.json) >= 2 * SHOWN_PARTS

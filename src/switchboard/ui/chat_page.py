@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 
 from switchboard.chat.conversation import Conversation
-from switchboard.chat.events import StepKind
+from switchboard.chat.events import Event, StepKind
 from switchboard.chat.turns import TurnView, fold_bubbles, pending_task, turn_numbers
 from switchboard.ui.conversations import render_conversation_list
 from switchboard.ui.links import PageName, page
@@ -35,6 +35,7 @@ from switchboard.workspace import (
 
 SHOWN_TURNS = 6  # turns a conversation opens with (a screenful and more); older ones on request
 MORE_TURNS = 20  # turns each "Show earlier" adds
+FOLDED = "folded-turns"  # session state: the last ended fold this session drew, and its key
 
 
 def chat_page() -> None:
@@ -53,7 +54,7 @@ def chat_page() -> None:
     # The newest turns only, and one more (the turn a resumed one may continue): a rerun
     # folds and draws what it shows, however long the conversation.
     since = numbers[-shown - 1] if len(numbers) > shown else 0
-    views = fold_bubbles(events, since)  # a resumed task's turns: one bubble
+    views = folded(conversation.id, events, since)
     waiting = pending_task(views) is not None
     st.chat_input(
         "Reply to the agent…" if waiting else f"Message {conversation.counterpart}",
@@ -79,6 +80,20 @@ def chat_page() -> None:
 def shown_turns(conversation_id: str) -> int:
     """How many of the newest turns this session draws of the conversation."""
     return int(st.session_state.get(f"shown-turns-{conversation_id}", SHOWN_TURNS))
+
+
+def folded(conversation_id: str, events: list[Event], since: int) -> list[TurnView]:
+    """The turns from `since` on as bubbles (a resumed task's turns: one), folded once per
+    snapshot: a rerun with nothing new (a click, a toggle) reuses this session's last fold,
+    so a 20,000-part artifact is not walked again. A live turn is folded afresh each run
+    (its view goes on taking events as they come)."""
+    key = (conversation_id, since, len(events))
+    kept = st.session_state.get(FOLDED)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    views = fold_bubbles(events, since)
+    st.session_state[FOLDED] = (key, views) if views and views[-1].ended else None
+    return views
 
 
 def windowed(views: list[TurnView], shown: int, total: int, conversation_id: str) -> list[TurnView]:

@@ -1,6 +1,6 @@
 """Large content drawn at a bounded cost: a long text is shown up to SHOWN_CHARS, a message
-or artifact of many parts up to SHOWN_PARTS; the whole is a download, made only when asked
-for, so a 20 MB artifact costs a rerun what its first screenfuls cost."""
+or artifact of many parts SHOWN_PARTS at a time (more on request); the whole is a download,
+made only when asked for, so a 20 MB artifact costs a rerun what its first screenfuls cost."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 SHOWN_CHARS = 50_000  # of one text part
-SHOWN_PARTS = 200  # of one message, artifact or tool result
+SHOWN_PARTS = 50  # of one message, artifact or tool result, until "Show more" is pressed
 
 
 def cut_text(text: str) -> str:
@@ -34,11 +34,24 @@ def rest_of_text(text: str, shown: str, live: bool, key: str) -> None:
         )
 
 
+def shown_parts(key: str) -> int:
+    """How many parts of the content drawn under `key` this session shows."""
+    return int(st.session_state.get(f"{key}-shown-parts", SHOWN_PARTS))
+
+
 def rest_of_parts(parts: list[dict[str, Any]], live: bool, key: str) -> None:
-    """Say how many parts are not shown, and offer all of them as JSON (once the turn is
-    over)."""
-    st.caption(f"Showing {SHOWN_PARTS:,} of {len(parts):,} parts.")
+    """Say how many parts are not shown; once the turn is over, offer SHOWN_PARTS more and
+    all of them as JSON."""
+    shown = shown_parts(key)
+    st.caption(f"Showing {shown:,} of {len(parts):,} parts.")
     if not live:
+        more = min(SHOWN_PARTS, len(parts) - shown)
+        st.button(
+            f"Show {more:,} more",
+            key=f"{key}-more-parts",
+            on_click=st.session_state.__setitem__,
+            args=(f"{key}-shown-parts", shown + more),
+        )
         st.download_button(
             "⬇ Every part (JSON)",
             lambda: json.dumps(parts, indent=2, default=str),

@@ -18,7 +18,7 @@ from switchboard.chat.events import (
     TaskState,
 )
 from switchboard.chat.turns import StepView, TurnView, text_of
-from switchboard.ui.large_content import SHOWN_PARTS, cut_text, rest_of_parts, rest_of_text
+from switchboard.ui.large_content import cut_text, rest_of_parts, rest_of_text, shown_parts
 from switchboard.ui.remote_content import markdown, media_allowed, remote_content, safe
 from switchboard.ui.step_box import STATE_ICONS, STATE_MARKS, Mark, step_box
 from switchboard.ui.url_pages import render_pages
@@ -216,7 +216,8 @@ def render_result(result: dict[str, Any], live: bool, key: str) -> None:
 def render_parts(parts: list[dict[str, Any]], live: bool, key: str) -> None:
     """Text as markdown (never raw HTML; `text/plain` as plain text), data as JSON, files by
     media type, MCP resource links and embedded resources by what they hold."""
-    for index, part in enumerate(parts[:SHOWN_PARTS]):
+    shown = shown_parts(key)
+    for index, part in enumerate(parts[:shown]):
         kind = part.get("type")
         if kind == "text":
             render_text(part, live, f"{key}-{index}")
@@ -231,7 +232,7 @@ def render_parts(parts: list[dict[str, Any]], live: bool, key: str) -> None:
             render_resource(part, live, f"{key}-{index}")
         if part.get("annotations"):
             render_annotations(part["annotations"])
-    if len(parts) > SHOWN_PARTS:
+    if len(parts) > shown:
         rest_of_parts(parts, live, key)
 
 
