@@ -26,6 +26,7 @@ HANDLED = "page: messages handled, Enter → first chunk visible"  # a count, no
 OVER = "Enter → first chunk visible, over the agent's own"
 REQUEST, VISIBLE = "Enter → request at the agent", "first chunk sent → visible"
 WHOLE = "last chunk sent → whole answer visible"
+BUSY_ROW = "page: main thread in long tasks, first chunk sent → visible"
 FLOOR_ROWS = (REQUEST, VISIBLE, OVER, WHOLE, HANDLED)
 # Notes, in the page's clock (wall-clock ms, as the agent's), when the answer to the prompt
 # holding `mark` (the bubble after the one that shows it) first holds one chunk line, and when
@@ -89,8 +90,8 @@ def run(quick: bool) -> Result:
         times = Path(workdir) / "times.jsonl"
         port = free_port()
         with agent_process(fast_agent_command(port, str(times)), port) as agent:
-            seen = browse(*app_command(Path(workdir), agent.url), trials, "t")
-            floor = browse(*floor_command(Path(workdir), agent.url), trials, "f")
+            seen = browse(*app_command(Path(workdir), agent.url), trials, {"t": ""})
+            floor = browse(*floor_command(Path(workdir), agent.url), trials, {"f": ""})
         noted = [json.loads(line) for line in times.read_text().splitlines()]
     by_mark = {n["prompt"].split()[-1]: n for n in noted}
     rows = split(seen, by_mark)
@@ -132,9 +133,14 @@ def app_command(workdir: Path, agent_url: str) -> tuple[list[str], dict[str, str
     """The app on the agent alone (a config naming it), its data in `workdir`."""
     config = workdir / "switchboard.json"
     config.write_text(json.dumps({"agents": [{"name": "Fast", "url": agent_url}]}))
-    env = {**os.environ, "SWITCHBOARD_CONFIG": str(config), "SWITCHBOARD_DATA_DIR": str(workdir)}
+    return served(config, workdir)
+
+
+def served(config: Path, data: Path) -> tuple[list[str], dict[str, str], Path]:
+    """The app on `config`, its data in `data`: the command, its environment, its folder."""
+    env = {**os.environ, "SWITCHBOARD_CONFIG": str(config), "SWITCHBOARD_DATA_DIR": str(data)}
     command = [sys.executable, "-m", "switchboard", "--server.port", str(free_port())]
-    return [*command, *SERVER_FLAGS], env, workdir
+    return [*command, *SERVER_FLAGS], env, data
 
 
 def floor_command(workdir: Path, agent_url: str) -> tuple[list[str], dict[str, str], Path]:
@@ -146,29 +152,30 @@ def floor_command(workdir: Path, agent_url: str) -> tuple[list[str], dict[str, s
 
 
 def browse(
-    command: list[str], env: dict[str, str], workdir: Path, trials: int, prefix: str
+    command: list[str], env: dict[str, str], workdir: Path, trials: int, visits: dict[str, str]
 ) -> dict[str, dict[str, Any]]:
-    """Run the trials on the server `command` starts; the page's times by trial mark."""
+    """Run the trials on the server `command` starts, each visiting every page of `visits`
+    (a trial mark's prefix → the page's query, in turn); the page's times by trial mark."""
     seen: dict[str, dict[str, Any]] = {}
     with launched(command, workdir, env) as app, sync_playwright() as playwright:
-        base = app.url
-        wait_healthy(base, time.perf_counter())
+        wait_healthy(app.url, time.perf_counter())
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page()
         page.add_init_script(BUSY)
         for index in range(trials + 1):
-            mark = f"{prefix}{index}"
-            times = one_trial(page, base, mark)
-            if index:  # the first warms the page and the connection up
-                seen[mark] = times
+            for prefix, query in visits.items():
+                mark = f"{prefix}{index}"
+                times = one_trial(page, app.url + query, mark)
+                if index:  # the first warms the page and the connection up
+                    seen[mark] = times
         browser.close()
     return seen
 
 
-def one_trial(page: Page, base: str, mark: str) -> dict[str, Any]:
-    """A fresh conversation, the prompt (marked `mark`) sent with Enter; when it was sent and
-    seen."""
-    page.goto(base, timeout=PAGE_TIMEOUT)  # a new session: a new conversation
+def one_trial(page: Page, url: str, mark: str) -> dict[str, Any]:
+    """The page at `url` in a new session (at the app's root: a new conversation), the
+    prompt (marked `mark`) sent with Enter; when it was sent and seen."""
+    page.goto(url, timeout=PAGE_TIMEOUT)
     box = page.get_by_test_id("stChatInputTextArea")
     box.wait_for(state="visible", timeout=PAGE_TIMEOUT)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
@@ -200,7 +207,7 @@ def split(seen: dict[str, dict[str, Any]], noted: dict[str, dict]) -> dict[str, 
         OVER: [],
         WHOLE: [],
         HANDLED: [],
-        "page: main thread in long tasks, first chunk sent → visible": [],
+        BUSY_ROW: [],
     }
     for mark, page in seen.items():
         agent = noted.get(mark)
@@ -214,9 +221,7 @@ def split(seen: dict[str, dict[str, Any]], noted: dict[str, dict]) -> dict[str, 
         rows[WHOLE].append(page["all"] - agent["last"])
         handled = [t for t in page["frames"] if t <= page["first"]]
         rows[HANDLED].append(len(handled))
-        rows["page: main thread in long tasks, first chunk sent → visible"].append(
-            overlap(page["long"], agent["first"], page["first"])
-        )
+        rows[BUSY_ROW].append(overlap(page["long"], agent["first"], page["first"]))
     return rows
 
 

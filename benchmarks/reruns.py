@@ -85,13 +85,14 @@ def real_turns(ws: Workspace) -> list[Event]:
     return conversation.events()
 
 
-def conversation_of(ws: Workspace, pair: list[Event], turns: int) -> str:
-    """A stored conversation of `turns` turns (the pair repeated); its id."""
+def conversation_of(ws: Workspace, real: list[Event], turns: int) -> str:
+    """A stored conversation of `turns` turns (the real turns repeated); its id."""
+    period = max(event.turn for event in real)
     events = [
-        Event(event.turn + 2 * copy, event.kind, event.data, event.ts)
-        for copy in range((turns + 1) // 2)
-        for event in pair
-        if event.turn + 2 * copy <= turns
+        Event(event.turn + period * copy, event.kind, event.data, event.ts)
+        for copy in range(-(-turns // period))
+        for event in real
+        if event.turn + period * copy <= turns
     ]
     stored = ws.store.add(AGENT, f"{turns} turns", events)
     return stored.id

@@ -15,6 +15,7 @@ from benchmarks import (
     first_chunk,
     journal,
     lag,
+    long_history,
     mcp_calls,
     memory,
     report,
@@ -48,6 +49,7 @@ NAMES = (
     "first_chunk",
     "sessions",
     "memory",
+    "long_history",
 )
 
 
@@ -99,6 +101,8 @@ def run_all(quick: bool, names: tuple[str, ...]) -> list[Result]:
         results.append(sessions.run(quick))
     if "memory" in names:
         results.append(memory.run(quick))
+    if "long_history" in names:
+        results.append(long_history.run(quick))
     return results
 
 

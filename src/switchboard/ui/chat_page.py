@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from switchboard.chat.conversation import Conversation
 from switchboard.chat.events import Event, StepKind
@@ -51,9 +52,10 @@ def chat_page() -> None:
     # One snapshot decides everything this run draws, the input's placeholder included.
     events = conversation.events()
     shown, numbers = shown_turns(conversation.id), turn_numbers(events)
-    # The newest turns only, and one more (the turn a resumed one may continue): a rerun
-    # folds and draws what it shows, however long the conversation.
-    since = numbers[-shown - 1] if len(numbers) > shown else 0
+    # The newest turns only, one more while a turn runs, and one more again (the turn a
+    # resumed one may continue): a rerun folds and draws what it shows, however long the
+    # conversation.
+    since = numbers[-shown - 2] if len(numbers) > shown + 1 else 0
     views = folded(conversation.id, events, since)
     waiting = pending_task(views) is not None
     st.chat_input(
@@ -65,16 +67,42 @@ def chat_page() -> None:
     if not views and not assisted:
         render_welcome(ws, conversation)
     live = views[-1] if views and not views[-1].ended else None
-    for view in windowed(views, shown, len(numbers), conversation.id):
-        if view is not live:
-            render_exchange(ws, view, conversation.id, current=view is views[-1])
+    # The finished turns, in one container wherever they are: while a turn runs they are
+    # drawn after its first words (the browser keeps the last run's until then, the same
+    # turns in the same place), so a long history does not delay them.
+    earlier = st.container() if len(views) > (live is not None) else None
+    history = partial(render_history, ws, conversation.id, views, shown, len(numbers), earlier)
     if live is None:
+        history()
         render_sidebar(ws, conversation)
         render_controls(ws, conversation, views[-1] if views else None, running=False)
         render_data_editor(ws, conversation.id)
         return
-    sidebar = partial(render_sidebar, ws, conversation)  # drawn after the answer's first words
-    follow_live_turn(ws, conversation, live, len(events), show_steps(), sidebar)
+
+    def rest() -> None:  # drawn after the answer's first words
+        history()
+        render_sidebar(ws, conversation)
+
+    follow_live_turn(ws, conversation, live, len(events), show_steps(), rest)
+
+
+def render_history(
+    ws: Workspace,
+    conversation_id: str,
+    views: list[TurnView],
+    shown: int,
+    total: int,
+    where: DeltaGenerator | None,
+) -> None:
+    """The newest `shown` finished turns of the `total`, in `where`. While a turn runs, the
+    same ones as just before it began: the window moves on once it has ended."""
+    if where is None:
+        return
+    live = views[-1] if not views[-1].ended else None
+    with where:
+        for view in windowed(views, shown + (live is not None), total, conversation_id):
+            if view is not live:
+                render_exchange(ws, view, conversation_id, current=view is views[-1])
 
 
 def shown_turns(conversation_id: str) -> int:

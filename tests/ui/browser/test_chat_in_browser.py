@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from switchboard.ui.chat_page import SHOWN_TURNS
 from tests.support.browser import (
     ALL_STEPS,
     STEP,
@@ -181,3 +182,27 @@ def test_a_live_turn_shows_no_examples_and_one_stop(page: Page) -> None:
     expect(example).to_have_count(0)
     expect(page.get_by_role("button", name="Stop", exact=True)).to_have_count(0)
     wait_settled(page)
+
+
+def test_earlier_turns_stay_on_screen_once_while_a_turn_streams(page: Page) -> None:
+    """While a turn runs, the finished turns above it are drawn after its first words: until
+    then the browser keeps the last run's, in the same place, so none vanishes or shows twice
+    (a full window of them: the window moves on only once the turn has ended)."""
+    for count in range(1, SHOWN_TURNS + 1):
+        send(page, "hello")
+        expect(assistant_bubbles(page)).to_have_count(count, timeout=STEP)
+        wait_settled(page)
+    answers = [bubble.inner_text() for bubble in assistant_bubbles(page).all()]
+    send(page, "slow")
+    expect(assistant_bubbles(page).last).to_contain_text("step 3 of 40", timeout=STEP)
+    texts = [
+        b.get_by_test_id("stChatMessageContent").inner_text().strip()
+        for b in user_bubbles(page).all()
+    ]
+    assert texts == ["hello"] * SHOWN_TURNS + ["slow"], texts  # mid-stream, as it is now
+    assert messages(page).count() == 2 * SHOWN_TURNS + 2
+    assert [b.inner_text() for b in assistant_bubbles(page).all()[:-1]] == answers
+    expect(assistant_bubbles(page).last).to_contain_text("step 40 of 40", timeout=STREAM)
+    wait_settled(page)
+    expect(user_bubbles(page)).to_have_count(SHOWN_TURNS)  # the window has moved on
+    expect(user_bubbles(page).last).to_contain_text("slow")
