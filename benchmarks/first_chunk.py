@@ -30,17 +30,18 @@ BUSY_ROW = "page: main thread in long tasks, first chunk sent → visible"
 FLOOR_ROWS = (REQUEST, VISIBLE, OVER, WHOLE, HANDLED)
 # Notes, in the page's clock (wall-clock ms, as the agent's), when the answer to the prompt
 # holding `mark` (the bubble after the one that shows it) first holds one chunk line, and when
-# it holds them all.
+# it holds them all. It reads textContent, not innerText, which lays the page out on each
+# call: with many bubbles on the page the watching itself would delay what it watches.
 WATCH = """
 ([chunk, count, mark]) => {
   window.__seen = {};
   const seen = window.__seen;
   new MutationObserver(() => {
     const all = [...document.querySelectorAll('[data-testid="stChatMessage"]')];
-    const asked = all.findIndex((bubble) => bubble.innerText.includes(mark));
+    const asked = all.findIndex((bubble) => bubble.textContent.includes(mark));
     const answer = asked >= 0 ? all[asked + 1] : undefined;
     if (!answer) return;
-    const lines = (answer.innerText.match(new RegExp(chunk, "g")) || []).length;
+    const lines = (answer.textContent.match(new RegExp(chunk, "g")) || []).length;
     if (lines >= 1 && !seen.first) seen.first = Date.now();
     if (lines >= count && !seen.all) seen.all = Date.now();
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
