@@ -258,6 +258,7 @@ def test_an_ended_turn_lets_its_conversation_leave_memory(tmp_path: Path, demo_a
         conversation = ws.chat.new_conversation(agent.name)
         run_turn(ws, conversation, "hello")
         kept_id, events, gone = conversation.id, conversation.events(), weakref.ref(conversation)
+        wait_for(lambda: not ws.chat.is_running(kept_id))  # its end is seen, then it is let go
         del conversation
         for n in range(KEPT):
             ws.chat.new_conversation(agent.name).record(1, "user", {"text": f"other {n}"})

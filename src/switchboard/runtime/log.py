@@ -20,17 +20,25 @@ class EventLog(Generic[T]):
     def __init__(self, items: Iterable[T] = ()) -> None:
         self._items: list[T] = list(items)
         self._cond = threading.Condition()
+        self._waiting = 0  # readers blocked in wait_beyond
 
     def __len__(self) -> int:
         with self._cond:
             return len(self._items)
 
     def append(self, item: T) -> int:
-        """Add an item, wake every waiting reader, and return the item's offset."""
+        """Add an item, wake every waiting reader, and return the item's offset.
+
+        A woken reader also needs the GIL, which this thread (the loop, reading the rest of a
+        stream) would otherwise keep until it next blocks: it is handed over at once."""
         with self._cond:
             self._items.append(item)
             self._cond.notify_all()
-            return len(self._items) - 1
+            woken = self._waiting
+            offset = len(self._items) - 1
+        if woken:
+            time.sleep(0)
+        return offset
 
     def snapshot(self, start: int = 0) -> list[T]:
         """The items from `start` on, as they are now."""
@@ -41,7 +49,11 @@ class EventLog(Generic[T]):
         """Items from `start` on; waits up to `timeout` seconds when there are none yet."""
         with self._cond:
             if len(self._items) <= start:
-                self._cond.wait(timeout)
+                self._waiting += 1
+                try:
+                    self._cond.wait(timeout)
+                finally:
+                    self._waiting -= 1
             return self._items[start:]
 
     def follow(
