@@ -55,13 +55,8 @@ class ServerProcess:
     pid: int
 
     def cpu_seconds(self) -> float:
-        """User + system CPU seconds the agent process has used so far (NaN if unknown)."""
-        try:
-            with open(f"/proc/{self.pid}/stat", encoding="ascii") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError, ValueError):
-            return math.nan
+        """User + system CPU seconds the process has used so far (NaN if unknown)."""
+        return cpu_seconds(self.pid)
 
     def rss_mb(self) -> float:
         """The process's resident memory now, in MB (NaN if unknown)."""
@@ -73,6 +68,34 @@ class ServerProcess:
         except (OSError, IndexError, ValueError):
             pass
         return math.nan
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds process `pid` has used so far (NaN if unknown)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return math.nan
+
+
+def named_cpu_seconds(name: str) -> float:
+    """CPU seconds used so far by every running process whose command name starts with
+    `name` (Chromium's browser, renderer and GPU processes, say)."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/comm", encoding="utf-8") as comm:
+                if not comm.read().startswith(name):
+                    continue
+        except OSError:
+            continue
+        used = cpu_seconds(int(entry))
+        total += 0.0 if math.isnan(used) else used
+    return total
 
 
 @contextlib.contextmanager

@@ -20,7 +20,13 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from benchmarks.fast_agent import prompt
 from benchmarks.first_chunk import WATCH
 from benchmarks.results import Result
-from benchmarks.servers import ServerProcess, agent_process, fast_agent_command, free_port
+from benchmarks.servers import (
+    ServerProcess,
+    agent_process,
+    fast_agent_command,
+    free_port,
+    named_cpu_seconds,
+)
 from benchmarks.startup import CHROMIUM, PAGE_TIMEOUT, SERVER_FLAGS, launched, wait_healthy
 from benchmarks.stats import median, percentile, ratio
 from benchmarks.ticking_app import lags
@@ -30,6 +36,7 @@ SESSIONS = 20
 QUICK_SESSIONS = 5  # --quick: fewer sessions, one round, no replicas (it stays under 3 min)
 CHUNKS, DELAY_MS, SIZE = 40, 25, 16  # per stream: 40 lines 25 ms apart (1 s)
 IDLE = 3.0  # seconds the opened sessions sit idle before their memory is read
+BROWSER = "chrom"  # the command name of Chromium's processes (chromium, chrome, headless…)
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 DESCRIPTION = (
     f"The app (`benchmarks/ticking_app.py`: `python -m switchboard` with a 10 ms ticker on its "
@@ -60,6 +67,8 @@ class Measured:
     cpu_per_chunk: float = float("nan")
     lags: list[float] = field(default_factory=list)
     idle_mb: float = float("nan")
+    app_cpu: float = float("nan")  # seconds of the app processes' CPU per round
+    browser_cpu: float = float("nan")  # seconds of Chromium's CPU per round
 
 
 @dataclass
@@ -108,12 +117,19 @@ def report(
         result.add(f"{name}: last chunk sent → all visible, p50", 1000 * median(m.whole), "ms")
         result.add(f"{name}: app CPU per streamed chunk", m.cpu_per_chunk, "ms")
         result.add(f"{name}: loop lag p99", percentile(m.lags, 99), "ms")
+        result.add(f"{name}: the app's CPU per round", m.app_cpu, "s")
+        result.add(f"{name}: Chromium's CPU per round (all its pages)", m.browser_cpu, "s")
     for name, m in shown[1:]:
         p50 = ratio(median(m.first), median(alone.first))
         result.add(f"{name} / 1 session: first chunk → visible p50", p50, "×")
         result.add(
             f"{name} / 1 session: CPU per chunk", ratio(m.cpu_per_chunk, alone.cpu_per_chunk), "×"
         )
+    result.notes.append(
+        f"Every page is rendered by one Chromium on the app's own {os.cpu_count()} CPUs: "
+        "Chromium's CPU per round against the app's shows whose work the crowd waits for. "
+        "In use, each person's browser runs on their own machine."
+    )
     result.add(f"app RSS per idle browser session (sessions 2–{sessions})", crowd.idle_mb, "MB")
     result.target(
         f"{sessions} sessions: first chunk → visible p99 ≤ 500 ms",
@@ -148,18 +164,20 @@ def together(
         more = sessions - len(served)
         if more > 0:
             measured.idle_mb = (sum(app.process.rss_mb() for app in served) - before) / more
-        cpu = sum(app.process.cpu_seconds() for app in served)
         spans: list[tuple[float, float]] = []
         for number in range(rounds + 1):  # the first round warms the pages up
             start = time.time()
             marks = one_round(pages, f"r{sessions}x{number}-{len(served)}")
             if number == 0:
                 cpu = sum(app.process.cpu_seconds() for app in served)
+                browser_cpu = named_cpu_seconds(BROWSER)
                 continue
             spans.append((start, time.time()))
             splits(measured, marks, times)
         used = sum(app.process.cpu_seconds() for app in served) - cpu
         measured.cpu_per_chunk = 1000 * used / (rounds * sessions * CHUNKS)
+        measured.app_cpu = used / rounds
+        measured.browser_cpu = (named_cpu_seconds(BROWSER) - browser_cpu) / rounds
         for app in served:
             for start, end in spans:
                 measured.lags += lags(app.ticks, start, end)
